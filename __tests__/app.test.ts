@@ -1,0 +1,137 @@
+import { spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { LAYERS } from "../config";
+import { buildApp, configFrom, synthJson } from "./helpers/synth";
+
+const ROOT = join(__dirname, "..");
+
+describe("stacks", () => {
+  test("24 stacks named markmail-<env>-<layer>, no bastion by default", () => {
+    const ids = [...buildApp(configFrom()).keys()];
+    expect(ids).toHaveLength(24);
+    for (const env of ["dev", "staging", "prod"]) for (const layer of LAYERS) expect(ids).toContain(`markmail-${env}-${layer}`);
+    expect(ids.some((id) => id.endsWith("-bastion"))).toBe(false);
+  });
+
+  test("CREATE_BASTION=true adds markmail-<env>-bastion: 27 stacks", () => {
+    const ids = [...buildApp(configFrom({ CREATE_BASTION: "true" })).keys()];
+    expect(ids).toHaveLength(27);
+    expect(ids).toEqual(expect.arrayContaining(["markmail-dev-bastion", "markmail-staging-bastion", "markmail-prod-bastion"]));
+  });
+
+  test("CDK_CONTEXT_ENVIRONMENT=prod synthesizes only prod", () => {
+    const ids = [...buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "prod" })).keys()];
+    expect(ids).toHaveLength(8);
+    expect(ids.every((id) => id.startsWith("markmail-prod-"))).toBe(true);
+  });
+
+  test("every stack depends on the previous layer in the guide's deploy order", () => {
+    const stacks = buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", CREATE_BASTION: "true" }));
+    LAYERS.forEach((layer, i) => {
+      if (i === 0) return;
+      const deps = stacks.get(`markmail-dev-${layer}`)!.dependencies.map((d) => d.node.id);
+      expect(deps).toContain(`markmail-dev-${LAYERS[i - 1]}`);
+    });
+    expect(stacks.get("markmail-dev-bastion")!.dependencies.map((d) => d.node.id)).toContain("markmail-dev-database");
+    expect(stacks.get("markmail-dev-network")!.dependencies).toHaveLength(0);
+  });
+});
+
+describe("provider and state", () => {
+  const stacks = buildApp(configFrom());
+
+  test("every stack has the AWS provider in ap-northeast-1 with the four default tags", () => {
+    for (const [id, stack] of stacks) {
+      const json = synthJson(stack);
+      const [env, ...layer] = id.replace(/^markmail-/, "").split("-");
+      expect(json.provider.aws).toEqual([
+        expect.objectContaining({
+          region: "ap-northeast-1",
+          default_tags: [{ tags: { Project: "MarkMail", Environment: env, Layer: layer.join("-"), ManagedBy: "cdktf" } }],
+        }),
+      ]);
+    }
+  });
+
+  test("every stack has an encrypted, locked S3 backend with its own key; all else identical", () => {
+    const backends = [...stacks.entries()].map(([id, stack]) => {
+      const s3 = synthJson(stack).terraform.backend.s3;
+      const [env, ...layer] = id.replace(/^markmail-/, "").split("-");
+      expect(s3.key).toBe(`markmail/${env}/${layer.join("-")}.tfstate`);
+      const { key: _key, ...rest } = s3;
+      return rest;
+    });
+    for (const b of backends) {
+      expect(b).toEqual({
+        bucket: "markmail-terraform-state",
+        region: "ap-northeast-1",
+        encrypt: true,
+        dynamodb_table: "markmail-terraform-locks",
+        use_lockfile: true,
+      });
+    }
+  });
+
+  test("TF_STATE_LOCKING=dynamodb drops use_lockfile; lockfile drops the table", () => {
+    const dyn = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "dynamodb" })).get("markmail-dev-network")!);
+    expect(dyn.terraform.backend.s3.use_lockfile).toBeUndefined();
+    expect(dyn.terraform.backend.s3.dynamodb_table).toBe("markmail-terraform-locks");
+    const lock = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "lockfile" })).get("markmail-dev-network")!);
+    expect(lock.terraform.backend.s3.use_lockfile).toBe(true);
+    expect(lock.terraform.backend.s3.dynamodb_table).toBeUndefined();
+  });
+
+  test("TF_BACKEND=local and TF_BACKEND=cloud (one workspace per stack)", () => {
+    const local = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_BACKEND: "local" })).get("markmail-dev-ecs")!);
+    expect(local.terraform.backend).toEqual({ local: { path: "terraform.markmail-dev-ecs.tfstate" } });
+    const cloud = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme" })).get("markmail-dev-ecs")!);
+    expect(cloud.terraform.cloud).toEqual({ hostname: "app.terraform.io", organization: "acme", workspaces: { name: "markmail-dev-ecs" } });
+  });
+
+  test("no stack emits terraform.required_version (it crashes checkov's JSON parser)", () => {
+    for (const stack of stacks.values()) expect(synthJson(stack).terraform.required_version).toBeUndefined();
+  });
+
+  test("the AWS provider is pinned to the version the prebuilt bindings target", () => {
+    const json = synthJson(stacks.get("markmail-dev-network")!);
+    expect(json.terraform.required_providers.aws.version).toBe("6.25.0");
+  });
+});
+
+describe("the app process (as `cdktf synth` runs it)", () => {
+  function run(env: Record<string, string>) {
+    const out = mkdtempSync(join(tmpdir(), "markmail-synth-"));
+    const outdir = join(out, "cdktf.out");
+    const res = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "main.ts"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },
+      encoding: "utf8",
+    });
+    return { ...res, outdir };
+  }
+
+  test("a bad input exits 1 with one error line and writes nothing", () => {
+    const res = run({ CDK_CONTEXT_ENVIRONMENT: "dev", NOTIFICATION_EMAIL: "nobody" });
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^error: NOTIFICATION_EMAIL="nobody" is not valid: expected an e-mail address/)]);
+    expect(res.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(existsSync(res.outdir)).toBe(false);
+  });
+
+  test("no variables, no credentials: every stack is written, twice byte-identical", () => {
+    const first = run({});
+    expect(first.status).toBe(0);
+    const second = run({});
+    const stacks = readdirSync(join(first.outdir, "stacks")).sort();
+    expect(stacks).toHaveLength(24);
+    for (const s of stacks) {
+      const a = readFileSync(join(first.outdir, "stacks", s, "cdk.tf.json"), "utf8");
+      const b = readFileSync(join(second.outdir, "stacks", s, "cdk.tf.json"), "utf8");
+      expect(a).toBe(b);
+    }
+    const manifest = JSON.parse(readFileSync(join(first.outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks)).toHaveLength(24);
+  });
+});

@@ -1,0 +1,193 @@
+import { ConfigError, INPUTS, loadConfig, validateAcrossEnvironments, validateEnvironment } from "../config";
+import { configFor, configFrom } from "./helpers/synth";
+
+const load = (vars: Record<string, string>) => () => loadConfig(vars as NodeJS.ProcessEnv);
+
+describe("configuration defaults", () => {
+  test("a fresh machine with no variables gets all three environments in ap-northeast-1 with S3 state", () => {
+    const cfg = configFrom();
+    expect(cfg.environments.map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
+    expect(cfg.region).toBe("ap-northeast-1");
+    expect(cfg.backend).toEqual({
+      kind: "s3",
+      bucket: "markmail-terraform-state",
+      lockTable: "markmail-terraform-locks",
+      region: "ap-northeast-1",
+      locking: "both",
+    });
+    expect(cfg.createBastion).toBe(false);
+    expect(cfg.github).toEqual({ owner: "engineers-hub-ltd-in-house-project", repo: "markmail", connectionArn: undefined });
+  });
+
+  test("pipeline branches default per environment: dev→dev, staging→staging, prod→main", () => {
+    const branches = Object.fromEntries(configFrom().environments.map((e) => [e.name, e.pipeline.branch]));
+    expect(branches).toEqual({ dev: "dev", staging: "staging", prod: "main" });
+  });
+
+  test("Tokyo uses zones a/c/d: two in dev and staging, three in prod", () => {
+    const azs = Object.fromEntries(configFrom().environments.map((e) => [e.name, e.network.availabilityZones]));
+    expect(azs).toEqual({
+      dev: ["ap-northeast-1a", "ap-northeast-1c"],
+      staging: ["ap-northeast-1a", "ap-northeast-1c"],
+      prod: ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"],
+    });
+  });
+
+  test("environment CIDRs do not overlap", () => {
+    const cidrs = configFrom().environments.map((e) => e.network.cidr);
+    expect(new Set(cidrs).size).toBe(3);
+    expect(() => validateAcrossEnvironments(configFrom().environments)).not.toThrow();
+  });
+
+  test("sizes follow the original stacks: backend 512/1024 ×1, ×2, and 1024/2048 ×3 in prod", () => {
+    const b = Object.fromEntries(configFrom().environments.map((e) => [e.name, e.services.backend]));
+    expect([b.dev.cpu, b.dev.memory, b.dev.desiredCount]).toEqual([512, 1024, 1]);
+    expect([b.staging.cpu, b.staging.memory, b.staging.desiredCount]).toEqual([512, 1024, 2]);
+    expect([b.prod.cpu, b.prod.memory, b.prod.desiredCount]).toEqual([1024, 2048, 3]);
+  });
+
+  test("prod protects its data by default", () => {
+    const prod = configFor("prod").environments[0];
+    expect(prod.database.deletionProtection).toBe(true);
+    expect(prod.database.finalSnapshot).toBe(true);
+    expect(prod.database.backupRetentionDays).toBeGreaterThanOrEqual(14);
+    expect(prod.alb.deletionProtection).toBe(true);
+    expect(prod.forceDestroy).toBe(false);
+    expect(prod.secrets.recoveryWindowDays).toBe(30);
+  });
+
+  test("inputs are read: domains, e-mail, GitHub, bastion, region, backend", () => {
+    const cfg = configFrom({
+      DEV_DOMAIN: "dev.markmail.example.com",
+      NOTIFICATION_EMAIL: "ops@example.com",
+      GITHUB_OWNER: "acme",
+      GITHUB_REPO: "mail.app",
+      CREATE_BASTION: "TRUE",
+      AWS_REGION: "us-east-1",
+      TF_BACKEND: "s3",
+      TF_STATE_BUCKET: "acme-state",
+      TF_LOCK_TABLE: "acme-locks",
+      TF_STATE_LOCKING: "lockfile",
+    });
+    expect(cfg.environments[0].domain).toBe("dev.markmail.example.com");
+    expect(cfg.environments[1].domain).toBeUndefined();
+    expect(cfg.notificationEmail).toBe("ops@example.com");
+    expect(cfg.github.owner).toBe("acme");
+    expect(cfg.github.repo).toBe("mail.app");
+    expect(cfg.createBastion).toBe(true);
+    expect(cfg.environments[2].network.availabilityZones).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(cfg.backend).toEqual({ kind: "s3", bucket: "acme-state", lockTable: "acme-locks", region: "us-east-1", locking: "lockfile" });
+  });
+
+  test("DEV_DOMAIN never falls back to PROD_DOMAIN (the original's bug)", () => {
+    const cfg = configFrom({ PROD_DOMAIN: "markmail.example.com" });
+    expect(cfg.environments.find((e) => e.name === "dev")!.domain).toBeUndefined();
+    expect(cfg.environments.find((e) => e.name === "prod")!.domain).toBe("markmail.example.com");
+  });
+
+  test("CDK_CONTEXT_ENVIRONMENT restricts to one environment and GITHUB_BRANCH applies to it", () => {
+    const cfg = configFrom({ CDK_CONTEXT_ENVIRONMENT: "staging", GITHUB_BRANCH: "release/2026-11" });
+    expect(cfg.environments.map((e) => e.name)).toEqual(["staging"]);
+    expect(cfg.environments[0].pipeline.branch).toBe("release/2026-11");
+  });
+
+  test("HTTP-only environments and a missing alarm recipient are warned about, not fatal", () => {
+    const cfg = configFrom({ PROD_DOMAIN: "markmail.example.com" });
+    expect(cfg.warnings.some((w) => w.startsWith("dev: no DEV_DOMAIN"))).toBe(true);
+    expect(cfg.warnings.some((w) => w.startsWith("prod:"))).toBe(false);
+    expect(cfg.warnings.some((w) => w.startsWith("NOTIFICATION_EMAIL"))).toBe(true);
+  });
+
+  test("local and cloud backends", () => {
+    expect(configFrom({ TF_BACKEND: "local" }).backend).toEqual({ kind: "local" });
+    expect(configFrom({ TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme-platform" }).backend).toEqual({
+      kind: "cloud",
+      organization: "acme-platform",
+      hostname: "app.terraform.io",
+    });
+  });
+});
+
+describe("every input rejects a bad value with one line naming it and the accepted form", () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ["CDK_CONTEXT_ENVIRONMENT", { CDK_CONTEXT_ENVIRONMENT: "qa" }, /^CDK_CONTEXT_ENVIRONMENT="qa" is not valid: expected one of dev, staging, prod/],
+    ["DEV_DOMAIN", { DEV_DOMAIN: "not a domain" }, /^DEV_DOMAIN="not a domain" is not valid: expected a lower-case DNS name/],
+    ["STAGING_DOMAIN", { STAGING_DOMAIN: "https://staging.example.com" }, /^STAGING_DOMAIN=.* is not valid: expected a lower-case DNS name/],
+    ["PROD_DOMAIN", { PROD_DOMAIN: "Markmail.Example.com" }, /^PROD_DOMAIN=.* is not valid/],
+    ["the same domain twice", { DEV_DOMAIN: "markmail.example.com", PROD_DOMAIN: "markmail.example.com" }, /^PROD_DOMAIN=.* expected a domain different from DEV_DOMAIN/],
+    ["HOSTED_ZONE_MODE", { HOSTED_ZONE_MODE: "auto" }, /^HOSTED_ZONE_MODE="auto" is not valid: expected one of lookup, create$/],
+    ["NOTIFICATION_EMAIL", { NOTIFICATION_EMAIL: "admin-at-example.com" }, /^NOTIFICATION_EMAIL=.* is not valid: expected an e-mail address/],
+    ["GITHUB_OWNER", { GITHUB_OWNER: "-acme" }, /^GITHUB_OWNER=.* is not valid: expected a GitHub user or organization/],
+    ["GITHUB_REPO", { GITHUB_REPO: "mark mail" }, /^GITHUB_REPO=.* is not valid: expected a GitHub repository name/],
+    ["GITHUB_BRANCH (malformed)", { CDK_CONTEXT_ENVIRONMENT: "dev", GITHUB_BRANCH: "feature..x" }, /^GITHUB_BRANCH=.* is not valid: expected a git branch name/],
+    ["GITHUB_BRANCH (no environment)", { GITHUB_BRANCH: "develop" }, /^GITHUB_BRANCH is set but CDK_CONTEXT_ENVIRONMENT is not/],
+    ["GITHUB_CONNECTION_ARN", { GITHUB_CONNECTION_ARN: "arn:aws:iam::123:role/x" }, /^GITHUB_CONNECTION_ARN=.* is not valid: expected a CodeStar\/CodeConnections connection ARN/],
+    ["CREATE_BASTION", { CREATE_BASTION: "yes" }, /^CREATE_BASTION="yes" is not valid: expected true or false$/],
+    ["AWS_REGION", { AWS_REGION: "tokyo" }, /^AWS_REGION="tokyo" is not valid: expected an AWS region code/],
+    ["TF_BACKEND", { TF_BACKEND: "gcs" }, /^TF_BACKEND="gcs" is not valid: expected one of s3, local, cloud$/],
+    ["TF_STATE_BUCKET", { TF_STATE_BUCKET: "My_Bucket" }, /^TF_STATE_BUCKET=.* is not valid: expected an S3 bucket name/],
+    ["TF_LOCK_TABLE", { TF_LOCK_TABLE: "a" }, /^TF_LOCK_TABLE="a" is not valid: expected a DynamoDB table name/],
+    ["TF_STATE_REGION", { TF_STATE_REGION: "eu" }, /^TF_STATE_REGION="eu" is not valid: expected an AWS region code/],
+    ["TF_STATE_LOCKING", { TF_STATE_LOCKING: "none" }, /^TF_STATE_LOCKING="none" is not valid: expected one of dynamodb, lockfile, both$/],
+    ["TFC_ORGANIZATION (missing)", { TF_BACKEND: "cloud" }, /^TFC_ORGANIZATION is not set: expected an HCP Terraform organization/],
+    ["TFC_ORGANIZATION (malformed)", { TF_BACKEND: "cloud", TFC_ORGANIZATION: "a b" }, /^TFC_ORGANIZATION="a b" is not valid/],
+    ["TFC_HOSTNAME", { TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme", TFC_HOSTNAME: "http://tfe" }, /^TFC_HOSTNAME=.* is not valid/],
+  ];
+
+  test.each(cases)("%s", (_name, vars, message) => {
+    const run = load(vars);
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+    try {
+      run();
+    } catch (e) {
+      expect((e as Error).message).not.toContain("\n");
+    }
+  });
+
+  test("every documented input has a rejection case above or is free text", () => {
+    const covered = new Set(cases.map(([, vars]) => Object.keys(vars)).flat());
+    for (const input of Object.keys(INPUTS)) expect(covered).toContain(input);
+  });
+});
+
+describe("environment guardrails", () => {
+  const prod = () => configFor("prod").environments[0];
+  const dev = () => configFor("dev").environments[0];
+  const region = "ap-northeast-1";
+  const rejects: [string, () => any, RegExp][] = [
+    ["prod without deletion protection", () => ({ ...prod(), database: { ...prod().database, deletionProtection: false } }), /environments\.prod\.database\.deletionProtection=false is not valid: expected true in prod/],
+    ["prod without final snapshot", () => ({ ...prod(), database: { ...prod().database, finalSnapshot: false } }), /database\.finalSnapshot/],
+    ["prod with 7-day backups", () => ({ ...prod(), database: { ...prod().database, backupRetentionDays: 7 } }), /at least 14 days in prod/],
+    ["prod with a single DB instance", () => ({ ...prod(), database: { ...prod().database, instanceCount: 1 } }), /database\.instanceCount/],
+    ["prod with a single cache node", () => ({ ...prod(), cache: { ...prod().cache, nodeCount: 1 } }), /cache\.nodeCount/],
+    ["prod ALB without deletion protection", () => ({ ...prod(), alb: { ...prod().alb, deletionProtection: false } }), /alb\.deletionProtection/],
+    ["prod with forceDestroy", () => ({ ...prod(), forceDestroy: true }), /forceDestroy=true is not valid/],
+    ["prod with a short secret recovery window", () => ({ ...prod(), secrets: { ...prod().secrets, recoveryWindowDays: 7 } }), /recoveryWindowDays=7 is not valid: expected 30 in prod/],
+    ["prod with short log retention", () => ({ ...prod(), logRetentionDays: 30 }), /logRetentionDays=30 is not valid: expected at least 365 days in prod/],
+    ["prod with a single NAT", () => ({ ...prod(), network: { ...prod().network, natGateways: "single" } }), /natGateways="single"/],
+    ["prod with ECS Exec", () => ({ ...prod(), services: { ...prod().services, executeCommand: true } }), /executeCommand=true/],
+    ["any env with 1-day backups", () => ({ ...dev(), database: { ...dev().database, backupRetentionDays: 1 } }), /backupRetentionDays=1 is not valid: expected 7 to 35 days/],
+    ["a recovery window of 0", () => ({ ...dev(), secrets: { ...dev().secrets, recoveryWindowDays: 0 } }), /recoveryWindowDays=0/],
+    ["a public CIDR", () => ({ ...dev(), network: { ...dev().network, cidr: "8.8.0.0/16" } }), /network\.cidr="8\.8\.0\.0\/16" is not valid: expected a private \/16/],
+    ["a /24 VPC", () => ({ ...dev(), network: { ...dev().network, cidr: "10.10.0.0/24" } }), /network\.cidr/],
+    ["one AZ", () => ({ ...dev(), network: { ...dev().network, availabilityZones: ["ap-northeast-1a"] } }), /expected 2 or 3 availability zones/],
+    ["an AZ of another region", () => ({ ...dev(), network: { ...dev().network, availabilityZones: ["ap-northeast-1a", "us-east-1a"] } }), /expected a zone of ap-northeast-1/],
+    ["an invalid Fargate size", () => ({ ...dev(), services: { ...dev().services, backend: { ...dev().services.backend, memory: 4096, cpu: 256 } } }), /services\.backend\.memory=4096 is not valid: expected a Fargate memory size for 256 CPU/],
+    ["min above max", () => ({ ...dev(), services: { ...dev().services, frontend: { ...dev().services.frontend, minCount: 3, maxCount: 2 } } }), /services\.frontend\.maxCount=2/],
+    ["a log retention CloudWatch does not offer", () => ({ ...dev(), logRetentionDays: 45 }), /logRetentionDays=45 is not valid: expected a CloudWatch retention value/],
+    ["a bounce alarm above SES's pause level", () => ({ ...dev(), monitoring: { ...dev().monitoring, bounceRatePercent: 12 } }), /bounceRatePercent=12/],
+  ];
+  test.each(rejects)("rejects %s", (_name, make, message) => {
+    expect(() => validateEnvironment(make(), region)).toThrow(message);
+  });
+
+  test("the defaults pass", () => {
+    for (const env of configFrom().environments) expect(() => validateEnvironment(env, region)).not.toThrow();
+  });
+
+  test("overlapping CIDRs are rejected across environments", () => {
+    const envs = configFrom().environments.map((e) => (e.name === "staging" ? { ...e, network: { ...e.network, cidr: "10.10.0.0/16" } } : e));
+    expect(() => validateAcrossEnvironments(envs)).toThrow(/environments\.staging\.network\.cidr="10\.10\.0\.0\/16" is not valid: expected a \/16 that does not overlap dev/);
+  });
+});

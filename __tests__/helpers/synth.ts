@@ -1,0 +1,58 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { AppConfig, buildEnvironment, EnvironmentConfig, EnvName, loadConfig } from "../../config";
+import { defineApp } from "../../main";
+
+/** A validated config from environment-variable style inputs (no process.env involved). */
+export function configFrom(vars: Record<string, string> = {}): AppConfig {
+  return loadConfig(vars as NodeJS.ProcessEnv);
+}
+
+/** A config for a single environment, optionally with a changed environment object. */
+export function configFor(env: EnvName, vars: Record<string, string> = {}, change?: (e: EnvironmentConfig) => EnvironmentConfig): AppConfig {
+  const base = configFrom({ ...vars, CDK_CONTEXT_ENVIRONMENT: env });
+  return change ? { ...base, environments: base.environments.map(change) } : base;
+}
+
+/** Builds the whole app for a config and returns its stacks by id. */
+export function buildApp(config: AppConfig): Map<string, TerraformStack> {
+  const app = Testing.app();
+  const stacks = defineApp(app as App, config);
+  return new Map(stacks.map((s) => [s.node.id, s]));
+}
+
+export type TfJson = {
+  resource?: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  output?: Record<string, any>;
+  terraform?: any;
+  provider?: any;
+  ephemeral?: Record<string, Record<string, any>>;
+  [key: string]: any;
+};
+
+/** Synthesizes one stack into its parsed Terraform JSON (metadata removed). */
+export function synthJson(stack: TerraformStack): TfJson {
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** All resources of a type in a synthesized stack, as [name, body] pairs. */
+export function resources(json: TfJson, type: string): [string, any][] {
+  return Object.entries(json.resource?.[type] ?? {});
+}
+
+/** The single resource of a type; fails when there is not exactly one. */
+export function onlyResource(json: TfJson, type: string): any {
+  const all = resources(json, type);
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0][1];
+}
+
+/** Synthesizes the stack `markmail-<env>-<layer>` of an app built from the config. */
+export function synthLayer(config: AppConfig, env: EnvName, layer: string): TfJson {
+  const stack = buildApp(config).get(`markmail-${env}-${layer}`);
+  if (!stack) throw new Error(`no stack markmail-${env}-${layer}`);
+  return synthJson(stack);
+}
+
+/** Re-exported for tests that build one environment by hand. */
+export { buildEnvironment };

@@ -1,0 +1,136 @@
+import { DEFAULTS, zoneLetters } from "./defaults";
+import { ConfigError, invalid } from "./errors";
+import { AppConfig, BackendConfig, ENVIRONMENTS, EnvName, EnvironmentConfig } from "./types";
+import { validateAcrossEnvironments, validateEnvironment } from "./validate";
+import { bool, check, oneOf, optional, optionalChecked } from "./validators";
+
+export * from "./types";
+export { ConfigError } from "./errors";
+export { validateEnvironment, validateAcrossEnvironments, LOG_RETENTION_DAYS } from "./validate";
+
+export const PROJECT = "markmail";
+export const DEFAULT_REGION = "ap-northeast-1";
+
+/**
+ * Every environment variable the app reads, with its accepted form. `help`, README and the
+ * config tests are checked against this list, so an input cannot be added silently.
+ */
+export const INPUTS = {
+  CDK_CONTEXT_ENVIRONMENT: "restrict synth to one environment: dev, staging or prod (default: all three)",
+  DEV_DOMAIN: "DNS name of dev, e.g. dev.markmail.example.com (default: none, HTTP only)",
+  STAGING_DOMAIN: "DNS name of staging (default: none, HTTP only)",
+  PROD_DOMAIN: "DNS name of prod (default: none, HTTP only)",
+  HOSTED_ZONE_MODE: "lookup (find the Route 53 zone of the domain) or create (default: lookup)",
+  NOTIFICATION_EMAIL: "alarm recipient e-mail (default: none, a warning is printed)",
+  GITHUB_OWNER: "GitHub owner of the application repository (default: engineers-hub-ltd-in-house-project)",
+  GITHUB_REPO: "GitHub repository name (default: markmail)",
+  GITHUB_BRANCH: "pipeline branch; needs CDK_CONTEXT_ENVIRONMENT (defaults: dev→dev, staging→staging, prod→main)",
+  GITHUB_CONNECTION_ARN: "reuse an existing CodeConnections connection (default: one is created per environment)",
+  CREATE_BASTION: "true adds the markmail-<env>-bastion stacks (default: false)",
+  AWS_REGION: "AWS region of every stack (default: ap-northeast-1)",
+  TF_BACKEND: "s3, local or cloud (default: s3)",
+  TF_STATE_BUCKET: "S3 state bucket (default: markmail-terraform-state)",
+  TF_LOCK_TABLE: "DynamoDB lock table (default: markmail-terraform-locks)",
+  TF_STATE_REGION: "region of the state bucket (default: AWS_REGION)",
+  TF_STATE_LOCKING: "dynamodb, lockfile or both (default: both)",
+  TFC_ORGANIZATION: "HCP Terraform organization, required with TF_BACKEND=cloud",
+  TFC_HOSTNAME: "HCP Terraform / Terraform Enterprise host (default: app.terraform.io)",
+} as const;
+
+function readBackend(vars: NodeJS.ProcessEnv, region: string): BackendConfig {
+  const kind = oneOf(vars, "TF_BACKEND", ["s3", "local", "cloud"] as const, "s3");
+  if (kind === "local") return { kind };
+  if (kind === "cloud") {
+    const organization = optionalChecked(vars, "TFC_ORGANIZATION", "tfcOrganization");
+    if (organization === undefined) {
+      throw new ConfigError("TFC_ORGANIZATION is not set: expected an HCP Terraform organization name when TF_BACKEND=cloud");
+    }
+    const hostname = optional(vars, "TFC_HOSTNAME") ?? "app.terraform.io";
+    check("TFC_HOSTNAME", hostname, "domain");
+    return { kind, organization, hostname };
+  }
+  return {
+    kind,
+    bucket: optionalChecked(vars, "TF_STATE_BUCKET", "bucket") ?? `${PROJECT}-terraform-state`,
+    lockTable: optionalChecked(vars, "TF_LOCK_TABLE", "table") ?? `${PROJECT}-terraform-locks`,
+    region: optionalChecked(vars, "TF_STATE_REGION", "region") ?? region,
+    locking: oneOf(vars, "TF_STATE_LOCKING", ["dynamodb", "lockfile", "both"] as const, "both"),
+  };
+}
+
+/** Builds one environment from the defaults plus the inputs that concern it. */
+export function buildEnvironment(
+  name: EnvName,
+  region: string,
+  inputs: { domain?: string; branch?: string; hostedZone?: "lookup" | "create" } = {},
+): EnvironmentConfig {
+  const d = DEFAULTS[name];
+  const { azCount, ...network } = d.network;
+  const { defaultBranch, ...pipeline } = d.pipeline;
+  return {
+    ...d,
+    name,
+    domain: inputs.domain,
+    hostedZone: inputs.hostedZone ?? d.hostedZone,
+    network: { ...network, availabilityZones: zoneLetters(region).slice(0, azCount).map((l) => `${region}${l}`) },
+    pipeline: { ...pipeline, branch: inputs.branch ?? defaultBranch },
+  };
+}
+
+/**
+ * Reads and validates every input. Throws ConfigError (one line naming the input and the
+ * accepted form) before any construct exists, so a bad value never leaves a half-written cdktf.out.
+ */
+export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
+  const region = optionalChecked(vars, "AWS_REGION", "region") ?? DEFAULT_REGION;
+  const only = optional(vars, "CDK_CONTEXT_ENVIRONMENT");
+  if (only !== undefined && !(ENVIRONMENTS as readonly string[]).includes(only)) {
+    throw invalid("CDK_CONTEXT_ENVIRONMENT", only, `one of ${ENVIRONMENTS.join(", ")} (or unset for all)`);
+  }
+  const branch = optionalChecked(vars, "GITHUB_BRANCH", "branch");
+  if (branch !== undefined && only === undefined) {
+    throw new ConfigError(
+      "GITHUB_BRANCH is set but CDK_CONTEXT_ENVIRONMENT is not: expected CDK_CONTEXT_ENVIRONMENT=dev|staging|prod so the branch applies to one environment",
+    );
+  }
+  const hostedZone = oneOf(vars, "HOSTED_ZONE_MODE", ["lookup", "create"] as const, "lookup");
+
+  const all = ENVIRONMENTS.map((name) =>
+    buildEnvironment(name, region, {
+      domain: optionalChecked(vars, `${name.toUpperCase()}_DOMAIN`, "domain"),
+      branch: name === only ? branch : undefined,
+      hostedZone,
+    }),
+  );
+  for (const env of all) validateEnvironment(env, region);
+  validateAcrossEnvironments(all);
+  const environments = all.filter((e) => only === undefined || e.name === only);
+
+  const notificationEmail = optionalChecked(vars, "NOTIFICATION_EMAIL", "email");
+  const warnings: string[] = [];
+  for (const env of environments) {
+    if (env.domain === undefined) {
+      warnings.push(
+        `${env.name}: no ${env.name.toUpperCase()}_DOMAIN set, so markmail-${env.name}-alb serves plain HTTP only (set the domain for HTTPS with TLS 1.3)`,
+      );
+    }
+  }
+  if (notificationEmail === undefined) {
+    warnings.push("NOTIFICATION_EMAIL is not set: alarms go to the SNS topic but no person is subscribed");
+  }
+
+  return {
+    project: PROJECT,
+    region,
+    environments,
+    backend: readBackend(vars, region),
+    github: {
+      owner: optionalChecked(vars, "GITHUB_OWNER", "githubOwner") ?? "engineers-hub-ltd-in-house-project",
+      repo: optionalChecked(vars, "GITHUB_REPO", "githubRepo") ?? "markmail",
+      connectionArn: optionalChecked(vars, "GITHUB_CONNECTION_ARN", "connectionArn"),
+    },
+    notificationEmail,
+    createBastion: bool(vars, "CREATE_BASTION", false),
+    warnings,
+  };
+}
