@@ -56,7 +56,7 @@ export function defineApp(app: App, config: AppConfig): TerraformStack[] {
   return stacks;
 }
 
-function main(): void {
+export function main(): void {
   let config: AppConfig;
   try {
     config = loadConfig(process.env);
