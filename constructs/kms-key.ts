@@ -1,0 +1,77 @@
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { AccountContext } from "./account";
+
+export interface CustomerKeyProps {
+  /** Alias without the `alias/` prefix, e.g. markmail-dev-secrets. */
+  readonly alias: string;
+  readonly description: string;
+  readonly region: string;
+  /** 7-30; prod uses 30. */
+  readonly deletionWindowDays: number;
+  /**
+   * Extra key-policy statements for AWS services that encrypt on our behalf
+   * (CloudWatch Logs, SNS publishers, ...). The account root statement is always present.
+   */
+  readonly serviceStatements?: DataAwsIamPolicyDocumentStatement[];
+}
+
+/**
+ * A customer-managed KMS key with rotation on, an explicit key policy (account root administers
+ * it, IAM policies grant use) and an alias. One per layer and environment.
+ */
+export class CustomerKey extends Construct {
+  readonly key: KmsKey;
+  readonly arn: string;
+  readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: CustomerKeyProps) {
+    super(scope, id);
+    if (props.deletionWindowDays < 7 || props.deletionWindowDays > 30) {
+      throw new Error(`KMS key ${props.alias}: deletionWindowDays must be 7-30, got ${props.deletionWindowDays}`);
+    }
+    const account = AccountContext.of(this, props.region);
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      statement: [
+        {
+          sid: "AccountAdministersKey",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: [`arn:${account.partition}:iam::${account.accountId}:root`] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        ...(props.serviceStatements ?? []),
+      ],
+    });
+    this.key = new KmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays,
+      policy: policy.json,
+    });
+    this.aliasName = `alias/${props.alias}`;
+    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+
+  /** Key-policy statement letting CloudWatch Logs use the key for this account's log groups. */
+  static logsStatement(scope: Construct, region: string): DataAwsIamPolicyDocumentStatement {
+    const account = AccountContext.of(scope, region);
+    return {
+      sid: "CloudWatchLogsUseKey",
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
+      actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      resources: ["*"],
+      condition: [
+        {
+          test: "ArnLike",
+          variable: "kms:EncryptionContext:aws:logs:arn",
+          values: [account.arn("logs", "log-group:*")],
+        },
+      ],
+    };
+  }
+}
