@@ -98,4 +98,6 @@ export interface MonitoringOutputs {
   readonly alarmTopicArn: string;
   readonly dashboardName: string;
   readonly sesConfigurationSetName: string;
+  /** CMK of the alarm topic: whoever publishes to it (the pipeline's approval notice) needs kms:GenerateDataKey. */
+  readonly alarmTopicKmsKeyArn: string;
 }

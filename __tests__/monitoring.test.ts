@@ -1,0 +1,244 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Testing, TerraformStack, Token } from "cdktf";
+import { MetricAlarm } from "../constructs/alarm";
+import { renderDashboardBody } from "../constructs/dashboard";
+import { NotificationTopic } from "../constructs/notification-topic";
+import { MonitoringStack } from "../stacks/monitoring-stack";
+import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
+import { AppConfig, EnvName } from "../config";
+
+function synthMonitoring(config: AppConfig, opts: { hostedZone?: boolean } = {}): TfJson {
+  const env = onlyEnv(config);
+  const fakes = fakeOutputs(env.name, opts);
+  const stack = new MonitoringStack(testApp(), { config, env, ...fakes });
+  return synthJson(stack);
+}
+
+const byName = (json: TfJson, type: string, key: string) =>
+  new Map(resources(json, type).map(([, body]) => [body[key] as string, body]));
+const policyDocs = (json: TfJson) => Object.values(json.data?.aws_iam_policy_document ?? {}) as any[];
+const accountRef = (json: TfJson) => `\${data.aws_caller_identity.${Object.keys(json.data!.aws_caller_identity)[0]}.account_id}`;
+const partitionRef = (json: TfJson) => `\${data.aws_partition.${Object.keys(json.data!.aws_partition)[0]}.partition}`;
+
+describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
+  const json = synthMonitoring(configFor("dev", { NOTIFICATION_EMAIL: "ops@example.com" }));
+  const topics = byName(json, "aws_sns_topic", "name");
+  const alarms = byName(json, "aws_cloudwatch_metric_alarm", "alarm_name");
+  const alarmTopicRef = () => {
+    const [id] = resources(json, "aws_sns_topic").find(([, b]) => b.name === "markmail-dev-alarms")!;
+    return `\${aws_sns_topic.${id}.arn}`;
+  };
+
+  test("alarm, bounce and complaint topics are KMS-encrypted with this layer's key", () => {
+    expect([...topics.keys()].sort()).toEqual(["markmail-dev-alarms", "markmail-dev-bounces", "markmail-dev-complaints"]);
+    const [keyId] = resources(json, "aws_kms_key")[0];
+    for (const t of topics.values()) expect(t.kms_master_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
+    expect(resources(json, "aws_kms_key")).toHaveLength(1);
+    expect(resources(json, "aws_kms_alias")[0][1].name).toBe("alias/markmail-dev-monitoring");
+  });
+
+  test("topic policies: only CloudWatch (own alarms) or SES (own configuration set) may publish, for this account, over TLS", () => {
+    const topicPolicies = resources(json, "aws_sns_topic_policy");
+    expect(topicPolicies).toHaveLength(3);
+    const docs = policyDocs(json).filter((d) => d.statement.some((s: any) => s.actions.includes("sns:Publish")));
+    expect(docs).toHaveLength(3);
+    for (const doc of docs) {
+      const allows = doc.statement.filter((s: any) => s.effect === "Allow");
+      expect(allows).toHaveLength(1);
+      const [allow] = allows;
+      expect(allow.actions).toEqual(["sns:Publish"]);
+      expect(allow.principals).toEqual([{ type: "Service", identifiers: [expect.stringMatching(/^(cloudwatch|ses)\.amazonaws\.com$/)] }]);
+      expect(allow.condition).toContainEqual({ test: "StringEquals", variable: "aws:SourceAccount", values: [accountRef(json)] });
+      expect(doc.statement).toContainEqual(expect.objectContaining({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }));
+    }
+    const cw = docs.flatMap((d) => d.statement).find((s: any) => s.principals[0].identifiers[0] === "cloudwatch.amazonaws.com");
+    expect(cw.condition).toContainEqual({
+      test: "ArnLike",
+      variable: "aws:SourceArn",
+      values: [`arn:${partitionRef(json)}:cloudwatch:ap-northeast-1:${accountRef(json)}:alarm:markmail-dev-*`],
+    });
+  });
+
+  test("the key policy lets CloudWatch and SES encrypt for this account only", () => {
+    const keyDoc = policyDocs(json).find((d) => d.statement.some((s: any) => s.sid === "AccountAdministersKey"));
+    const services = keyDoc.statement.filter((s: any) => s.principals?.[0].type === "Service");
+    expect(services.map((s: any) => s.principals[0].identifiers[0]).sort()).toEqual(["cloudwatch.amazonaws.com", "ses.amazonaws.com"]);
+    for (const s of services) {
+      expect(s.actions).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
+      expect(s.condition.map((c: any) => c.variable)).toContain("aws:SourceAccount");
+    }
+  });
+
+  test("one e-mail subscription per topic to NOTIFICATION_EMAIL", () => {
+    const subs = resources(json, "aws_sns_topic_subscription").map(([, b]) => b);
+    expect(subs).toHaveLength(3);
+    for (const s of subs) expect(s).toMatchObject({ protocol: "email", endpoint: "ops@example.com" });
+  });
+
+  test("every alarm notifies the alarm topic on ALARM and OK and is named markmail-dev-<what>", () => {
+    expect(alarms.size).toBe(15); // 13 application alarms + 2 SES reputation alarms
+    for (const [name, a] of alarms) {
+      expect(name).toMatch(/^markmail-dev-[a-z0-9-]+$/);
+      expect(a.actions_enabled).toBe(true);
+      expect(a.alarm_actions).toEqual([alarmTopicRef()]);
+      expect(a.ok_actions).toEqual([alarmTopicRef()]);
+      expect(["breaching", "notBreaching", "missing"]).toContain(a.treat_missing_data);
+    }
+  });
+
+  test("the guide's HighErrorRate: ALB target 5XX, LoadBalancer dimension, Sum >= 10 over 2 periods", () => {
+    expect(alarms.get("markmail-dev-high-error-rate")).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      metric_name: "HTTPCode_Target_5XX_Count",
+      dimensions: { LoadBalancer: "app/markmail-dev-alb/0123456789abcdef" },
+      statistic: "Sum",
+      threshold: 10,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      evaluation_periods: 2,
+      datapoints_to_alarm: 2,
+      period: 300,
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  test("ECS, target, latency and Aurora alarms use the right dimensions and env thresholds", () => {
+    expect(alarms.get("markmail-dev-backend-cpu-high")).toMatchObject({
+      namespace: "AWS/ECS",
+      metric_name: "CPUUtilization",
+      dimensions: { ClusterName: "markmail-dev", ServiceName: "markmail-dev-backend" },
+      threshold: 80,
+    });
+    expect(alarms.get("markmail-dev-frontend-memory-high")).toMatchObject({ metric_name: "MemoryUtilization", dimensions: { ServiceName: "markmail-dev-frontend" } });
+    expect(alarms.get("markmail-dev-backend-unhealthy-hosts")).toMatchObject({
+      metric_name: "UnHealthyHostCount",
+      dimensions: { LoadBalancer: "app/markmail-dev-alb/0123456789abcdef", TargetGroup: "targetgroup/markmail-dev-backend/aaaa" },
+      treat_missing_data: "notBreaching",
+    });
+    // No datapoint for HealthyHostCount means nothing is registered: an outage, so breaching.
+    expect(alarms.get("markmail-dev-frontend-no-healthy-hosts")).toMatchObject({
+      metric_name: "HealthyHostCount",
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      treat_missing_data: "breaching",
+    });
+    const p95 = alarms.get("markmail-dev-response-time-p95")!;
+    expect(p95).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p95", threshold: 1 });
+    expect(p95.statistic).toBeUndefined();
+    expect(alarms.get("markmail-dev-db-cpu-high")).toMatchObject({ namespace: "AWS/RDS", dimensions: { DBClusterIdentifier: "markmail-dev" }, treat_missing_data: "missing" });
+    expect(alarms.get("markmail-dev-db-freeable-memory-low")).toMatchObject({ metric_name: "FreeableMemory", comparison_operator: "LessThanThreshold", threshold: 256 * 1024 * 1024 });
+    expect(alarms.get("markmail-dev-db-connections-high")).toMatchObject({ metric_name: "DatabaseConnections", threshold: 300 });
+  });
+
+  test("dashboard MarkMail-dev carries the guide's metrics", () => {
+    const [dash] = resources(json, "aws_cloudwatch_dashboard").map(([, b]) => b);
+    expect(dash.dashboard_name).toBe("MarkMail-dev");
+    const body = JSON.parse(dash.dashboard_body);
+    const rows: any[][] = body.widgets.flatMap((w: any) => w.properties.metrics);
+    const has = (...prefix: string[]) => rows.some((r) => prefix.every((p, i) => r[i] === p));
+    expect(has("AWS/ECS", "CPUUtilization", "ClusterName", "markmail-dev", "ServiceName", "markmail-dev-backend")).toBe(true);
+    expect(has("AWS/ECS", "MemoryUtilization", "ClusterName", "markmail-dev", "ServiceName", "markmail-dev-frontend")).toBe(true);
+    expect(has("AWS/ApplicationELB", "RequestCount", "LoadBalancer", "app/markmail-dev-alb/0123456789abcdef")).toBe(true);
+    expect(has("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count")).toBe(true);
+    expect(has("AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", "app/markmail-dev-alb/0123456789abcdef", "TargetGroup", "targetgroup/markmail-dev-frontend/bbbb")).toBe(true);
+    expect(has("AWS/RDS", "DatabaseConnections", "DBClusterIdentifier", "markmail-dev")).toBe(true);
+    const latency = rows.filter((r) => r[1] === "TargetResponseTime").map((r) => r[r.length - 1].stat);
+    expect(latency).toEqual(["p50", "p95"]);
+    for (const w of body.widgets) {
+      expect(w.properties.region).toBe("ap-northeast-1");
+      expect(w.x + w.width).toBeLessThanOrEqual(24);
+    }
+  });
+
+  test("outputs: the guide's dashboard URL", () => {
+    expect(json.output!.dashboard_url.value).toBe("https://console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#dashboards:name=MarkMail-dev");
+  });
+});
+
+describe("monitoring environment matrix", () => {
+  test("no NOTIFICATION_EMAIL: no subscription at all", () => {
+    const json = synthMonitoring(configFor("dev"));
+    expect(resources(json, "aws_sns_topic_subscription")).toHaveLength(0);
+  });
+
+  test.each<[EnvName, number, number]>([
+    ["dev", 7, 300],
+    ["prod", 30, 800],
+  ])("%s: key deletion window %i days, connections threshold %i", (env, window, connections) => {
+    const json = synthMonitoring(configFor(env));
+    expect(resources(json, "aws_kms_key")[0][1]).toMatchObject({ deletion_window_in_days: window, enable_key_rotation: true });
+    const conn = resources(json, "aws_cloudwatch_metric_alarm").find(([, b]) => b.alarm_name === `markmail-${env}-db-connections-high`)!;
+    expect(conn[1].threshold).toBe(connections);
+    expect(resources(json, "aws_cloudwatch_dashboard")[0][1].dashboard_name).toBe(`MarkMail-${env}`);
+  });
+
+  test("thresholds come from the environment config", () => {
+    const config = configFor("staging", {}, (e) => ({ ...e, monitoring: { ...e.monitoring, target5xxCount: 25, cpuHighPercent: 65 } }));
+    const alarms = byName(synthMonitoring(config), "aws_cloudwatch_metric_alarm", "alarm_name");
+    expect(alarms.get("markmail-staging-high-error-rate")!.threshold).toBe(25);
+    expect(alarms.get("markmail-staging-frontend-cpu-high")!.threshold).toBe(65);
+  });
+
+  test("a domain without a hosted zone from the alb layer fails loudly", () => {
+    expect(() => synthMonitoring(configFor("dev", { DEV_DOMAIN: "dev.markmail.example.com" }))).toThrow(/passed no hostedZoneId/);
+  });
+});
+
+describe("cross-stack tokens inside the dashboard JSON", () => {
+  test("a value from another stack becomes a terraform_remote_state read inside dashboard_body", () => {
+    const config = configFor("dev");
+    const env = onlyEnv(config);
+    const app = testApp();
+    const upstream = new TerraformStack(app, "upstream");
+    new AwsProvider(upstream, "aws", { region: "ap-northeast-1" });
+    const bucket = new S3Bucket(upstream, "b", {});
+    const fakes = fakeOutputs("dev");
+    const stack = new MonitoringStack(app, { config, env, ...fakes, alb: { ...fakes.alb, albArnSuffix: bucket.arn } });
+    upstream.prepareStack();
+    stack.prepareStack();
+    const json = synthJson(stack);
+    const body: string = resources(json, "aws_cloudwatch_dashboard")[0][1].dashboard_body;
+    expect(body).toContain('"LoadBalancer","${data.terraform_remote_state.cross-stack-reference-input-upstream.outputs.');
+    expect(json.data!.terraform_remote_state["cross-stack-reference-input-upstream"]).toBeDefined();
+  });
+});
+
+describe("monitoring guardrails", () => {
+  const base = {
+    alarmName: "markmail-dev-x",
+    description: "x",
+    namespace: "AWS/ECS",
+    metricName: "CPUUtilization",
+    dimensions: {},
+    statistic: "Average" as const,
+    comparison: "GreaterThanThreshold" as const,
+    threshold: 1,
+    treatMissingData: "notBreaching" as const,
+    actions: ["arn:aws:sns:ap-northeast-1:111122223333:t"],
+  };
+
+  test("an alarm without an action throws", () => {
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, actions: [] }))).toThrow(/no alarm action/);
+  });
+
+  test("an alarm with both or neither statistic throws; a bad percentile or period throws", () => {
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, extendedStatistic: "p95" }))).toThrow(/exactly one/);
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined }))).toThrow(/exactly one/);
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined, extendedStatistic: "95th" }))).toThrow(/percentile/);
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, periodSeconds: 90 }))).toThrow(/period 90s/);
+  });
+
+  test("a topic publisher that is not an AWS service principal, or no publisher, throws", () => {
+    const props = { name: "t", displayName: "t", kmsKeyArn: "k", region: "ap-northeast-1" };
+    expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "*" }] }))).toThrow(/not an AWS service principal/);
+    expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [] }))).toThrow(/at least one publisher/);
+  });
+
+  test("a number token in the dashboard body throws (it would render as a garbage float)", () => {
+    const width = Token.asNumber("${var.width}");
+    expect(() =>
+      renderDashboardBody([{ title: "x", stat: "Sum", width, metrics: [{ namespace: "n", metricName: "m", dimensions: {} }] }], "ap-northeast-1"),
+    ).toThrow(/numbers must be literals/);
+  });
+});
