@@ -1,4 +1,10 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { APP } from "../config/contract";
+import { ArtifactBucket } from "../constructs/artifact-bucket";
+import { ImageBuildProject } from "../constructs/build-project";
+import { CustomerKey } from "../constructs/kms-key";
+import { DeliveryPipeline } from "../constructs/pipeline";
 import { EcsClusterOutputs, EcsOutputs, MonitoringOutputs, SecretsOutputs } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
@@ -9,11 +15,74 @@ export interface PipelineStackProps extends LayerProps {
   readonly monitoring: MonitoringOutputs;
 }
 
-/** `markmail-<env>-pipeline`. */
+/** `markmail-<env>-pipeline`: GitHub → CodeBuild (backend, frontend) → [approval] → ECS. */
 export class PipelineStack extends LayerStack {
-  readonly outputs!: { readonly pipelineName: string };
+  readonly outputs: { readonly pipelineName: string };
 
   constructor(scope: Construct, props: PipelineStackProps) {
     super(scope, "pipeline", props);
+    const region = this.config.region;
+    const env = this.env;
+
+    const key = new CustomerKey(this, "key", {
+      alias: this.name("pipeline"),
+      description: `${this.name()}: pipeline artifacts and build logs`,
+      region,
+      deletionWindowDays: env.forceDestroy ? 7 : 30,
+      serviceStatements: [CustomerKey.logsStatement(this, region)],
+    });
+    const artifacts = new ArtifactBucket(this, "artifacts", {
+      namePrefix: this.name("pipeline-artifacts"),
+      region,
+      kmsKeyArn: key.arn,
+      forceDestroy: env.forceDestroy,
+    });
+
+    const build = (svc: "backend" | "frontend", buildArgs?: Record<string, string>) =>
+      new ImageBuildProject(this, `${svc}-build`, {
+        name: this.name(`${svc}-build`),
+        service: svc,
+        containerName: svc === "backend" ? APP.backendContainer : APP.frontendContainer,
+        region,
+        repository: props.cluster.repositories[svc],
+        dockerhubSecret: { arn: props.secrets.dockerhub.arn, kmsKeyArn: props.secrets.kmsKeyArn },
+        artifactBucketArn: artifacts.arn,
+        kmsKeyArn: key.arn,
+        logRetentionDays: env.logRetentionDays,
+        buildArgs,
+      });
+    const backend = build("backend");
+    // Vite inlines the API base URL at build time; without a domain the ALB serves /api on the same host.
+    const frontend = build("frontend", { VITE_API_URL: env.domain !== undefined ? `https://${env.domain}/api` : "/api" });
+
+    const pipeline = new DeliveryPipeline(this, "pipeline", {
+      name: this.name("pipeline"),
+      region,
+      source: { owner: this.config.github.owner, repo: this.config.github.repo, branch: env.pipeline.branch },
+      connectionArn: this.config.github.connectionArn,
+      connectionName: this.name("github", 32),
+      artifactBucket: artifacts,
+      kmsKeyArn: key.arn,
+      builds: { backend, frontend },
+      deploy: {
+        clusterName: props.cluster.clusterName,
+        services: { backend: props.ecs.backendServiceName, frontend: props.ecs.frontendServiceName },
+        passRoleArns: [props.cluster.executionRoleArn, props.cluster.taskRoleArn],
+      },
+      approval: env.pipeline.manualApproval
+        ? { topicArn: props.monitoring.alarmTopicArn, topicKmsKeyArn: props.monitoring.alarmTopicKmsKeyArn }
+        : undefined,
+    });
+
+    new TerraformOutput(this, "pipeline_name", { value: pipeline.name, description: "aws codepipeline start-pipeline-execution --name <this>" });
+    new TerraformOutput(this, "github_connection_arn", {
+      value: pipeline.connectionArn,
+      description: pipeline.connection
+        ? "Created PENDING: activate it once in the console (Developer Tools > Settings > Connections > Update pending connection)"
+        : "The existing connection from GITHUB_CONNECTION_ARN",
+    });
+    if (pipeline.connection) new TerraformOutput(this, "github_connection_status", { value: pipeline.connection.connectionStatus });
+
+    this.outputs = { pipelineName: pipeline.name };
   }
 }

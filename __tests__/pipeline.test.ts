@@ -1,0 +1,256 @@
+import { Testing } from "cdktf";
+import { imageBuildspec, renderBuildspec, renderYaml } from "../constructs/buildspec";
+import { DeliveryPipeline } from "../constructs/pipeline";
+import { assertLeastPrivilege } from "../constructs/service-role";
+import { PipelineStack } from "../stacks/pipeline-stack";
+import { AppConfig } from "../config";
+import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+
+// js-yaml ships with jest (a transitive dev dependency); only the tests parse YAML back.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml: { load(s: string): any } = require("js-yaml");
+
+function synthPipeline(config: AppConfig): TfJson {
+  const env = onlyEnv(config);
+  return synthJson(new PipelineStack(testApp(), { config, env, ...fakeOutputs(env.name) }));
+}
+const ref = (json: TfJson, type: string, pred: (b: any) => boolean, attr: string) => {
+  const [id] = resources(json, type).find(([, b]) => pred(b))!;
+  return `\${${type}.${id}.${attr}}`;
+};
+const docs = (json: TfJson) => Object.values(json.data!.aws_iam_policy_document) as any[];
+/** The inline policy document of the role named `roleName`. */
+function rolePolicy(json: TfJson, roleName: string): any[] {
+  const [roleId] = resources(json, "aws_iam_role").find(([, b]) => b.name === roleName)!;
+  const inline = resources(json, "aws_iam_role_policy").find(([, b]) => b.role === `\${aws_iam_role.${roleId}.id}`)![1];
+  const docId = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(inline.policy)![1];
+  return json.data!.aws_iam_policy_document[docId].statement;
+}
+
+describe("pipeline layer (dev)", () => {
+  const json = synthPipeline(configFor("dev"));
+  const pipeline = onlyResource(json, "aws_codepipeline");
+  const projects = new Map(resources(json, "aws_codebuild_project").map(([, b]) => [b.name, b]));
+  const [keyId] = resources(json, "aws_kms_key")[0];
+  const keyRef = `\${aws_kms_key.${keyId}.arn}`;
+
+  test("the guide's pipeline name, V2, Source → Build → Deploy (no approval in dev)", () => {
+    expect(pipeline.name).toBe("markmail-dev-pipeline");
+    expect(pipeline.pipeline_type).toBe("V2");
+    expect(pipeline.stage.map((s: any) => s.name)).toEqual(["Source", "Build", "Deploy"]);
+  });
+
+  test("source: GitHub owner/repo on the env branch through the created, pending connection markmail-dev-github", () => {
+    const connection = onlyResource(json, "aws_codestarconnections_connection");
+    expect(connection).toEqual({ name: "markmail-dev-github", provider_type: "GitHub" });
+    const [source] = pipeline.stage[0].action;
+    expect(source).toMatchObject({ category: "Source", provider: "CodeStarSourceConnection", output_artifacts: ["SourceOutput"] });
+    expect(source.configuration).toMatchObject({
+      ConnectionArn: ref(json, "aws_codestarconnections_connection", () => true, "arn"),
+      FullRepositoryId: "engineers-hub-ltd-in-house-project/markmail",
+      BranchName: "dev",
+    });
+    expect(pipeline.trigger).toEqual([
+      { provider_type: "CodeStarSourceConnection", git_configuration: { source_action_name: "GitHub_Source", push: [{ branches: { includes: ["dev"] } }] } },
+    ]);
+    expect(json.output!.github_connection_status).toBeDefined();
+  });
+
+  test("build: both projects in parallel; deploy: standard ECS action per service with imagedefinitions.json", () => {
+    const builds = pipeline.stage[1].action;
+    expect(builds.map((a: any) => [a.configuration.ProjectName, a.run_order])).toEqual([
+      ["markmail-dev-backend-build", 1],
+      ["markmail-dev-frontend-build", 1],
+    ]);
+    const deploys = pipeline.stage[2].action;
+    expect(deploys).toEqual([
+      expect.objectContaining({
+        provider: "ECS",
+        category: "Deploy",
+        input_artifacts: ["BackendBuildOutput"],
+        configuration: { ClusterName: "markmail-dev", ServiceName: "markmail-dev-backend", FileName: "imagedefinitions.json" },
+      }),
+      expect.objectContaining({ input_artifacts: ["FrontendBuildOutput"], configuration: expect.objectContaining({ ServiceName: "markmail-dev-frontend" }) }),
+    ]);
+  });
+
+  test("artifact store: KMS-encrypted with this layer's key", () => {
+    expect(pipeline.artifact_store).toEqual([
+      { location: expect.stringMatching(/^markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\./), type: "S3", encryption_key: { id: keyRef, type: "KMS" } },
+    ]);
+  });
+
+  test("artifact bucket: SSE-KMS, versioned, private, owner-enforced, TLS-only, lifecycle, force_destroy in dev", () => {
+    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ force_destroy: true });
+    expect(onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default).toEqual({
+      sse_algorithm: "aws:kms",
+      kms_master_key_id: keyRef,
+    });
+    expect(onlyResource(json, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+    expect(onlyResource(json, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(json, "aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
+    const rules = onlyResource(json, "aws_s3_bucket_lifecycle_configuration").rule;
+    expect(rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(["noncurrent-versions", "abort-incomplete-multipart-uploads", "expire-current-objects"]));
+    const policy = docs(json).find((d) => d.statement.some((s: any) => s.sid === "DenyInsecureTransport" && s.actions.includes("s3:*")));
+    expect(policy).toBeDefined();
+  });
+
+  test("CodeBuild projects: standard:7.0, MEDIUM, privileged for Docker, CMK, own log group with retention and KMS", () => {
+    expect([...projects.keys()].sort()).toEqual(["markmail-dev-backend-build", "markmail-dev-frontend-build"]);
+    for (const [name, p] of projects) {
+      expect(p.environment).toMatchObject({
+        image: "aws/codebuild/standard:7.0",
+        compute_type: "BUILD_GENERAL1_MEDIUM",
+        type: "LINUX_CONTAINER",
+        privileged_mode: true,
+      });
+      expect(p.encryption_key).toBe(keyRef);
+      expect(p.logs_config.cloudwatch_logs).toMatchObject({ status: "ENABLED" });
+      expect(p.source.type).toBe("CODEPIPELINE");
+      const group = resources(json, "aws_cloudwatch_log_group").find(([, b]) => b.name === `/aws/codebuild/${name}`)![1];
+      expect(group).toMatchObject({ retention_in_days: 30, kms_key_id: keyRef });
+    }
+    const vars = (name: string) => Object.fromEntries(projects.get(name)!.environment.environment_variable.map((v: any) => [v.name, v.value]));
+    expect(vars("markmail-dev-backend-build")).toMatchObject({ IMAGE_REPO_NAME: "markmail-dev-backend", CONTAINER_NAME: "backend" });
+    expect(vars("markmail-dev-frontend-build")).toMatchObject({ IMAGE_REPO_NAME: "markmail-dev-frontend", CONTAINER_NAME: "frontend", VITE_API_URL: "/api" });
+    for (const p of projects.values()) for (const v of p.environment.environment_variable) expect(v.type).toBe("PLAINTEXT");
+  });
+
+  test("the rendered buildspec parses back and holds the guide's steps, the SHA tag and imagedefinitions.json", () => {
+    const spec = yaml.load(projects.get("markmail-dev-backend-build")!.source.buildspec);
+    expect(spec.version).toBe(0.2);
+    expect(spec.env["secrets-manager"]).toEqual({
+      DOCKERHUB_USERNAME: "arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:markmail-dev-dockerhub-AbCdEf:username",
+      DOCKERHUB_PASSWORD: "arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:markmail-dev-dockerhub-AbCdEf:password",
+    });
+    const all: string[] = Object.values(spec.phases).flatMap((p: any) => p.commands);
+    expect(all).toContain(
+      "aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS --password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com",
+    );
+    expect(all).toContain("docker build -f backend/Dockerfile -t $IMAGE_REPO_NAME:$IMAGE_TAG backend/");
+    expect(all).toContain("docker tag $IMAGE_REPO_NAME:$IMAGE_TAG $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG");
+    expect(all.some((c) => c.startsWith("docker push $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG"))).toBe(true);
+    expect(all).toContain('IMAGE_TAG=$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c 1-12)');
+    expect(all.find((c) => c.includes("imagedefinitions.json") && c.startsWith("printf"))).toContain('"$CONTAINER_NAME"');
+    expect(spec.phases.pre_build["on-failure"]).toBe("ABORT");
+    expect(spec.phases.build["on-failure"]).toBe("ABORT");
+    expect(spec.artifacts.files).toEqual(["imagedefinitions.json"]);
+    // Immutable tags: only the SHA is pushed; the Docker Hub password is never echoed to the log.
+    expect(all.join("\n")).not.toMatch(/latest/);
+    expect(all.filter((c) => c.includes("DOCKERHUB_PASSWORD"))).toEqual([expect.stringMatching(/^echo "\$DOCKERHUB_PASSWORD" \| docker login .*--password-stdin/)]);
+    const frontend = yaml.load(projects.get("markmail-dev-frontend-build")!.source.buildspec);
+    expect(frontend.phases.build.commands).toContain("docker build -f frontend/Dockerfile --build-arg VITE_API_URL=$VITE_API_URL -t $IMAGE_REPO_NAME:$IMAGE_TAG frontend/");
+  });
+
+  test("no secret value anywhere in the stack", () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/REPLACE_ME|"password"\s*:|dckr_pat_/i);
+  });
+
+  test("pipeline role: scoped to this bucket, these projects, this connection, these services and the two task roles", () => {
+    const st = new Map(rolePolicy(json, "markmail-dev-pipeline-role").map((s: any) => [s.sid, s]));
+    expect(st.get("UseGithubConnection")!.resources).toEqual([ref(json, "aws_codestarconnections_connection", () => true, "arn")]);
+    expect(st.get("RunBuilds")!.resources).toEqual([
+      expect.stringMatching(/:codebuild:ap-northeast-1:.*:project\/markmail-dev-backend-build$/),
+      expect.stringMatching(/:project\/markmail-dev-frontend-build$/),
+    ]);
+    expect(st.get("EcsServices")!.resources).toEqual([
+      expect.stringMatching(/:ecs:ap-northeast-1:.*:service\/markmail-dev\/markmail-dev-backend$/),
+      expect.stringMatching(/:service\/markmail-dev\/markmail-dev-frontend$/),
+    ]);
+    expect(st.get("PassTaskRoles")).toMatchObject({
+      actions: ["iam:PassRole"],
+      resources: ["arn:aws:iam::111122223333:role/markmail-dev-execution-role", "arn:aws:iam::111122223333:role/markmail-dev-task-role"],
+      condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
+    });
+    const stars = [...st.values()].filter((s: any) => s.resources.includes("*"));
+    expect(stars.map((s: any) => s.sid).sort()).toEqual(["EcsListTasks", "EcsTaskDefinitions"]);
+    expect(st.get("EcsListTasks")!.condition).toHaveLength(1);
+    expect(st.has("ApprovalNotice")).toBe(false);
+  });
+
+  test("build roles: own log group, own repository, the dockerhub secret only, the artifact bucket", () => {
+    const st = new Map(rolePolicy(json, "markmail-dev-frontend-build-role").map((s: any) => [s.sid, s]));
+    expect(st.get("EcrPushPullOwnRepository")!.resources).toEqual(["arn:aws:ecr:ap-northeast-1:111122223333:repository/markmail-dev-frontend"]);
+    expect(st.get("DockerHubSecret")).toMatchObject({ actions: ["secretsmanager:GetSecretValue"], resources: [expect.stringContaining(":secret:markmail-dev-dockerhub-")] });
+    expect(st.get("Logs")!.resources[0]).toMatch(/:log-group:\/aws\/codebuild\/markmail-dev-frontend-build$/);
+    expect(st.get("EcrLogin")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
+    const trust = docs(json).find((d) => d.statement.some((s: any) => s.principals?.[0].identifiers.includes("codebuild.amazonaws.com")));
+    expect(trust.statement[0].condition[0].variable).toBe("aws:SourceAccount");
+  });
+});
+
+describe("pipeline environment matrix", () => {
+  test("prod: manual approval before deploy, announced on the alarm topic; no force_destroy; branch main", () => {
+    const json = synthPipeline(configFor("prod", { PROD_DOMAIN: "markmail.example.com" }));
+    const pipeline = onlyResource(json, "aws_codepipeline");
+    expect(pipeline.name).toBe("markmail-prod-pipeline");
+    expect(pipeline.stage.map((s: any) => s.name)).toEqual(["Source", "Build", "Approval", "Deploy"]);
+    expect(pipeline.stage[2].action[0]).toMatchObject({
+      category: "Approval",
+      provider: "Manual",
+      configuration: { NotificationArn: "arn:aws:sns:ap-northeast-1:111122223333:markmail-prod-alarms" },
+    });
+    expect(pipeline.stage[0].action[0].configuration.BranchName).toBe("main");
+    expect(onlyResource(json, "aws_s3_bucket").force_destroy).toBe(false);
+    const st = new Map(rolePolicy(json, "markmail-prod-pipeline-role").map((s: any) => [s.sid, s]));
+    expect(st.get("ApprovalNotice")!.resources).toEqual(["arn:aws:sns:ap-northeast-1:111122223333:markmail-prod-alarms"]);
+    expect(st.get("ApprovalNoticeKey")!.resources).toEqual(["arn:aws:kms:ap-northeast-1:111122223333:key/monitoring-key"]);
+    const frontend = resources(json, "aws_codebuild_project").find(([, b]) => b.name === "markmail-prod-frontend-build")![1];
+    expect(frontend.environment.environment_variable).toContainEqual({ name: "VITE_API_URL", value: "https://markmail.example.com/api", type: "PLAINTEXT" });
+    expect(resources(json, "aws_cloudwatch_log_group").every(([, b]) => b.retention_in_days === 365)).toBe(true);
+  });
+
+  test("GITHUB_CONNECTION_ARN reuses the connection: none is created", () => {
+    const arn = "arn:aws:codeconnections:ap-northeast-1:111122223333:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    const json = synthPipeline(configFor("staging", { GITHUB_CONNECTION_ARN: arn }));
+    expect(resources(json, "aws_codestarconnections_connection")).toHaveLength(0);
+    expect(onlyResource(json, "aws_codepipeline").stage[0].action[0].configuration.ConnectionArn).toBe(arn);
+    expect(onlyResource(json, "aws_codepipeline").stage[0].action[0].configuration.BranchName).toBe("staging");
+  });
+});
+
+describe("pipeline guardrails", () => {
+  test("a plain buildspec variable that looks secret throws", () => {
+    const spec = imageBuildspec({ service: "backend", dockerhubSecretArn: "arn:aws:secretsmanager:x" });
+    expect(() => renderBuildspec({ ...spec, env: { ...spec.env, variables: { DOCKERHUB_PASSWORD: "hunter2" } } })).toThrow(/looks secret/);
+    expect(() => renderBuildspec({ ...spec, env: { "secrets-manager": { X: "hunter2" } } })).toThrow(/must be <secret-id>:<json-key>/);
+    expect(() => imageBuildspec({ service: "frontend", dockerhubSecretArn: "arn:x", buildArgs: ["STRIPE_SECRET_KEY"] })).toThrow(/looks secret/);
+  });
+
+  test("wildcard actions and unconditioned * resources are refused", () => {
+    expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["s3:*"], resources: ["arn:aws:s3:::b"] }])).toThrow(/wildcard/);
+    expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["iam:PassRole"], resources: ["*"] }])).toThrow(/without a condition/);
+    expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }])).not.toThrow();
+  });
+
+  test("a pipeline without task roles to pass throws (PassRole is never granted on *)", () => {
+    expect(() =>
+      Testing.synthScope(
+        (s) =>
+          new DeliveryPipeline(s, "p", {
+            name: "markmail-dev-pipeline",
+            region: "ap-northeast-1",
+            source: { owner: "o", repo: "r", branch: "dev" },
+            connectionName: "markmail-dev-github",
+            artifactBucket: { name: "b", arn: "arn:aws:s3:::b" },
+            kmsKeyArn: "k",
+            builds: { backend: { name: "b", arn: "a" }, frontend: { name: "f", arn: "a" } },
+            deploy: { clusterName: "markmail-dev", services: { backend: "b", frontend: "f" }, passRoleArns: [] },
+          }),
+      ),
+    ).toThrow(/passRoleArns/);
+  });
+
+  test("the YAML emitter round-trips quotes, colons, backticks, tokens and YAML keywords", () => {
+    const value = { a: ["echo `date`", 'printf \'[{"n":"%s"}]\' "$X"', "${data.x.y}:username", "true", "0.2", "plain words", "a: b", "x #y", "- dash", "{x}", "ends:", " padded", "No", ".5", "*ref"], v: 0.2, b: true, e: [] };
+    expect(yaml.load(renderYaml(value))).toEqual(value);
+    expect(renderYaml(value)).toContain("- plain words");
+  });
+});
