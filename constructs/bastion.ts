@@ -1,0 +1,107 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { TerraformStack } from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import { AccountContext } from "./account";
+
+/** The current Amazon Linux 2023 AMI, published by AWS as a public SSM parameter. */
+export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+export interface BastionHostProps {
+  /** `markmail-<env>-bastion`: the Name tag the guide's describe-instances filter uses. */
+  readonly name: string;
+  readonly region: string;
+  /** A private subnet (egress through NAT or VPC endpoints, no route from the internet). */
+  readonly subnetId: string;
+  /** The network layer's bastion security group: no ingress at all, egress to the database port (and HTTPS for SSM). */
+  readonly securityGroupId: string;
+  readonly instanceType: string;
+  /** CMK for the root volume. */
+  readonly kmsKeyArn: string;
+  /** Must stay false: access is through SSM only. @default false */
+  readonly associatePublicIpAddress?: boolean;
+  /** Packages installed at first boot (no secrets: user data is readable by anyone with ec2:Describe*). @default ["postgresql15"] */
+  readonly packages?: string[];
+}
+
+/**
+ * A temporary EC2 jump host reachable only through SSM Session Manager: private subnet, no public
+ * IP, a security group without inbound rules, IMDSv2 only, encrypted gp3 root volume, the current
+ * Amazon Linux 2023 AMI and an instance profile with AmazonSSMManagedInstanceCore. psql reaches
+ * Aurora through port forwarding (AWS-StartPortForwardingSessionToRemoteHost).
+ *
+ * Guardrail: synth validation fails when any construct in the stack adds an inbound rule to the
+ * bastion's security group.
+ */
+export class BastionHost extends Construct {
+  readonly instance: Instance;
+  readonly role: IamRole;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: BastionHostProps) {
+    super(scope, id);
+    if (props.associatePublicIpAddress) {
+      throw new Error(`bastion ${props.name}: a public IP is not allowed; connect with aws ssm start-session`);
+    }
+    const packages = props.packages ?? ["postgresql15"];
+    for (const p of packages) {
+      if (!/^[a-z0-9][a-z0-9.+_-]*$/.test(p)) throw new Error(`bastion ${props.name}: "${p}" is not a package name`);
+    }
+    const account = AccountContext.of(this, props.region);
+    this.name = props.name;
+
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [{ effect: "Allow", principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }], actions: ["sts:AssumeRole"] }],
+    });
+    this.role = new IamRole(this, "role", {
+      name: `${props.name}-role`,
+      description: `${props.name}: SSM Session Manager only`,
+      assumeRolePolicy: trust.json,
+    });
+    // The AWS-maintained policy for the SSM agent (ssm, ssmmessages, ec2messages); nothing else.
+    new IamRolePolicyAttachment(this, "ssm-core", {
+      role: this.role.name,
+      policyArn: `arn:${account.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    });
+    const profile = new IamInstanceProfile(this, "profile", { name: `${props.name}-profile`, role: this.role.name });
+
+    const ami = new DataAwsSsmParameter(this, "ami", { name: AL2023_AMI_PARAMETER });
+    this.instance = new Instance(this, "instance", {
+      // An AMI id is public, so the non-sensitive attribute keeps it readable in the plan.
+      ami: ami.insecureValue,
+      instanceType: props.instanceType,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [props.securityGroupId],
+      associatePublicIpAddress: false,
+      iamInstanceProfile: profile.name,
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+      monitoring: true,
+      ebsOptimized: true,
+      rootBlockDevice: { volumeType: "gp3", encrypted: true, kmsKeyId: props.kmsKeyArn, deleteOnTermination: true },
+      userData: ["#!/bin/bash", "set -euo pipefail", `dnf install -y ${packages.join(" ")}`, ""].join("\n"),
+      tags: { Name: props.name },
+      volumeTags: { Name: props.name },
+      // A newer AMI is published every few weeks; the temporary host is not replaced for it
+      // (recreate the stack to pick one up).
+      lifecycle: { ignoreChanges: ["ami"] },
+    });
+
+    this.node.addValidation({ validate: () => inboundRulesOn(TerraformStack.of(this), props.securityGroupId).map((why) => `bastion ${props.name}: ${why}`) });
+  }
+}
+
+/** Constructs of `scope` that would open the security group `sgId` to inbound traffic. */
+export function inboundRulesOn(scope: IConstruct, sgId: string): string[] {
+  const found: string[] = [];
+  for (const c of scope.node.findAll()) {
+    if (c instanceof VpcSecurityGroupIngressRule && c.securityGroupIdInput === sgId) found.push(`inbound rule ${c.node.path} on its security group`);
+    if (c instanceof SecurityGroupRule && c.typeInput === "ingress" && c.securityGroupIdInput === sgId) found.push(`inbound rule ${c.node.path} on its security group`);
+  }
+  return found;
+}
