@@ -170,8 +170,12 @@ describe("pipeline layer (dev)", () => {
       condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
     });
     const stars = [...st.values()].filter((s: any) => s.resources.includes("*"));
-    expect(stars.map((s: any) => s.sid).sort()).toEqual(["EcsListTasks", "EcsTaskDefinitions"]);
-    expect(st.get("EcsListTasks")!.condition).toHaveLength(1);
+    expect(stars.map((s: any) => s.sid)).toEqual(["EcsTaskDefinitions"]);
+    expect(st.get("EcsTaskDefinitions")!.actions).toEqual(["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]);
+    expect(st.get("EcsListTasks")).toMatchObject({
+      resources: [expect.stringMatching(/:ecs:ap-northeast-1:.*:container-instance\/markmail-dev\/\*$/)],
+      condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [expect.stringMatching(/:cluster\/markmail-dev$/)] }],
+    });
     expect(st.has("ApprovalNotice")).toBe(false);
   });
 
@@ -222,6 +226,13 @@ describe("pipeline guardrails", () => {
     expect(() => renderBuildspec({ ...spec, env: { ...spec.env, variables: { DOCKERHUB_PASSWORD: "hunter2" } } })).toThrow(/looks secret/);
     expect(() => renderBuildspec({ ...spec, env: { "secrets-manager": { X: "hunter2" } } })).toThrow(/must be <secret-id>:<json-key>/);
     expect(() => imageBuildspec({ service: "frontend", dockerhubSecretArn: "arn:x", buildArgs: ["STRIPE_SECRET_KEY"] })).toThrow(/looks secret/);
+  });
+
+  test("a literal ${ or %{ (Terraform template syntax) in the buildspec throws", () => {
+    const spec = imageBuildspec({ service: "backend", dockerhubSecretArn: "arn:aws:secretsmanager:x" });
+    const withShell = { ...spec, phases: { ...spec.phases, build: { commands: ["echo ${HOME}"] } } };
+    expect(() => renderBuildspec(withShell)).toThrow(/Terraform would interpolate/);
+    expect(() => renderBuildspec({ ...spec, phases: { build: { commands: ["echo %{x}"] } } })).toThrow(/Terraform would interpolate/);
   });
 
   test("wildcard actions and unconditioned * resources are refused", () => {

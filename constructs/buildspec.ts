@@ -1,3 +1,5 @@
+import { Token } from "cdktf";
+
 /** A CodeBuild buildspec (version 0.2), the subset this project uses. */
 export interface Buildspec {
   readonly version: 0.2;
@@ -51,6 +53,7 @@ function isScalar(v: Yaml): v is string | number | boolean {
 }
 
 function scalar(v: string | number | boolean): string {
+  if (typeof v === "string" && Token.isUnresolved(v)) return JSON.stringify(v); // the value is known only after interpolation
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new Error(`YAML: ${v} is not a finite number`);
     return String(v);
@@ -157,5 +160,16 @@ export function renderBuildspec(spec: Buildspec): string {
       throw new Error(`buildspec: secrets-manager ${name} must be <secret-id>:<json-key>, got a literal`);
     }
   }
+  for (const str of strings(spec as unknown as Yaml)) {
+    // cdk.tf.json strings are Terraform templates: a literal ${ or %{ would be interpolated.
+    if (/\$\{(?!TfToken\[)|%\{/.test(str)) throw new Error(`buildspec: "${str}" contains \${ or %{, which Terraform would interpolate; write $VAR`);
+  }
   return renderYaml(spec as unknown as Yaml);
+}
+
+function strings(v: Yaml): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(strings);
+  if (typeof v === "object") return Object.entries(v).flatMap(([k, x]) => [k, ...(x === undefined ? [] : strings(x))]);
+  return [];
 }

@@ -113,7 +113,9 @@ export class DeliveryPipeline extends Construct {
         sid: "EcsListTasks",
         effect: "Allow",
         actions: ["ecs:ListTasks"],
-        resources: ["*"],
+        // ListTasks authorizes against container instances (service authorization reference),
+        // narrowed to this cluster twice: by ARN and by the ecs:cluster condition.
+        resources: [ecs(`container-instance/${props.deploy.clusterName}/*`)],
         condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [clusterArn] }],
       },
       {
