@@ -172,6 +172,10 @@ describe("pipeline layer (dev)", () => {
     const stars = [...st.values()].filter((s: any) => s.resources.includes("*"));
     expect(stars.map((s: any) => s.sid)).toEqual(["EcsTaskDefinitions"]);
     expect(st.get("EcsTaskDefinitions")!.actions).toEqual(["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]);
+    expect(st.get("EcsTagNewRevisions")).toMatchObject({
+      resources: [expect.stringMatching(/:task-definition\/markmail-dev-\*:\*$/)],
+      condition: [{ test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] }],
+    });
     expect(st.get("EcsListTasks")).toMatchObject({
       resources: [expect.stringMatching(/:ecs:ap-northeast-1:.*:container-instance\/markmail-dev\/\*$/)],
       condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [expect.stringMatching(/:cluster\/markmail-dev$/)] }],

@@ -105,7 +105,8 @@ export class DeliveryPipeline extends Construct {
         sid: "EcsTagNewRevisions",
         effect: "Allow",
         actions: ["ecs:TagResource"],
-        resources: [ecs("task-definition/*:*")],
+        // Task definition families are named markmail-<env>-<service>.
+        resources: [ecs(`task-definition/${props.deploy.clusterName}-*:*`)],
         condition: [{ test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] }],
       },
       { sid: "EcsTasks", effect: "Allow", actions: ["ecs:DescribeTasks"], resources: [ecs(`task/${props.deploy.clusterName}/*`)] },
