@@ -79,3 +79,13 @@ fires(denies, id, address) if {
 
 # obj with key set to value (replaced, not merged: object.union would merge nested objects).
 put(obj, key, value) := object.union(object.remove(obj, [key]), {key: value})
+
+# ---- a deliberately bad plan for the conftest demonstration (scripts/policy/check.sh) ----------
+
+conftest_bad_plan := conftest(
+	[
+		rc("aws_rds_cluster_instance", "writer", tagged("prod", {"identifier": "markmail-prod", "publicly_accessible": true})),
+		rc("aws_sns_topic", "alarms", tagged("prod", {"name": "markmail-prod-alarms", "kms_master_key_id": null})),
+	],
+	[],
+)

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The policy gate, as CI runs it:
+#   1. every rule has pass/fail fixtures in both shapes and a policies.hcl entry (check-fixtures.sh)
+#   2. `opa test` over policies/ (unit tests, fixtures)
+#   3. the whole rule set against every synthesized stack (cdk.tf.json); any deny fails the gate
+#   4. conftest on the same stacks and on a bad plan (shows the conftest / plan path), if installed
+#   5. checkov (terraform_json) with .checkov.yaml; any failed check fails the gate
+# Usage: scripts/policy/check.sh [cdktf.out dir ...]        (default: cdktf.out)
+# Env:   OPA_BIN, CONFTEST_BIN, CHECKOV_BIN (default: from scripts/policy/install-tools.sh)
+#        POLICY_VERBOSE=1 for `opa test -v`; SKIP_CHECKOV=1 to stop after the OPA steps
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ -z "${OPA_BIN:-}" ] || { [ -z "${CHECKOV_BIN:-}" ] && [ "${SKIP_CHECKOV:-}" != 1 ]; }; then
+  eval "$(bash scripts/policy/install-tools.sh)"
+fi
+dirs=("$@")
+[ "${#dirs[@]}" -gt 0 ] || dirs=(cdktf.out)
+
+section() { printf '\n== %s\n' "$*"; }
+status=0
+
+section "rule fixtures"
+bash scripts/policy/check-fixtures.sh
+
+section "opa test ($("$OPA_BIN" version | sed -n 's/^Version: //p'))"
+"$OPA_BIN" check --strict policies/
+"$OPA_BIN" fmt --list --fail policies/ >/dev/null || { echo "opa fmt: run \`opa fmt -w policies/\`" >&2; exit 1; }
+verbose=()
+[ "${POLICY_VERBOSE:-}" = 1 ] && verbose=(-v)
+opa_out="$("$OPA_BIN" test policies/ "${verbose[@]}")" || { echo "$opa_out"; exit 1; }
+echo "$opa_out"
+opa_tests="$(sed -n 's|^PASS: \([0-9]*\)/.*|\1|p' <<<"$opa_out")"
+
+section "OPA rule set against the synthesized stacks"
+stacks=()
+for d in "${dirs[@]}"; do
+  [ -d "$d/stacks" ] || { echo "no stacks under $d (synthesize first)" >&2; exit 1; }
+  for f in "$d"/stacks/*/cdk.tf.json; do [ -f "$f" ] && stacks+=("$f"); done
+done
+[ "${#stacks[@]}" -gt 0 ] || { echo "no cdk.tf.json found under ${dirs[*]}" >&2; exit 1; }
+total_denies=0
+for f in "${stacks[@]}"; do
+  stack="$(basename "$(dirname "$f")")"
+  # First line: resource count; then one line per deny.
+  out="$("$OPA_BIN" eval --data policies --input "$f" --format raw \
+    'concat("\n", array.concat([sprintf("%d", [count(data.markmail.lib.resources)])], sort(data.markmail.main.deny)))')"
+  n_res="$(head -n1 <<<"$out")"
+  denies="$(tail -n +2 <<<"$out")"
+  n_deny=0
+  [ -z "$denies" ] || n_deny="$(wc -l <<<"$denies")"
+  printf '  %-34s %4s resources  %3s denies\n' "$stack" "$n_res" "$n_deny"
+  [ -z "$denies" ] || sed 's/^/      /' <<<"$denies"
+  total_denies=$((total_denies + n_deny))
+done
+echo "OPA: ${#stacks[@]} stacks, $total_denies denies"
+[ "$total_denies" -eq 0 ] || status=1
+
+if [ -n "${CONFTEST_BIN:-}" ] && [ -x "${CONFTEST_BIN:-}" ]; then
+  section "conftest ($("$CONFTEST_BIN" --version | sed -n 's/^OPA: /embedded OPA /p'))"
+  "$CONFTEST_BIN" test --no-color --policy policies --namespace markmail.main "${stacks[@]}" | tail -n 1
+  bad="$(mktemp -d)/tfplan.json"
+  "$OPA_BIN" eval --data policies --format raw 'json.marshal(data.markmail.fixtures.conftest_bad_plan)' >"$bad"
+  if "$CONFTEST_BIN" test --no-color --policy policies --namespace markmail.main "$bad" >"$bad.out"; then
+    echo "conftest passed a plan with a public database and an unencrypted topic" >&2
+    status=1
+  else
+    echo "conftest on a bad plan (terraform show -json shape) fails as it should:"
+    grep '^FAIL' "$bad.out" | sed 's/^/  /'
+  fi
+fi
+
+if [ "${SKIP_CHECKOV:-}" != 1 ]; then
+  for d in "${dirs[@]}"; do
+    section "checkov $("$CHECKOV_BIN" --version) on $d (terraform_json, .checkov.yaml)"
+    report="$(mktemp -d)"
+    set +e
+    "$CHECKOV_BIN" --config-file .checkov.yaml -d "$d" -o cli -o json --output-file-path "$report" >/dev/null 2>"$report/stderr"
+    rc=$?
+    set -e
+    [ -f "$report/results_json.json" ] || { cat "$report/stderr" >&2; exit 1; }
+    grep -v '^\s*$' "$report/results_cli.txt" | grep -E '^(Check|\s+FAILED|\s+File)' || true
+    read -r passed failed skipped parsing < <("$(dirname "$CHECKOV_BIN")/python" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+runs = d if isinstance(d, list) else [d]
+s = [r["summary"] for r in runs]
+print(sum(x["passed"] for x in s), sum(x["failed"] for x in s), sum(x["skipped"] for x in s), sum(x["parsing_errors"] for x in s))
+' "$report/results_json.json")
+    echo "checkov: $passed passed, $failed failed, $skipped skipped, $parsing parsing errors"
+    if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$parsing" -ne 0 ]; then status=1; fi
+  done
+fi
+
+section "policy gate"
+if [ "$status" -eq 0 ]; then
+  echo "policy gate: passed (${#stacks[@]} stacks, $opa_tests opa tests)"
+else
+  echo "policy gate: FAILED" >&2
+fi
+exit "$status"
