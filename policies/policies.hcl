@@ -282,3 +282,9 @@ policy "mm-039-iam-no-admin-policy" {
   description       = "MM-039 No administrator managed policies on roles"
 }
 
+# The bastion carries database client history and credentials in memory swap and home directories.
+policy "mm-040-instance-ebs-encrypted" {
+  query             = "data.markmail.rules.instance_ebs_encrypted.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-040 EC2 volumes (the bastion's) are encrypted"
+}

@@ -204,6 +204,7 @@ _raw_bastion(extra) := fx.raw("dev", {"aws_instance": {"bastion_host_9999": obje
 		"subnet_id": "${element(data.terraform_remote_state.cross-stack-reference-input-markmail-dev-network.outputs.cross-stack-output-private-subnet-ids, 0)}",
 		"iam_instance_profile": "${aws_iam_instance_profile.bastion.name}",
 		"metadata_options": {"http_tokens": "required", "http_endpoint": "enabled", "http_put_response_hop_limit": 1},
+		"root_block_device": {"encrypted": true, "kms_key_id": "${aws_kms_key.key.arn}", "volume_type": "gp3"},
 		"associate_public_ip_address": false,
 	},
 	extra,
@@ -215,6 +216,8 @@ _plan_bastion(extra, unknown) := fx.plan([fx.rc_unknown(
 			"instance_type": "t3.micro",
 			"subnet_id": "subnet-0private",
 			"metadata_options": [{"http_tokens": "required", "http_endpoint": "enabled", "http_put_response_hop_limit": 1, "instance_metadata_tags": "disabled"}],
+			"root_block_device": [{"encrypted": true, "volume_type": "gp3", "delete_on_termination": true}],
+			"ebs_block_device": [],
 			"associate_public_ip_address": false,
 		},
 		extra,
@@ -257,6 +260,26 @@ test_instance_no_public_ip_plan_pass if {
 
 test_instance_no_public_ip_plan_fail if {
 	fx.fires(rules.instance_no_public_ip.deny, "MM-016", "aws_instance.bastion") with input as _plan_bastion({"associate_public_ip_address": true}, {})
+}
+
+test_instance_ebs_encrypted_raw_pass if {
+	count(rules.instance_ebs_encrypted.deny) == 0 with input as _raw_bastion({})
+}
+
+test_instance_ebs_encrypted_raw_fail if {
+	fx.fires(rules.instance_ebs_encrypted.deny, "MM-040", "aws_instance.bastion_host_9999") with input as _raw_bastion({"root_block_device": {"encrypted": false}})
+
+	# nothing declared = the AMI's (unencrypted) default
+	undeclared := json.patch(_raw_bastion({}), [{"op": "remove", "path": "/resource/aws_instance/bastion_host_9999/root_block_device"}])
+	fx.fires(rules.instance_ebs_encrypted.deny, "MM-040", "aws_instance.bastion_host_9999") with input as undeclared
+}
+
+test_instance_ebs_encrypted_plan_pass if {
+	count(rules.instance_ebs_encrypted.deny) == 0 with input as _plan_bastion({}, {})
+}
+
+test_instance_ebs_encrypted_plan_fail if {
+	fx.fires(rules.instance_ebs_encrypted.deny, "MM-040", "aws_instance.bastion") with input as _plan_bastion({"ebs_block_device": [{"device_name": "/dev/xvdb", "encrypted": false}]}, {})
 }
 
 # ---- MM-035 vpc_flow_logs / MM-036 default_sg_closed ---------------------------------------------

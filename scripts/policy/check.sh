@@ -40,6 +40,7 @@ for d in "${dirs[@]}"; do
 done
 [ "${#stacks[@]}" -gt 0 ] || { echo "no cdk.tf.json found under ${dirs[*]}" >&2; exit 1; }
 total_denies=0
+stacks_with_denies=0
 for f in "${stacks[@]}"; do
   stack="$(basename "$(dirname "$f")")"
   # First line: resource count; then one line per deny.
@@ -52,6 +53,7 @@ for f in "${stacks[@]}"; do
   printf '  %-34s %4s resources  %3s denies\n' "$stack" "$n_res" "$n_deny"
   [ -z "$denies" ] || sed 's/^/      /' <<<"$denies"
   total_denies=$((total_denies + n_deny))
+  [ "$n_deny" -eq 0 ] || stacks_with_denies=$((stacks_with_denies + 1))
 done
 echo "OPA: ${#stacks[@]} stacks, $total_denies denies"
 [ "$total_denies" -eq 0 ] || status=1
@@ -70,6 +72,8 @@ if [ -n "${CONFTEST_BIN:-}" ] && [ -x "${CONFTEST_BIN:-}" ]; then
   fi
 fi
 
+ck_passed=0
+ck_failed=0
 if [ "${SKIP_CHECKOV:-}" != 1 ]; then
   for d in "${dirs[@]}"; do
     section "checkov $("$CHECKOV_BIN" --version) on $d (terraform_json, .checkov.yaml)"
@@ -87,15 +91,16 @@ runs = d if isinstance(d, list) else [d]
 s = [r["summary"] for r in runs]
 print(sum(x["passed"] for x in s), sum(x["failed"] for x in s), sum(x["skipped"] for x in s), sum(x["parsing_errors"] for x in s))
 ' "$report/results_json.json")
-    echo "checkov: $passed passed, $failed failed, $skipped skipped, $parsing parsing errors"
+    skip_ids="$(grep -cE '^  - CKV' .checkov.yaml || true)"
+    echo "checkov: $passed passed, $failed failed, $skipped skipped inline, $skip_ids check ids skipped by .checkov.yaml, $parsing parsing errors"
+    ck_passed=$((ck_passed + passed)); ck_failed=$((ck_failed + failed))
     if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$parsing" -ne 0 ]; then status=1; fi
   done
 fi
 
 section "policy gate"
-if [ "$status" -eq 0 ]; then
-  echo "policy gate: passed (${#stacks[@]} stacks, $opa_tests opa tests)"
-else
-  echo "policy gate: FAILED" >&2
-fi
+clean_stacks=$(( ${#stacks[@]} - stacks_with_denies ))
+echo "opa tests: $opa_tests passed; stacks: $clean_stacks clean, $stacks_with_denies with denies ($total_denies denies); checkov: $ck_passed passed, $ck_failed failed"
+# One closing line in the runner-readable form: every opa test, stack evaluation and checkov check.
+echo "policy: $((opa_tests + clean_stacks + ck_passed)) passed, $((stacks_with_denies + ck_failed)) failed"
 exit "$status"
