@@ -317,12 +317,13 @@ refers_to(r, path, target) if {
 	_ref_hits(e, target.address)
 }
 
-# Or, in a plan, its value equals one of target's identifying attributes.
+# Or its value equals one of target's identifying attributes (a plan's resolved values; in
+# cdk.tf.json a literal physical name such as a bucket name passed instead of a reference).
 refers_to(r, path, target) if {
-	r.shape == "plan"
 	some v in _values_at(r.values, path)
 	is_string(v)
 	v != ""
+	not is_expression(v)
 	some k in ["id", "arn", "name", "bucket"]
 	target.values[k] == v
 }

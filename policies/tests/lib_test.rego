@@ -106,3 +106,13 @@ test_empty_stack_passes if {
 	count(main.deny) == 0 with input as fx.raw("dev", {})
 	count(main.deny) == 0 with input as fx.plan([])
 }
+
+test_refers_to_by_reference_or_literal_name if {
+	bucket := {"address": "aws_s3_bucket.logs", "values": {"bucket": "markmail-dev-alb-logs"}}
+	by_ref := {"shape": "raw", "values": {"access_logs": {"bucket": "${aws_s3_bucket.logs.id}"}}, "refs": {"access_logs.bucket": {"aws_s3_bucket.logs.id"}}}
+	by_name := {"shape": "raw", "values": {"access_logs": {"bucket": "markmail-dev-alb-logs"}}, "refs": {}}
+	other := {"shape": "raw", "values": {"access_logs": {"bucket": "someone-elses-bucket"}}, "refs": {}}
+	lib.refers_to(by_ref, "access_logs.bucket", bucket)
+	lib.refers_to(by_name, "access_logs.bucket", bucket)
+	not lib.refers_to(other, "access_logs.bucket", bucket)
+}

@@ -150,3 +150,15 @@ test_s3_tls_only_plan_fail if {
 	allow_only := json.marshal({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::markmail-dev-artifacts/*"}]})
 	fx.fires(rules.s3_tls_only.deny, "MM-030", "aws_s3_bucket.artifacts") with input as _plan_with(3, {"bucket": "markmail-dev-artifacts", "policy": allow_only})
 }
+
+test_s3_bucket_encrypted_raw_pass_alb_log_bucket_on_sse_s3 if {
+	# ALB access logs are delivered only to SSE-S3 buckets; the ALB names the bucket literally
+	stack := fx.raw("dev", {
+		"aws_s3_bucket": {"alb-logs_bucket_77": {"bucket": "markmail-dev-alb-logs"}},
+		"aws_s3_bucket_server_side_encryption_configuration": {"alb-logs_encryption_88": {"bucket": "${aws_s3_bucket.alb-logs_bucket_77.id}", "rule": [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}]}},
+		"aws_lb": {"alb": {"name": "markmail-dev-alb", "access_logs": {"bucket": "markmail-dev-alb-logs", "enabled": true, "prefix": "alb"}}},
+	})
+	count(rules.s3_bucket_encrypted.deny) == 0 with input as stack
+	no_alb := json.patch(stack, [{"op": "remove", "path": "/resource/aws_lb"}])
+	fx.fires(rules.s3_bucket_encrypted.deny, "MM-002", "aws_s3_bucket.alb-logs_bucket_77") with input as no_alb
+}
