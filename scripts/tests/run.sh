@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the ops-script tests (pytest + moto server + the real AWS CLI) in a venv outside the repo.
+# Usage: scripts/tests/run.sh [pytest args...]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+venv="${MARKMAIL_OPS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/markmail-ci/ops-venv}"
+python="${PYTHON:-python3}"
+
+stamp="$venv/.requirements.sha256"
+want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
+if [[ ! -x "$venv/bin/python" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+  echo "== creating $venv" >&2
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  echo "$want" >"$stamp"
+fi
+
+# The venv's aws, moto_server and shellcheck come first; nothing of the caller's AWS setup leaks in.
+export PATH="$venv/bin:$PATH"
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+cd "$here"
+exec "$venv/bin/python" -m pytest -p no:cacheprovider "$@"
