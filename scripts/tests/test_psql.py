@@ -134,7 +134,8 @@ class TestAgainstMoto:
         assert psql["pgpassword"] == PASSWORD
         assert psql["pgsslmode"] == "require"
         assert PASSWORD not in res.output
-        assert f"tunnel: 127.0.0.1:{port} -> markmail-dev-bastion ({iid}) -> {host}:5432" in res.stderr
+        assert res.stderr == f"tunnel: 127.0.0.1:{port} -> markmail-dev-bastion ({iid}) -> {host}:5432\n"
+        assert res.stdout == "fake psql ran\n"
         assert_session_ended(out)
 
     def test_file_variables_passthrough_and_profile(self, run, environment, stub_env, tmp_path):
