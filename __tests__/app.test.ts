@@ -68,6 +68,7 @@ describe("provider and state", () => {
         bucket: "markmail-terraform-state",
         region: "ap-northeast-1",
         encrypt: true,
+        kms_key_id: "alias/markmail-terraform-state",
         dynamodb_table: "markmail-terraform-locks",
         use_lockfile: true,
       });

@@ -196,6 +196,7 @@ describe("names come from the same config as the layer stacks' S3 backends", () 
     [{}],
     [{ TF_STATE_BUCKET: "acme-tf-state", TF_LOCK_TABLE: "acme_locks", TF_STATE_REGION: "eu-central-1" }],
     [{ AWS_REGION: "us-west-2" }],
+    [{ TF_STATE_KMS_KEY: "alias/acme/tf-state" }],
   ])("%j", (vars) => {
     const json = bootstrap(vars);
     const config = configFrom({ ...vars, CDK_CONTEXT_ENVIRONMENT: "dev" });
@@ -208,6 +209,8 @@ describe("names come from the same config as the layer stacks' S3 backends", () 
       expect(onlyResource(json, "aws_dynamodb_table").name).toBe(s3.dynamodb_table);
       expect(json.provider.aws[0].region).toBe(s3.region);
       expect(s3.encrypt).toBe(true);
+      // Terraform only encrypts state with the bootstrap's CMK when the backend names it.
+      expect(onlyResource(json, "aws_kms_alias").name).toBe(s3.kms_key_id);
     }
   });
 
@@ -227,7 +230,7 @@ describe("guardrails", () => {
     const long = "a".repeat(52);
     expect(() => bootstrap({ TF_STATE_BUCKET: long })).toThrow(/TF_STATE_BUCKET="a+" is too long .* S3 allows 63 \(use at most 51\)/);
     expect(() => bootstrap({ TF_STATE_BUCKET: "a".repeat(51) })).not.toThrow();
-    expect(stateStoreNames("markmail", { kind: "s3", bucket: "b-b", lockTable: "t", region: "ap-northeast-1", locking: "both" }).logBucket).toBe("b-b-access-logs");
+    expect(stateStoreNames({ kind: "s3", bucket: "b-b", lockTable: "t", region: "ap-northeast-1", kmsKeyId: "alias/k", locking: "both" }).logBucket).toBe("b-b-access-logs");
   });
 
   test("bad inputs are rejected by the config before any construct exists", () => {

@@ -13,6 +13,7 @@ describe("configuration defaults", () => {
       bucket: "markmail-terraform-state",
       lockTable: "markmail-terraform-locks",
       region: "ap-northeast-1",
+      kmsKeyId: "alias/markmail-terraform-state",
       locking: "both",
     });
     expect(cfg.createBastion).toBe(false);
@@ -76,7 +77,7 @@ describe("configuration defaults", () => {
     expect(cfg.github.repo).toBe("mail.app");
     expect(cfg.createBastion).toBe(true);
     expect(cfg.environments[2].network.availabilityZones).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
-    expect(cfg.backend).toEqual({ kind: "s3", bucket: "acme-state", lockTable: "acme-locks", region: "us-east-1", locking: "lockfile" });
+    expect(cfg.backend).toEqual({ kind: "s3", bucket: "acme-state", lockTable: "acme-locks", region: "us-east-1", kmsKeyId: "alias/markmail-terraform-state", locking: "lockfile" });
   });
 
   test("DEV_DOMAIN never falls back to PROD_DOMAIN (the original's bug)", () => {
@@ -128,6 +129,7 @@ describe("every input rejects a bad value with one line naming it and the accept
     ["TF_STATE_BUCKET", { TF_STATE_BUCKET: "My_Bucket" }, /^TF_STATE_BUCKET=.* is not valid: expected an S3 bucket name/],
     ["TF_LOCK_TABLE", { TF_LOCK_TABLE: "a" }, /^TF_LOCK_TABLE="a" is not valid: expected a DynamoDB table name/],
     ["TF_STATE_REGION", { TF_STATE_REGION: "eu" }, /^TF_STATE_REGION="eu" is not valid: expected an AWS region code/],
+    ["TF_STATE_KMS_KEY", { TF_STATE_KMS_KEY: "alias/aws/s3" }, /^TF_STATE_KMS_KEY="alias\/aws\/s3" is not valid: expected a KMS alias/],
     ["TF_STATE_LOCKING", { TF_STATE_LOCKING: "none" }, /^TF_STATE_LOCKING="none" is not valid: expected one of dynamodb, lockfile, both$/],
     ["TFC_ORGANIZATION (missing)", { TF_BACKEND: "cloud" }, /^TFC_ORGANIZATION is not set: expected an HCP Terraform organization/],
     ["TFC_ORGANIZATION (malformed)", { TF_BACKEND: "cloud", TFC_ORGANIZATION: "a b" }, /^TFC_ORGANIZATION="a b" is not valid/],

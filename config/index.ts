@@ -32,6 +32,7 @@ export const INPUTS = {
   TF_STATE_BUCKET: "S3 state bucket (default: markmail-terraform-state)",
   TF_LOCK_TABLE: "DynamoDB lock table (default: markmail-terraform-locks)",
   TF_STATE_REGION: "region of the state bucket (default: AWS_REGION)",
+  TF_STATE_KMS_KEY: "KMS alias encrypting the state objects (default: alias/markmail-terraform-state, made by the bootstrap)",
   TF_STATE_LOCKING: "dynamodb, lockfile or both (default: both)",
   TFC_ORGANIZATION: "HCP Terraform organization, required with TF_BACKEND=cloud",
   TFC_HOSTNAME: "HCP Terraform / Terraform Enterprise host (default: app.terraform.io)",
@@ -54,6 +55,7 @@ function readBackend(vars: NodeJS.ProcessEnv, region: string): BackendConfig {
     bucket: optionalChecked(vars, "TF_STATE_BUCKET", "bucket") ?? `${PROJECT}-terraform-state`,
     lockTable: optionalChecked(vars, "TF_LOCK_TABLE", "table") ?? `${PROJECT}-terraform-locks`,
     region: optionalChecked(vars, "TF_STATE_REGION", "region") ?? region,
+    kmsKeyId: optionalChecked(vars, "TF_STATE_KMS_KEY", "kmsAlias") ?? `alias/${PROJECT}-terraform-state`,
     locking: oneOf(vars, "TF_STATE_LOCKING", ["dynamodb", "lockfile", "both"] as const, "both"),
   };
 }

@@ -27,6 +27,8 @@ export type BackendConfig =
       readonly bucket: string;
       readonly lockTable: string;
       readonly region: string;
+      /** KMS key that encrypts the state objects (`alias/<name>`); created by the bootstrap stack. */
+      readonly kmsKeyId: string;
       /** dynamodb: lock table only; lockfile: S3-native `<key>.tflock` (Terraform >= 1.10); both: migration path. */
       readonly locking: "dynamodb" | "lockfile" | "both";
     }

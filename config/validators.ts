@@ -36,6 +36,10 @@ export const FORMS = {
     re: /^[A-Za-z0-9_.-]{3,255}$/,
     form: "a DynamoDB table name (3-255 letters, digits, '_', '.', '-')",
   },
+  kmsAlias: {
+    re: /^alias\/(?!aws\/)[A-Za-z0-9/_-]{1,250}$/,
+    form: "a KMS alias such as alias/markmail-terraform-state (not an alias/aws/ key)",
+  },
   tfcOrganization: {
     re: /^[A-Za-z0-9_-]{3,40}$/,
     form: "an HCP Terraform organization name (3-40 letters, digits, '_', '-')",

@@ -40,6 +40,8 @@ export function attachStateBackend(stack: TerraformStack, props: StateBackendPro
         key: stateKey(props.project, props.env, props.layer),
         region: b.region,
         encrypt: true,
+        // Without kms_key_id Terraform uploads state as SSE-S3 even when the bucket defaults to KMS.
+        kmsKeyId: b.kmsKeyId,
         dynamodbTable: b.locking === "lockfile" ? undefined : b.lockTable,
       });
       if (b.locking !== "dynamodb") enableS3NativeLocking(stack);

@@ -22,14 +22,14 @@ export interface StateStoreNames {
 const S3_BUCKET_NAME_MAX = 63;
 
 /** Names of the state store; throws when the derived log bucket name exceeds S3's 63 characters. */
-export function stateStoreNames(project: string, backend: S3BackendSettings): StateStoreNames {
+export function stateStoreNames(backend: S3BackendSettings): StateStoreNames {
   const logBucket = `${backend.bucket}-access-logs`;
   if (logBucket.length > S3_BUCKET_NAME_MAX) {
     throw new Error(
       `TF_STATE_BUCKET="${backend.bucket}" is too long for the bootstrap: its log bucket "${logBucket}" has ${logBucket.length} characters, S3 allows ${S3_BUCKET_NAME_MAX} (use at most ${S3_BUCKET_NAME_MAX - "-access-logs".length})`,
     );
   }
-  return { bucket: backend.bucket, logBucket, lockTable: backend.lockTable, keyAlias: `${project}-terraform-state` };
+  return { bucket: backend.bucket, logBucket, lockTable: backend.lockTable, keyAlias: backend.kmsKeyId.replace(/^alias\//, "") };
 }
 
 export interface StateStoreProps {

@@ -41,7 +41,7 @@ export class BootstrapStack extends TerraformStack {
         `TF_BACKEND=${backend.kind}: the bootstrap stack creates the S3 state bucket and lock table, which only TF_BACKEND=s3 (the default) uses; nothing to bootstrap`,
       );
     }
-    return { names: stateStoreNames(config.project, backend), region: backend.region };
+    return { names: stateStoreNames(backend), region: backend.region };
   }
 
   constructor(scope: Construct, props: BootstrapStackProps) {

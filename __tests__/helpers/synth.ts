@@ -17,6 +17,8 @@ export function configFor(env: EnvName, vars: Record<string, string> = {}, chang
 export function buildApp(config: AppConfig): Map<string, TerraformStack> {
   const app = Testing.app();
   const stacks = defineApp(app as App, config);
+  // As App.synth does: resolve cross-stack references (outputs + terraform_remote_state) first.
+  for (const stack of stacks) stack.prepareStack();
   return new Map(stacks.map((s) => [s.node.id, s]));
 }
 
