@@ -1,16 +1,87 @@
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { APP } from "../config/contract";
+import { VpcFlowLog } from "../constructs/flow-log";
+import { CustomerKey } from "../constructs/kms-key";
+import { SecurityGroups } from "../constructs/security-groups";
+import { NetworkVpc } from "../constructs/vpc";
+import { VpcEndpoints } from "../constructs/vpc-endpoints";
 import { NetworkOutputs } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
-export interface NetworkStackProps extends LayerProps {
-
-}
-
-/** `markmail-<env>-network`. */
+/** `markmail-<env>-network`: VPC, subnets, NAT, flow logs, endpoints, security groups, subnet groups. */
 export class NetworkStack extends LayerStack {
-  readonly outputs!: NetworkOutputs;
+  readonly outputs: NetworkOutputs;
 
-  constructor(scope: Construct, props: NetworkStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "network", props);
+    const net = this.env.network;
+    const prefix = this.name();
+    const region = this.config.region;
+
+    const vpc = new NetworkVpc(this, "vpc", {
+      namePrefix: prefix,
+      cidr: net.cidr,
+      availabilityZones: net.availabilityZones,
+      natGateways: net.natGateways,
+    });
+    const key = new CustomerKey(this, "key", {
+      alias: this.name("network"),
+      description: `${prefix}: VPC flow logs`,
+      region,
+      deletionWindowDays: this.env.forceDestroy ? 7 : 30,
+      serviceStatements: [CustomerKey.logsStatement(this, region)],
+    });
+    new VpcFlowLog(this, "flow-log", {
+      vpcId: vpc.vpc.id,
+      namePrefix: prefix,
+      region,
+      retentionDays: net.flowLogRetentionDays,
+      kmsKeyArn: key.arn,
+    });
+    new VpcEndpoints(this, "endpoints", {
+      namePrefix: prefix,
+      region,
+      vpcId: vpc.vpc.id,
+      vpcCidr: net.cidr,
+      gatewayRouteTableIds: [...vpc.routeTables.private, ...vpc.routeTables.isolated].map((rt) => rt.id),
+      interfaceSubnetIds: net.interfaceEndpoints ? vpc.subnetIds("private") : undefined,
+    });
+    const sgs = new SecurityGroups(this, "sg", {
+      namePrefix: prefix,
+      vpcId: vpc.vpc.id,
+      ports: { app: APP.backendPort, db: APP.dbPort, redis: APP.redisPort },
+    });
+
+    const dbSubnets = new DbSubnetGroup(this, "db-subnets", {
+      name: this.name("db"),
+      description: `Isolated subnets of ${prefix} for Aurora`,
+      subnetIds: vpc.subnetIds("isolated"),
+    });
+    const cacheSubnets = new ElasticacheSubnetGroup(this, "cache-subnets", {
+      name: this.name("cache"),
+      description: `Isolated subnets of ${prefix} for ElastiCache`,
+      subnetIds: vpc.subnetIds("isolated"),
+    });
+
+    new TerraformOutput(this, "vpc_id", { value: vpc.vpc.id });
+    this.outputs = {
+      vpcId: vpc.vpc.id,
+      vpcCidr: net.cidr,
+      publicSubnetIds: vpc.subnetIds("public"),
+      privateSubnetIds: vpc.subnetIds("private"),
+      isolatedSubnetIds: vpc.subnetIds("isolated"),
+      securityGroups: {
+        alb: sgs.id("alb"),
+        ecs: sgs.id("ecs"),
+        database: sgs.id("database"),
+        cache: sgs.id("cache"),
+        bastion: sgs.id("bastion"),
+      },
+      dbSubnetGroupName: dbSubnets.name,
+      cacheSubnetGroupName: cacheSubnets.name,
+    };
   }
 }

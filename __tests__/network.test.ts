@@ -1,0 +1,131 @@
+import { TerraformStack, Testing } from "cdktf";
+import { SecurityGroups } from "../constructs/security-groups";
+import { subnetCidr, tierCidr } from "../constructs/vpc";
+import { NetworkStack } from "../stacks/network-stack";
+import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
+
+function network(env: "dev" | "staging" | "prod"): TfJson {
+  const config = configFor(env);
+  return synthJson(new NetworkStack(Testing.app(), { config, env: config.environments[0] }));
+}
+
+const dev = network("dev");
+const prod = network("prod");
+const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
+
+describe("VPC and subnets", () => {
+  test("VPC markmail-<env>-vpc with DNS on and the environment's CIDR", () => {
+    expect(values(dev, "aws_vpc")).toEqual([
+      expect.objectContaining({ cidr_block: "10.10.0.0/16", enable_dns_hostnames: true, enable_dns_support: true, tags: { Name: "markmail-dev-vpc" } }),
+    ]);
+    expect(values(prod, "aws_vpc")[0].cidr_block).toBe("10.30.0.0/16");
+  });
+
+  test("three tiers per AZ: 2 AZs in dev (6 subnets), 3 in prod (9), in a/c/d", () => {
+    expect(values(dev, "aws_subnet")).toHaveLength(6);
+    expect(values(prod, "aws_subnet")).toHaveLength(9);
+    expect(new Set(values(prod, "aws_subnet").map((s) => s.availability_zone))).toEqual(new Set(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]));
+  });
+
+  test("only public subnets map public IPs (EC2.15 / CKV_AWS_130 reasoned for the public tier)", () => {
+    for (const s of values(prod, "aws_subnet")) expect(s.map_public_ip_on_launch).toBe(s.tags.Tier === "public");
+  });
+
+  test("tier CIDRs are deterministic and do not overlap", () => {
+    expect(tierCidr("10.30.0.0/16", "public", 0)).toBe("10.30.0.0/24");
+    expect(tierCidr("10.30.0.0/16", "isolated", 2)).toBe("10.30.10.0/24");
+    expect(tierCidr("10.30.0.0/16", "private", 2)).toBe("10.30.48.0/20");
+    expect(() => subnetCidr("10.30.0.0/16", 24, 256)).toThrow(/outside/);
+    const cidrs = values(prod, "aws_subnet").map((s) => s.cidr_block);
+    expect(new Set(cidrs).size).toBe(9);
+  });
+
+  test("NAT: one in dev, one per AZ in prod; private route tables point at them; isolated has no default route", () => {
+    expect(values(dev, "aws_nat_gateway")).toHaveLength(1);
+    expect(values(prod, "aws_nat_gateway")).toHaveLength(3);
+    const routes = values(prod, "aws_route");
+    expect(routes.filter((r) => r.nat_gateway_id)).toHaveLength(3);
+    expect(routes.filter((r) => r.gateway_id)).toHaveLength(1);
+    const isolated = resources(prod, "aws_route_table").find(([, rt]) => rt.tags.Name === "markmail-prod-isolated")![0];
+    expect(routes.some((r) => r.route_table_id.includes(`.${isolated}.`))).toBe(false);
+  });
+
+  test("the default security group is adopted with no rules (EC2.2, CKV2_AWS_12)", () => {
+    const [sg] = values(dev, "aws_default_security_group");
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+});
+
+describe("flow logs and endpoints", () => {
+  test("flow logs of all traffic to a KMS-encrypted log group with per-env retention, own role", () => {
+    expect(values(dev, "aws_flow_log")).toEqual([expect.objectContaining({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" })]);
+    const [devLogs] = values(dev, "aws_cloudwatch_log_group");
+    const [prodLogs] = values(prod, "aws_cloudwatch_log_group");
+    expect(devLogs).toMatchObject({ name: "/vpc/markmail-dev/flow-logs", retention_in_days: 30 });
+    expect(prodLogs.retention_in_days).toBe(365);
+    expect(devLogs.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    expect(values(dev, "aws_iam_role")[0].name).toBe("markmail-dev-flow-logs");
+  });
+
+  test("S3 gateway endpoint always; interface endpoints only where enabled (prod)", () => {
+    const kinds = (json: TfJson) => values(json, "aws_vpc_endpoint").map((e) => `${e.vpc_endpoint_type}:${e.service_name.split(".").slice(3).join(".")}`);
+    expect(kinds(dev)).toEqual(["Gateway:s3"]);
+    expect(kinds(prod)).toEqual(expect.arrayContaining(["Gateway:s3", "Interface:secretsmanager", "Interface:ecr.api", "Interface:ecr.dkr", "Interface:logs", "Interface:ssm", "Interface:ssmmessages", "Interface:ec2messages"]));
+    for (const e of values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface")) expect(e.private_dns_enabled).toBe(true);
+  });
+});
+
+describe("security groups", () => {
+  const ingress = values(prod, "aws_vpc_security_group_ingress_rule");
+  const egress = values(prod, "aws_vpc_security_group_egress_rule");
+  const sgName = (ref: string) => {
+    const name = /aws_security_group\.([^.]+)\.id/.exec(ref)![1];
+    return prod.resource!.aws_security_group[name].name;
+  };
+
+  test("every group and rule has a description (CKV_AWS_23)", () => {
+    for (const sg of values(prod, "aws_security_group")) expect(sg.description.length).toBeGreaterThan(10);
+    for (const r of [...ingress, ...egress]) expect(r.description.length).toBeGreaterThan(10);
+  });
+
+  test("only the ALB is open to the world, and only on 80 and 443", () => {
+    const world = ingress.filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0");
+    expect(world.map((r) => [sgName(r.security_group_id), r.from_port]).sort()).toEqual([["markmail-prod-alb", 443], ["markmail-prod-alb", 80]]);
+  });
+
+  test("database from ECS and bastion only; cache from ECS only; ECS from the ALB only; bastion has no inbound", () => {
+    const sources = (group: string) =>
+      ingress.filter((r) => sgName(r.security_group_id) === group).map((r) => [r.from_port, r.referenced_security_group_id ? sgName(r.referenced_security_group_id) : r.cidr_ipv4]);
+    expect(sources("markmail-prod-database").sort()).toEqual([[5432, "markmail-prod-bastion"], [5432, "markmail-prod-ecs"]]);
+    expect(sources("markmail-prod-cache")).toEqual([[6379, "markmail-prod-ecs"]]);
+    expect(sources("markmail-prod-ecs")).toEqual([[8080, "markmail-prod-alb"]]);
+    expect(sources("markmail-prod-bastion")).toEqual([]);
+  });
+
+  test("egress is scoped to single ports; no all-ports egress (CKV_AWS_382)", () => {
+    for (const r of egress) {
+      expect(r.ip_protocol).toBe("tcp");
+      expect(r.from_port).toBe(r.to_port);
+    }
+    expect(egress.filter((r) => sgName(r.security_group_id) === "markmail-prod-database")).toEqual([]);
+  });
+
+  test("guardrails: world-open database, world-open ALB port, bastion inbound are refused", () => {
+    const sgs = new SecurityGroups(new TerraformStack(Testing.app(), "t"), "x", { namePrefix: "markmail-dev", vpcId: "vpc-1", ports: { app: 8080, db: 5432, redis: 6379 } });
+    expect(() => sgs.ingress("database", 5432, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/only the ALB may be reachable from the internet/);
+    expect(() => sgs.ingress("alb", 22, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/port 22 open to 0\.0\.0\.0\/0/);
+    expect(() => sgs.ingress("ecs", 8080, { cidr: "::/0" }, "bad")).toThrow(/only the ALB/);
+    expect(() => sgs.ingress("bastion", 22, { group: "ecs" }, "bad")).toThrow(/no inbound rule is allowed/);
+  });
+});
+
+test("outputs: subnet ids per tier, SG ids and subnet groups for the later layers", () => {
+  const config = configFor("dev");
+  const stack = new NetworkStack(Testing.app(), { config, env: config.environments[0] });
+  expect(stack.outputs.isolatedSubnetIds).toHaveLength(2);
+  expect(Object.keys(stack.outputs.securityGroups).sort()).toEqual(["alb", "bastion", "cache", "database", "ecs"]);
+  const json = synthJson(stack);
+  expect(values(json, "aws_db_subnet_group")[0]).toMatchObject({ name: "markmail-dev-db" });
+  expect(values(json, "aws_elasticache_subnet_group")[0]).toMatchObject({ name: "markmail-dev-cache" });
+});

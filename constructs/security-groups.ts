@@ -1,0 +1,109 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+
+export type GroupName = "alb" | "ecs" | "database" | "cache" | "bastion";
+
+const DESCRIPTIONS: Record<GroupName, string> = {
+  alb: "Application Load Balancer: HTTP/HTTPS from the internet",
+  ecs: "ECS tasks: container port from the ALB only",
+  database: "Aurora PostgreSQL: from ECS tasks and the bastion only",
+  cache: "ElastiCache Redis: from ECS tasks only",
+  bastion: "SSM bastion: no inbound at all",
+};
+
+const WORLD = ["0.0.0.0/0", "::/0"];
+/** The only ports the internet may reach, and only on the ALB (EC2.18 authorised ports, CKV_AWS_260 reasoned). */
+export const WORLD_OPEN_PORTS = [80, 443] as const;
+
+export interface SecurityGroupsProps {
+  readonly namePrefix: string;
+  readonly vpcId: string;
+  readonly ports: { readonly app: number; readonly db: number; readonly redis: number };
+}
+
+export interface Peer {
+  readonly group?: GroupName;
+  readonly cidr?: string;
+}
+
+/**
+ * The application's security groups and every rule between them, each with a description.
+ * Rules are separate resources; `ingress()` refuses world-open rules on anything but the ALB's
+ * 80/443 and any inbound rule on the bastion.
+ */
+export class SecurityGroups extends Construct {
+  readonly groups: Record<GroupName, SecurityGroup>;
+  private readonly prefix: string;
+
+  constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
+    super(scope, id);
+    this.prefix = props.namePrefix;
+    const make = (name: GroupName) =>
+      new SecurityGroup(this, name, {
+        name: `${props.namePrefix}-${name}`,
+        description: DESCRIPTIONS[name],
+        vpcId: props.vpcId,
+        tags: { Name: `${props.namePrefix}-${name}` },
+        // Terraform removes AWS's default allow-all egress; rules below are the only ones.
+        lifecycle: { createBeforeDestroy: true },
+      });
+    this.groups = { alb: make("alb"), ecs: make("ecs"), database: make("database"), cache: make("cache"), bastion: make("bastion") };
+    const { app, db, redis } = props.ports;
+
+    this.ingress("alb", 80, { cidr: "0.0.0.0/0" }, "HTTP from the internet (redirected to HTTPS when a domain is set)");
+    this.ingress("alb", 443, { cidr: "0.0.0.0/0" }, "HTTPS from the internet");
+    this.egress("alb", app, { group: "ecs" }, "To the ECS tasks' container port");
+
+    this.ingress("ecs", app, { group: "alb" }, "Container port from the ALB");
+    this.egress("ecs", 443, { cidr: "0.0.0.0/0" }, "HTTPS to AWS APIs, ECR and external APIs (Salesforce, Stripe, AI providers)");
+    this.egress("ecs", db, { group: "database" }, "PostgreSQL to Aurora");
+    this.egress("ecs", redis, { group: "cache" }, "Redis (TLS) to ElastiCache");
+
+    this.ingress("database", db, { group: "ecs" }, "PostgreSQL from the ECS tasks");
+    this.ingress("database", db, { group: "bastion" }, "PostgreSQL from the SSM bastion (port forwarding)");
+    this.ingress("cache", redis, { group: "ecs" }, "Redis from the ECS tasks");
+
+    this.egress("bastion", db, { group: "database" }, "PostgreSQL to Aurora");
+    this.egress("bastion", 443, { cidr: "0.0.0.0/0" }, "HTTPS to Systems Manager and package repositories");
+  }
+
+  /** Adds an inbound rule; throws on world-open ingress outside ALB 80/443 and on any bastion ingress. */
+  ingress(to: GroupName, port: number, from: Peer, description: string): VpcSecurityGroupIngressRule {
+    if (to === "bastion") throw new Error(`${this.prefix}-bastion: no inbound rule is allowed (access is through SSM only)`);
+    if (from.cidr !== undefined && WORLD.includes(from.cidr) && (to !== "alb" || !(WORLD_OPEN_PORTS as readonly number[]).includes(port))) {
+      throw new Error(`${this.prefix}-${to}: port ${port} open to ${from.cidr}; only the ALB may be reachable from the internet, on 80/443`);
+    }
+    return new VpcSecurityGroupIngressRule(this, `${to}-in-${port}-${from.group ?? "cidr"}`, {
+      securityGroupId: this.groups[to].id,
+      description,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      ...this.peer(from),
+    });
+  }
+
+  /** Adds an outbound rule (single TCP port; no all-ports egress anywhere, CKV_AWS_382). */
+  egress(from: GroupName, port: number, to: Peer, description: string): VpcSecurityGroupEgressRule {
+    return new VpcSecurityGroupEgressRule(this, `${from}-out-${port}-${to.group ?? "cidr"}`, {
+      securityGroupId: this.groups[from].id,
+      description,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      ...this.peer(to),
+    });
+  }
+
+  private peer(p: Peer): { referencedSecurityGroupId?: string; cidrIpv4?: string; cidrIpv6?: string } {
+    if ((p.group === undefined) === (p.cidr === undefined)) throw new Error("a rule needs exactly one of group or cidr");
+    if (p.group !== undefined) return { referencedSecurityGroupId: this.groups[p.group].id };
+    return p.cidr!.includes(":") ? { cidrIpv6: p.cidr } : { cidrIpv4: p.cidr };
+  }
+
+  id(name: GroupName): string {
+    return this.groups[name].id;
+  }
+}
