@@ -31,8 +31,9 @@ function blocks(value: unknown): Body[] {
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
+/** What names a resource (not its description: "from the ALB only" names a peer, not the group). */
 const labels = (address: string, b: Body) =>
-  [address, b.name, b.name_prefix, b.description, b.tags?.Name].filter((x) => typeof x === "string").join(" ").toLowerCase();
+  [address, b.name, b.name_prefix, b.tags?.Name].filter((x) => typeof x === "string").join(" ").toLowerCase();
 
 /** `r` refers to `address` (a `${type.name.attr}` interpolation inside its value). */
 const refersTo = (value: unknown, address: string) => JSON.stringify(value ?? null).includes(`\${${address}.`);
@@ -343,7 +344,7 @@ function stack(resource: Record<string, Record<string, Body>>, extra: Partial<Tf
 
 describe("guardrail rules fail on bad resources", () => {
   test("MM-011: only the ALB group is world-open, and only on TCP 80/443", () => {
-    const sg = { alb: { name: "markmail-dev-alb-sg", description: "ALB" }, ecs: { name: "markmail-dev-ecs-sg", description: "tasks" } };
+    const sg = { alb: { name: "markmail-dev-alb-sg", description: "ALB" }, ecs: { name: "markmail-dev-ecs-sg", description: "container port from the ALB only" } };
     const rule = (r: Body) => stack({ aws_security_group: sg, aws_vpc_security_group_ingress_rule: { r } });
     const https = { security_group_id: "${aws_security_group.alb.id}", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 443, to_port: 443 };
     expect(worldIngress(rule(https), "dev")).toEqual([]);
@@ -369,6 +370,12 @@ describe("guardrail rules fail on bad resources", () => {
       aws_vpc_security_group_ingress_rule: { ssh: { security_group_id: "${aws_security_group.bastion.id}", cidr_ipv4: "10.0.0.0/8", ip_protocol: "tcp", from_port: 22, to_port: 22 } },
     });
     expect(noPublicAddresses(bastion, "dev")).toEqual([expect.stringMatching(/^\[MM-017\] aws_vpc_security_group_ingress_rule.ssh/)]);
+    // a group whose description mentions the bastion as a peer is not the bastion group
+    const database = stack({
+      aws_security_group: { db: { name: "markmail-dev-database", description: "Aurora: from ECS tasks and the bastion only" } },
+      aws_vpc_security_group_ingress_rule: { in: { security_group_id: "${aws_security_group.db.id}", referenced_security_group_id: "${aws_security_group.bastion.id}", ip_protocol: "tcp", from_port: 5432, to_port: 5432 } },
+    });
+    expect(noPublicAddresses(database, "dev")).toEqual([]);
   });
 
   test("MM-001..MM-007: encryption at rest with customer-managed keys", () => {

@@ -395,13 +395,13 @@ tag(r, key) := v if {
 	v := r.values.tags[key]
 }
 
-# Any of the strings that name a resource: name, name_prefix, tags.Name, description, address.
+# The strings that name a resource: name, name_prefix, tags.Name and its address name. Not the
+# description: "from the ALB only" or "from the bastion" describe a group's peers, not the group.
 labels(r) := {lower(v) |
 	some v in [
 		object.get(r.values, "name", ""),
 		object.get(r.values, "name_prefix", ""),
 		object.get(_object_or_empty(object.get(r.values, "tags", {})), "Name", ""),
-		object.get(r.values, "description", ""),
 		r.name,
 	]
 	is_string(v)

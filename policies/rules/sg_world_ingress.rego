@@ -4,7 +4,7 @@
 #   Any ingress from 0.0.0.0/0 or ::/0 — inline `ingress` blocks of aws_security_group,
 #   aws_security_group_rule (type ingress) and aws_vpc_security_group_ingress_rule — must be TCP
 #   to exactly port 80 or 443 on the ALB's security group. The ALB security group is the one an
-#   aws_lb in the stack uses, or one whose name/description says "alb" / "load balancer", or (for
+#   aws_lb in the stack uses, or one whose name says "alb" / "load balancer", or (for
 #   a rule in another stack) a cross-stack reference whose output name says "alb".
 # custom:
 #   id: MM-011
@@ -38,7 +38,8 @@ _open contains {"r": r, "self": false, "protocol": object.get(r.values, "ip_prot
 	c in lib.world_cidrs
 }
 
-# The ALB security group: used by an aws_lb here, or named for the load balancer.
+# The ALB security group: used by an aws_lb here, or named for the load balancer (name, tags.Name
+# or address; not the description, which names a group's peers).
 alb_sg(sg) if {
 	some lb in lib.of_type("aws_lb")
 	lib.refers_to(lb, "security_groups", sg)

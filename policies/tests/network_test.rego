@@ -42,6 +42,13 @@ test_sg_world_ingress_raw_pass if {
 	count(rules.sg_world_ingress.deny) == 0 with input as fx.raw("dev", remote)
 }
 
+test_sg_world_ingress_raw_fail_description_names_alb_as_peer if {
+	# "from the ALB only" in a description does not make the ECS group the ALB group
+	sgs := {"aws_security_group": {"ecs": {"name": "markmail-dev-ecs", "description": "ECS tasks: container port from the ALB only"}}}
+	open := {"aws_vpc_security_group_ingress_rule": {"ecs_https": {"security_group_id": "${aws_security_group.ecs.id}", "cidr_ipv4": "0.0.0.0/0", "ip_protocol": "tcp", "from_port": 443, "to_port": 443}}}
+	fx.fires(rules.sg_world_ingress.deny, "MM-011", "aws_vpc_security_group_ingress_rule.ecs_https") with input as fx.raw("dev", object.union(sgs, open))
+}
+
 test_sg_world_ingress_raw_fail if {
 	# SSH from anywhere on the ECS group
 	ssh := {"aws_security_group_rule": {"ssh_FFFF": {"type": "ingress", "security_group_id": "${aws_security_group.ecs_sg_BBBB.id}", "cidr_blocks": ["0.0.0.0/0"], "protocol": "tcp", "from_port": 22, "to_port": 22, "description": "ssh"}}}
@@ -78,6 +85,15 @@ test_bastion_no_ingress_raw_pass if {
 
 	# the database allowing the bastion in is fine: the rule targets the database group
 	db := {"aws_vpc_security_group_ingress_rule": {"db_from_bastion": {"security_group_id": "${aws_security_group.db_sg.id}", "referenced_security_group_id": "${aws_security_group.bastion_sg_1111.id}", "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432}}}
+	count(rules.bastion_no_ingress.deny) == 0 with input as fx.raw("dev", object.union(_raw_bastion_sg, db))
+}
+
+test_bastion_no_ingress_raw_pass_peer_described_in_description if {
+	# the database group's description mentions the bastion as a peer; it is not the bastion group
+	db := {
+		"aws_security_group": {"sg_database_17893BAA": {"name": "markmail-dev-database", "description": "Aurora PostgreSQL: from ECS tasks and the bastion only"}},
+		"aws_vpc_security_group_ingress_rule": {"db_in": {"security_group_id": "${aws_security_group.sg_database_17893BAA.id}", "referenced_security_group_id": "${aws_security_group.bastion_sg_1111.id}", "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432}},
+	}
 	count(rules.bastion_no_ingress.deny) == 0 with input as fx.raw("dev", object.union(_raw_bastion_sg, db))
 }
 
