@@ -1,4 +1,11 @@
+import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { APP, SECRETS } from "../config/contract";
+import { AuroraPostgres } from "../constructs/aurora-postgres";
+import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
+import { CustomerKey } from "../constructs/kms-key";
+import { Redis } from "../constructs/redis";
+import { WriteOnlySecret } from "../constructs/secret";
 import { DatabaseOutputs, NetworkOutputs } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
@@ -6,11 +13,82 @@ export interface DatabaseStackProps extends LayerProps {
   readonly network: NetworkOutputs;
 }
 
-/** `markmail-<env>-database`. */
+/**
+ * `markmail-<env>-database`: Aurora PostgreSQL (writer `markmail-<env>`), Redis, and
+ * `markmail-<env>-db-secret`. The master password is an ephemeral value written only through
+ * write-only attributes: it reaches RDS and Secrets Manager, never the plan or the state.
+ */
 export class DatabaseStack extends LayerStack {
-  readonly outputs!: DatabaseOutputs;
+  readonly outputs: DatabaseOutputs;
 
   constructor(scope: Construct, props: DatabaseStackProps) {
     super(scope, "database", props);
+    const env = this.env;
+    const region = this.config.region;
+    const key = new CustomerKey(this, "key", {
+      alias: this.name("database"),
+      description: `${this.name()}: Aurora storage, Performance Insights, Redis, database logs and the db secret`,
+      region,
+      deletionWindowDays: env.forceDestroy ? 7 : 30,
+      serviceStatements: [CustomerKey.logsStatement(this, region)],
+    });
+
+    const password = new EphemeralRandomPassword(this, "master-password", { length: 40 });
+    const aurora = new AuroraPostgres(this, "aurora", {
+      name: this.name(),
+      settings: env.database,
+      region,
+      availabilityZones: env.network.availabilityZones,
+      dbSubnetGroupName: props.network.dbSubnetGroupName,
+      securityGroupIds: [props.network.securityGroups.database],
+      databaseName: APP.dbName,
+      masterUsername: APP.dbUser,
+      masterPassword: password.value,
+      port: APP.dbPort,
+      kmsKeyArn: key.arn,
+      logRetentionDays: env.logRetentionDays,
+    });
+
+    const host = aurora.cluster.endpoint;
+    const secretName = this.name(SECRETS.db.suffix);
+    const dbSecret = new WriteOnlySecret(this, "db-secret", {
+      name: secretName,
+      description: "Aurora master credentials and connection URL of the MarkMail backend (generated; never in Terraform state)",
+      kmsKeyArn: key.arn,
+      recoveryWindowDays: env.secrets.recoveryWindowDays,
+      version: env.database.passwordVersion,
+      value: Fn.jsonencode({
+        username: APP.dbUser,
+        password: password.value,
+        engine: "postgres",
+        host,
+        port: String(APP.dbPort),
+        dbname: APP.dbName,
+        url: `postgresql://${APP.dbUser}:${password.value}@${host}:${APP.dbPort}/${APP.dbName}?sslmode=require`,
+      }),
+    });
+
+    const redis = new Redis(this, "redis", {
+      name: this.name("cache"),
+      settings: env.cache,
+      subnetGroupName: props.network.cacheSubnetGroupName,
+      securityGroupIds: [props.network.securityGroups.cache],
+      port: APP.redisPort,
+      kmsKeyArn: key.arn,
+      logRetentionDays: env.logRetentionDays,
+    });
+
+    new TerraformOutput(this, "writer_instance_identifier", { value: aurora.writerIdentifier });
+    new TerraformOutput(this, "cluster_endpoint", { value: host });
+    this.outputs = {
+      clusterIdentifier: aurora.cluster.clusterIdentifier,
+      writerInstanceIdentifier: aurora.writerIdentifier,
+      clusterEndpoint: host,
+      readerEndpoint: aurora.cluster.readerEndpoint,
+      dbSecret: { arn: dbSecret.secret.arn, name: secretName },
+      kmsKeyArn: key.arn,
+      redisPrimaryEndpoint: redis.group.primaryEndpointAddress,
+      redisReplicationGroupId: redis.group.replicationGroupId,
+    };
   }
 }
