@@ -1,4 +1,13 @@
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { APP } from "../config/contract";
+import { AccountContext } from "../constructs/account";
+import { DnsValidatedCertificate } from "../constructs/certificate";
+import { CustomerKey } from "../constructs/kms-key";
+import { assertGuideRouting, PublicLoadBalancer, TargetSpec } from "../constructs/load-balancer";
+import { NAME_LIMITS } from "../constructs/naming";
+import { WebAcl } from "../constructs/waf";
 import { AlbOutputs, NetworkOutputs } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
@@ -6,11 +15,109 @@ export interface AlbStackProps extends LayerProps {
   readonly network: NetworkOutputs;
 }
 
-/** `markmail-<env>-alb`. */
+/**
+ * `markmail-<env>-alb`: the public load balancer (access logs, target groups, the guide's routing),
+ * with a domain the zone, certificate, HTTPS and alias record; WAF where configured.
+ */
 export class AlbStack extends LayerStack {
-  readonly outputs!: AlbOutputs;
+  readonly outputs: AlbOutputs;
 
   constructor(scope: Construct, props: AlbStackProps) {
     super(scope, "alb", props);
+    const env = this.env;
+    const region = this.config.region;
+    const account = AccountContext.of(this, region);
+    const domain = env.domain;
+
+    const targets: Record<string, TargetSpec> = {
+      backend: { name: this.name("backend", NAME_LIMITS.targetGroup), port: APP.backendPort, healthCheckPath: APP.backendHealthPath },
+      frontend: { name: this.name("frontend", NAME_LIMITS.targetGroup), port: APP.frontendPort, healthCheckPath: APP.frontendHealthPath },
+    };
+    assertGuideRouting(APP.routes, targets);
+
+    const certificate = domain
+      ? new DnsValidatedCertificate(this, "certificate", {
+          domain,
+          hostedZone: env.hostedZone,
+          zoneComment: `MarkMail application domain for ${env.name}`,
+        })
+      : undefined;
+
+    const alb = new PublicLoadBalancer(this, "alb", {
+      name: this.name("alb", NAME_LIMITS.alb),
+      region,
+      vpcId: props.network.vpcId,
+      subnetIds: props.network.publicSubnetIds,
+      securityGroupId: props.network.securityGroups.alb,
+      idleTimeoutSeconds: env.alb.idleTimeoutSeconds,
+      deletionProtection: env.alb.deletionProtection,
+      accessLogs: {
+        bucketName: `${this.name("alb-logs")}-${account.accountId}`,
+        retentionDays: env.alb.accessLogRetentionDays,
+        forceDestroy: env.forceDestroy,
+      },
+      tls: certificate ? { certificateArn: certificate.certificateArn } : undefined,
+      targets,
+      routes: APP.routes,
+    });
+
+    if (certificate && domain) {
+      new Route53Record(this, "alias", {
+        zoneId: certificate.zoneId,
+        name: domain,
+        type: "A",
+        alias: { name: alb.lb.dnsName, zoneId: alb.lb.zoneId, evaluateTargetHealth: true },
+      });
+    }
+
+    if (env.alb.waf.enabled) {
+      const key = new CustomerKey(this, "key", {
+        alias: this.name("alb"),
+        description: `${this.name()}: WAF logs`,
+        region,
+        deletionWindowDays: env.forceDestroy ? 7 : 30,
+        serviceStatements: [CustomerKey.logsStatement(this, region)],
+      });
+      new WebAcl(this, "waf", {
+        name: this.name("waf"),
+        region,
+        rateLimitPer5Minutes: env.alb.waf.rateLimitPer5Minutes,
+        protectedResourceArns: [alb.lb.arn],
+        logGroupName: `aws-waf-logs-${this.name()}`,
+        logRetentionDays: env.logRetentionDays,
+        kmsKeyArn: key.arn,
+      });
+    }
+
+    const publicUrl = domain ? `https://${domain}` : `http://${alb.lb.dnsName}`;
+    new TerraformOutput(this, "public_url", { value: publicUrl, description: "Where the application answers" });
+    new TerraformOutput(this, "alb_dns_name", { value: alb.lb.dnsName });
+    if (!domain) {
+      new TerraformOutput(this, "transport", {
+        value: `HTTP ONLY: ${env.name} has no domain (set ${env.name.toUpperCase()}_DOMAIN for HTTPS); traffic to the ALB is unencrypted`,
+        description: "WARNING: no TLS on this environment",
+      });
+    }
+    if (certificate?.nameServers) {
+      new TerraformOutput(this, "zone_name_servers", {
+        value: certificate.nameServers,
+        description: `Delegate ${domain} to these name servers in the parent zone; certificate validation waits for it`,
+      });
+    }
+
+    this.outputs = {
+      albArn: alb.lb.arn,
+      albArnSuffix: alb.lb.arnSuffix,
+      albDnsName: alb.lb.dnsName,
+      albZoneId: alb.lb.zoneId,
+      httpListenerArn: alb.httpListener.arn,
+      httpsListenerArn: alb.httpsListener?.arn,
+      backendTargetGroupArn: alb.targetGroups.backend.arn,
+      frontendTargetGroupArn: alb.targetGroups.frontend.arn,
+      backendTargetGroupArnSuffix: alb.targetGroups.backend.arnSuffix,
+      frontendTargetGroupArnSuffix: alb.targetGroups.frontend.arnSuffix,
+      hostedZoneId: certificate?.zoneId,
+      publicUrl,
+    };
   }
 }

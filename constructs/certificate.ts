@@ -1,0 +1,71 @@
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { TerraformIterator } from "cdktf";
+import { Construct } from "constructs";
+
+export interface DnsValidatedCertificateProps {
+  /** The environment's public DNS name, e.g. dev.markmail.example.com. */
+  readonly domain: string;
+  /**
+   * "lookup": the public hosted zone named exactly `domain` already exists (delegated by hand) and is
+   * read at plan time; "create": this construct creates it (NS delegation in the parent is manual).
+   */
+  readonly hostedZone: "lookup" | "create";
+  /** Comment of a created zone. @default "MarkMail <domain>" */
+  readonly zoneComment?: string;
+}
+
+/**
+ * The Route 53 zone of a domain and an ACM certificate for `<domain>` + `*.<domain>`, validated by
+ * DNS records written into that zone. `certificateArn` comes from the validation resource, so a
+ * listener that uses it waits until the certificate is issued.
+ */
+export class DnsValidatedCertificate extends Construct {
+  readonly zoneId: string;
+  readonly certificate: AcmCertificate;
+  readonly validation: AcmCertificateValidation;
+  /** The issued certificate (depends on validation). */
+  readonly certificateArn: string;
+  /** Name servers of a created zone, to delegate from the parent domain. */
+  readonly nameServers?: string[];
+
+  constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
+    super(scope, id);
+    if (props.hostedZone === "create") {
+      const zone = new Route53Zone(this, "zone", { name: props.domain, comment: props.zoneComment ?? `MarkMail ${props.domain}` });
+      this.zoneId = zone.zoneId;
+      this.nameServers = zone.nameServers;
+    } else {
+      this.zoneId = new DataAwsRoute53Zone(this, "zone", { name: props.domain, privateZone: false }).zoneId;
+    }
+
+    this.certificate = new AcmCertificate(this, "certificate", {
+      domainName: props.domain,
+      subjectAlternativeNames: [`*.${props.domain}`],
+      validationMethod: "DNS",
+      keyAlgorithm: "RSA_2048",
+      // A listener always holds a certificate: the replacement is issued before the old one goes.
+      lifecycle: { createBeforeDestroy: true },
+    });
+    // One record per domain_validation_options entry. The apex and the wildcard share the same
+    // CNAME, hence allow_overwrite (the documented Terraform pattern).
+    const options = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, "domain_name");
+    const records = new Route53Record(this, "validation-record", {
+      forEach: options,
+      zoneId: this.zoneId,
+      name: options.getString("resource_record_name"),
+      type: options.getString("resource_record_type"),
+      records: [options.getString("resource_record_value")],
+      ttl: 60,
+      allowOverwrite: true,
+    });
+    this.validation = new AcmCertificateValidation(this, "validation", {
+      certificateArn: this.certificate.arn,
+      validationRecordFqdns: TerraformIterator.fromResources(records).pluckProperty("fqdn") as unknown as string[],
+    });
+    this.certificateArn = this.validation.certificateArn;
+  }
+}

@@ -1,0 +1,262 @@
+import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { APP } from "../config/contract";
+import { AccountContext } from "./account";
+import { NAME_LIMITS } from "./naming";
+import { SecureBucket } from "./secure-bucket";
+
+/** The guide's target-group health check timings (seed guide, ALB設定 1). */
+export const GUIDE_HEALTH_CHECK = {
+  intervalSeconds: 30,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  matcher: "200",
+} as const;
+
+/** TLS 1.3 + 1.2 only, forward secrecy (ELB.17, CKV_AWS_103, CKV2_AWS_74). */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/**
+ * Regions whose ALBs deliver access logs as the regional ELB account (regions opened before
+ * August 2022); newer regions use the log-delivery service principal.
+ */
+const LEGACY_ELB_ACCOUNTS: Record<string, string> = {
+  "ap-northeast-1": "582318560864",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "eu-central-1": "054676820928",
+  "eu-west-1": "156460612806",
+  "us-east-1": "127311923021",
+  "us-west-2": "797873946194",
+};
+
+export interface TargetSpec {
+  /** Target group name, `markmail-<env>-<service>` (≤ 32 characters). */
+  readonly name: string;
+  readonly port: number;
+  readonly healthCheckPath: string;
+}
+
+export interface RouteSpec {
+  readonly priority: number;
+  readonly paths: readonly string[];
+  /** Key into `targets`. */
+  readonly target: string;
+}
+
+export interface PublicLoadBalancerProps {
+  /** `markmail-<env>-alb` (≤ 32 characters). */
+  readonly name: string;
+  readonly region: string;
+  readonly vpcId: string;
+  /** Public subnets in at least two AZs. */
+  readonly subnetIds: string[];
+  /** The network layer's ALB security group (80/443 from the world, 8080 to the tasks). */
+  readonly securityGroupId: string;
+  readonly idleTimeoutSeconds: number;
+  readonly deletionProtection: boolean;
+  /** Access logs: a SecureBucket (SSE-S3, the only encryption ALB log delivery accepts). */
+  readonly accessLogs: {
+    /** Globally unique bucket name. */
+    readonly bucketName: string;
+    /** Log objects expire after this many days. */
+    readonly retentionDays: number;
+    readonly forceDestroy: boolean;
+    /** @default "alb" */
+    readonly prefix?: string;
+  };
+  /** With a certificate: HTTPS:443 serves, HTTP:80 redirects. Without: HTTP:80 only. @default undefined */
+  readonly tls?: { readonly certificateArn: string; /** @default TLS_POLICY */ readonly sslPolicy?: string };
+  /** Target groups by key (type ip, HTTP) with the guide's health check timings. */
+  readonly targets: Record<string, TargetSpec>;
+  /** Path-based listener rules, evaluated by ascending priority. */
+  readonly routes: readonly RouteSpec[];
+  /**
+   * Seconds a deregistering task keeps draining (the AWS default 300 s slows every deploy; API calls
+   * finish well within 30 s).
+   * @default 30
+   */
+  readonly deregistrationDelaySeconds?: number;
+}
+
+/**
+ * An internet-facing application load balancer with the settings Security Hub and checkov ask
+ * for (drop invalid headers, defensive desync mitigation, access logs, deletion protection from
+ * config), HTTP→HTTPS redirect and a TLS 1.3 policy when it has a certificate, `ip` target groups
+ * for Fargate and path-based rules. Unmatched requests get a fixed 503.
+ */
+export class PublicLoadBalancer extends Construct {
+  readonly lb: Lb;
+  readonly logBucket: SecureBucket;
+  readonly httpListener: LbListener;
+  readonly httpsListener?: LbListener;
+  /** The listener that carries the routing rules (HTTPS with a certificate, else HTTP). */
+  readonly trafficListener: LbListener;
+  readonly targetGroups: Record<string, LbTargetGroup>;
+  readonly rules: LbListenerRule[];
+
+  constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
+    super(scope, id);
+    checkName("load balancer", props.name, NAME_LIMITS.alb);
+    if (!Token.isUnresolved(props.subnetIds) && !props.subnetIds.some((s) => Token.isUnresolved(s)) && props.subnetIds.length < 2) {
+      throw new Error(`load balancer ${props.name}: needs public subnets in at least two AZs, got ${props.subnetIds.length}`);
+    }
+    assertRoutes(props.name, props.routes, props.targets);
+    const delay = props.deregistrationDelaySeconds ?? 30;
+    if (!Number.isInteger(delay) || delay < 0 || delay > 3600) throw new Error(`load balancer ${props.name}: deregistrationDelaySeconds must be 0-3600, got ${delay}`);
+
+    const prefix = props.accessLogs.prefix ?? "alb";
+    this.logBucket = new SecureBucket(this, "access-logs", {
+      bucketName: props.accessLogs.bucketName,
+      region: props.region,
+      encryption: { kind: "s3-managed" },
+      expireCurrentDays: props.accessLogs.retentionDays,
+      noncurrentVersionDays: 7,
+      noncurrentVersionsKept: 1,
+      abortIncompleteUploadDays: 1,
+      forceDestroy: props.accessLogs.forceDestroy,
+      policyStatements: [PublicLoadBalancer.logDeliveryStatement(this, props.region, props.accessLogs.bucketName, prefix)],
+    });
+
+    this.lb = new Lb(this, "alb", {
+      name: props.name,
+      loadBalancerType: "application",
+      internal: false,
+      subnets: props.subnetIds,
+      securityGroups: [props.securityGroupId],
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "defensive",
+      idleTimeout: props.idleTimeoutSeconds,
+      enableDeletionProtection: props.deletionProtection,
+      enableHttp2: true,
+      accessLogs: { bucket: this.logBucket.bucket.id, prefix, enabled: true },
+      // ELB checks that it can write a test object when access logs are switched on.
+      dependsOn: [this.logBucket.policy],
+    });
+
+    this.targetGroups = {};
+    for (const [key, t] of Object.entries(props.targets)) {
+      checkName("target group", t.name, NAME_LIMITS.targetGroup);
+      this.targetGroups[key] = new LbTargetGroup(this, `${key}-tg`, {
+        name: t.name,
+        targetType: "ip",
+        protocol: "HTTP",
+        port: t.port,
+        vpcId: props.vpcId,
+        deregistrationDelay: String(delay),
+        healthCheck: {
+          enabled: true,
+          protocol: "HTTP",
+          port: "traffic-port",
+          path: t.healthCheckPath,
+          interval: GUIDE_HEALTH_CHECK.intervalSeconds,
+          timeout: GUIDE_HEALTH_CHECK.timeoutSeconds,
+          healthyThreshold: GUIDE_HEALTH_CHECK.healthyThreshold,
+          unhealthyThreshold: GUIDE_HEALTH_CHECK.unhealthyThreshold,
+          matcher: GUIDE_HEALTH_CHECK.matcher,
+        },
+      });
+    }
+
+    const unavailable: LbListenerDefaultAction = {
+      type: "fixed-response",
+      fixedResponse: { contentType: "text/plain", messageBody: "Service Unavailable", statusCode: "503" },
+    };
+    if (props.tls) {
+      this.httpsListener = new LbListener(this, "https", {
+        loadBalancerArn: this.lb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: props.tls.sslPolicy ?? TLS_POLICY,
+        certificateArn: props.tls.certificateArn,
+        defaultAction: [unavailable],
+      });
+      this.httpListener = new LbListener(this, "http", {
+        loadBalancerArn: this.lb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      });
+    } else {
+      this.httpListener = new LbListener(this, "http", {
+        loadBalancerArn: this.lb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultAction: [unavailable],
+      });
+    }
+    this.trafficListener = this.httpsListener ?? this.httpListener;
+
+    this.rules = [...props.routes]
+      .sort((a, b) => a.priority - b.priority)
+      .map(
+        (r) =>
+          new LbListenerRule(this, `rule-${r.priority}`, {
+            listenerArn: this.trafficListener.arn,
+            priority: r.priority,
+            condition: [{ pathPattern: { values: [...r.paths] } }],
+            action: [{ type: "forward", targetGroupArn: this.targetGroups[r.target].arn }],
+          }),
+      );
+  }
+
+  /**
+   * Bucket-policy statement letting ALB access-log delivery write `<prefix>/AWSLogs/<account>/*`:
+   * the regional ELB account in regions opened before August 2022, the log-delivery service
+   * principal elsewhere.
+   */
+  static logDeliveryStatement(scope: Construct, region: string, bucketName: string, prefix: string): DataAwsIamPolicyDocumentStatement {
+    const account = AccountContext.of(scope, region);
+    const legacy = LEGACY_ELB_ACCOUNTS[region];
+    return {
+      sid: "AlbAccessLogDelivery",
+      effect: "Allow",
+      principals: legacy
+        ? [{ type: "AWS", identifiers: [`arn:${account.partition}:iam::${legacy}:root`] }]
+        : [{ type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] }],
+      actions: ["s3:PutObject"],
+      resources: [`arn:${account.partition}:s3:::${bucketName}/${prefix}/AWSLogs/${account.accountId}/*`],
+    };
+  }
+}
+
+function checkName(kind: string, name: string, max: number): void {
+  if (name.length > max) throw new Error(`${kind} name "${name}" is ${name.length} characters; the limit is ${max}`);
+}
+
+/** Listener rules must be well-formed: unique priorities, paths, known targets, catch-all last. */
+export function assertRoutes(lb: string, routes: readonly RouteSpec[], targets: Record<string, TargetSpec>): void {
+  if (routes.length === 0) throw new Error(`load balancer ${lb}: no routes; every request would get the default 503`);
+  const seen = new Set<number>();
+  for (const r of routes) {
+    if (!Number.isInteger(r.priority) || r.priority < 1 || r.priority > 50000) throw new Error(`load balancer ${lb}: rule priority ${r.priority} must be an integer 1-50000`);
+    if (seen.has(r.priority)) throw new Error(`load balancer ${lb}: duplicate rule priority ${r.priority}`);
+    seen.add(r.priority);
+    if (r.paths.length === 0 || r.paths.length > 5) throw new Error(`load balancer ${lb}: rule ${r.priority} needs 1-5 path patterns`);
+    if (!(r.target in targets)) throw new Error(`load balancer ${lb}: rule ${r.priority} forwards to unknown target "${r.target}"`);
+  }
+  const catchAll = routes.find((r) => r.paths.includes("/*"));
+  const shadowed = catchAll && routes.find((r) => r.priority > catchAll.priority);
+  if (shadowed) throw new Error(`load balancer ${lb}: rule ${shadowed.priority} (${shadowed.paths.join(", ")}) comes after the catch-all /* (priority ${catchAll!.priority}) and can never match`);
+}
+
+/**
+ * The operator guide's routing, exactly: /api/* priority 1 → backend, /* priority 2 → frontend,
+ * backend health check /health, frontend /. Throws on any drift.
+ */
+export function assertGuideRouting(routes: readonly RouteSpec[], targets: Record<string, TargetSpec>): void {
+  const norm = (rs: readonly RouteSpec[]) => JSON.stringify([...rs].sort((a, b) => a.priority - b.priority).map((r) => [r.priority, [...r.paths], r.target]));
+  if (norm(routes) !== norm(APP.routes)) {
+    throw new Error(`ALB routing drifted from the guide: expected ${norm(APP.routes)}, got ${norm(routes)} (priority, paths, target)`);
+  }
+  const expected: Record<string, string> = { backend: APP.backendHealthPath, frontend: APP.frontendHealthPath };
+  for (const [key, path] of Object.entries(expected)) {
+    if (targets[key]?.healthCheckPath !== path) throw new Error(`ALB ${key} health check path must be ${path} (the guide), got ${targets[key]?.healthCheckPath}`);
+  }
+}
