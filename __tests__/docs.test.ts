@@ -367,6 +367,7 @@ type Kind =
   | "codebuild project"
   | "ecr repository"
   | "load balancer"
+  | "target group"
   | "connection";
 
 function known(f: Facts, kind: Kind): Set<string> {
@@ -402,13 +403,17 @@ function known(f: Facts, kind: Kind): Set<string> {
       return attr(f, "name", "aws_ecr_repository");
     case "load balancer":
       return attr(f, "name", "aws_lb", "aws_alb");
+    case "target group":
+      return attr(f, "name", "aws_lb_target_group", "aws_alb_target_group");
     case "connection":
       return attr(f, "name", "aws_codestarconnections_connection");
   }
 }
 
-/** AWS CLI options whose value names something a stack creates, per service. */
+/** AWS CLI options whose value names something a stack creates, per "service command" or service. */
 const OPTION_KINDS: Record<string, Record<string, Kind>> = {
+  "elbv2 describe-load-balancers": { "--names": "load balancer" },
+  "elbv2 describe-target-groups": { "--names": "target group" },
   ecs: { "--cluster": "ecs cluster", "--service": "ecs service", "--services": "ecs service", "--service-name": "ecs service" },
   logs: { "--log-group-name": "log group", "--log-group-names": "log group" },
   iam: { "--role-name": "iam role" },
@@ -418,7 +423,6 @@ const OPTION_KINDS: Record<string, Record<string, Kind>> = {
   cloudwatch: { "--alarm-names": "alarm", "--alarm-name-prefix": "alarm prefix", "--dashboard-name": "dashboard" },
   codebuild: { "--project-name": "codebuild project", "--project-names": "codebuild project" },
   ecr: { "--repository-name": "ecr repository" },
-  elbv2: { "--names": "load balancer" },
 };
 
 /** Names an AWS CLI call creates itself (restore tests, snapshots): not expected in the stacks. */
@@ -601,7 +605,7 @@ function commandProblems(f: Facts, cmd: string[], declared: Set<string>, cwd: { 
     };
     for (const [opt, values] of options) {
       if (creates.has(opt)) continue;
-      const kind = OPTION_KINDS[service]?.[opt];
+      const kind = OPTION_KINDS[`${service} ${words[2]}`]?.[opt] ?? OPTION_KINDS[service]?.[opt];
       if (kind) for (const v of values) check(kind, v, opt);
       if (opt === "--filters") {
         for (const v of values) {
