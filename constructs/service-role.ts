@@ -11,6 +11,11 @@ export const UNSCOPABLE_ACTIONS = new Set([
   "ecs:RegisterTaskDefinition",
   "ecs:DescribeTaskDefinition",
   "ec2:DescribeInstances",
+  // ECS Exec / Session Manager channels: the SSM session is not an IAM resource.
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
 ]);
 
 export interface ServiceRoleProps {
