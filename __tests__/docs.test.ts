@@ -4,7 +4,8 @@ import { spawnSync } from "child_process";
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { basename, join, normalize, relative } from "path";
 import { Testing } from "cdktf";
-import { INPUTS } from "../config";
+import { ENVIRONMENTS, INPUTS } from "../config";
+import { DEFAULTS } from "../config/defaults";
 import { SECRETS } from "../config/contract";
 import { GRAPH_END, GRAPH_START, GUIDES, stackGraph } from "../scripts/graph";
 import { BootstrapStack, bootstrapStackId, bootstrapStatePath } from "../stacks/bootstrap-stack";
@@ -298,7 +299,8 @@ interface Facts {
   /** Every string leaf of every synthesized stack. */
   readonly leaves: Set<string>;
   readonly bootstrapLeaves: Set<string>;
-  readonly byType: Map<string, { body: any; json: TfJson }[]>;
+  /** Resource bodies by type, with the stack JSON they belong to and its id. */
+  readonly byType: Map<string, { body: any; json: TfJson; stack: string }[]>;
   /** `Key=Value` of every tag set on a resource or as a provider default tag. */
   readonly tags: Set<string>;
 }
@@ -312,9 +314,9 @@ function collectLeaves(value: unknown, into: Set<string>): void {
 function appFacts(): Facts {
   const stacks = buildApp(configFrom({ CREATE_BASTION: "true" }));
   const leaves = new Set<string>();
-  const byType = new Map<string, { body: any; json: TfJson }[]>();
+  const byType = new Map<string, { body: any; json: TfJson; stack: string }[]>();
   const tags = new Set<string>();
-  for (const stack of stacks.values()) {
+  for (const [id, stack] of stacks) {
     const json = synthJson(stack);
     collectLeaves(json, leaves);
     for (const provider of json.provider?.aws ?? []) {
@@ -323,7 +325,7 @@ function appFacts(): Facts {
     for (const [type, bodies] of Object.entries(json.resource ?? {})) {
       for (const body of Object.values(bodies)) {
         if (!byType.has(type)) byType.set(type, []);
-        byType.get(type)!.push({ body, json });
+        byType.get(type)!.push({ body, json, stack: id });
         for (const [k, v] of Object.entries((body as any).tags ?? {})) tags.add(`${k}=${v}`);
       }
     }
@@ -757,6 +759,126 @@ describe("operator documentation", () => {
     expect(probe('aws ec2 describe-instances --filters "Name=tag:Name,Values=markmail-dev-nope"')).not.toEqual([]);
     expect(probe("aws ecs update-service --cluster markmail-dev --service markmail-dev-nope --force-new-deployment")).not.toEqual([]);
     expect(probe("aws rds create-db-instance --db-instance-identifier markmail-dev-restore-x --db-cluster-identifier $C")).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What the guides state about the stacks (settings, not only names)
+// ---------------------------------------------------------------------------------------------
+
+/** The resource a `${type.name.attr}` reference of the same stack points at. */
+function deref(json: TfJson, ref: unknown): any {
+  const m = /^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(String(ref));
+  return m ? json.resource?.[m[1]]?.[m[2]] : undefined;
+}
+
+const flat = (t: string) => t.replace(/\s+/g, " ");
+
+describe("what the guides state about the stacks", () => {
+  const facts = appFacts();
+  const [en, ja] = GUIDES.map((g) => flat(readFileSync(join(ROOT, g), "utf8")));
+  const dev = (type: string) => (facts.byType.get(type) ?? []).filter(({ stack }) => stack.startsWith("markmail-dev-"));
+
+  test("the alarm table lists exactly the alarms of the monitoring stack", () => {
+    const built = [...known(facts, "alarm")].filter((n) => n.startsWith("markmail-dev-")).map((n) => n.replace("markmail-dev-", "markmail-<env>-"));
+    for (const text of [en, ja]) {
+      const section = text.slice(text.indexOf("### 12.2"), text.indexOf("### 12.3"));
+      const listed = [...section.matchAll(/`(markmail-<env>-[a-z0-9-]+)`/g)].map((m) => m[1]).filter((n) => n !== "markmail-<env>-alarms");
+      expect([...new Set(listed)].sort()).toEqual(built.sort());
+    }
+  });
+
+  test("routing table and health checks are the ones the ALB layer builds", () => {
+    const rules = dev("aws_lb_listener_rule");
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    for (const { body, json } of rules) {
+      const tg = deref(json, body.action[0].target_group_arn);
+      const path = body.condition[0].path_pattern.values[0];
+      const row = `| ${body.priority} | \`${path}\` | \`${tg.name.replace("markmail-dev-", "markmail-<env>-")}\` |`;
+      expect(en).toContain(row);
+      expect(ja).toContain(row);
+    }
+    const backend = dev("aws_lb_target_group").find(({ body }) => body.name === "markmail-dev-backend")!.body.health_check;
+    expect(en).toContain(
+      `path \`${backend.path}\`, every ${backend.interval} s, timeout ${backend.timeout} s, healthy after ${backend.healthy_threshold} successes, unhealthy after ${backend.unhealthy_threshold} failures`,
+    );
+    expect(ja).toContain(
+      `パス \`${backend.path}\`、間隔 ${backend.interval} 秒、タイムアウト ${backend.timeout} 秒、${backend.healthy_threshold} 回成功で正常、${backend.unhealthy_threshold} 回失敗で異常`,
+    );
+  });
+
+  test("with a domain: the TLS policy and the HTTP→HTTPS redirect the guides name", () => {
+    const json = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", DEV_DOMAIN: "dev.markmail.example.com" })).get("markmail-dev-alb")!);
+    const listeners = Object.values(json.resource?.aws_lb_listener ?? {}) as any[];
+    const https = listeners.find((l) => l.protocol === "HTTPS");
+    const http = listeners.find((l) => l.protocol === "HTTP");
+    expect(https?.ssl_policy).toMatch(/^ELBSecurityPolicy-TLS13-/);
+    expect(http.default_action[0].redirect.status_code).toBe("HTTP_301");
+    for (const text of [en, ja]) {
+      expect(text).toContain(`\`${https.ssl_policy}\``);
+      expect(text).toMatch(/\(301\)|（301）/);
+    }
+  });
+
+  test("WAF in prod only, named as the guides say", () => {
+    const acls = bodies(facts, "aws_wafv2_web_acl").map((b) => b.name);
+    expect(acls).toEqual(["markmail-prod-waf"]);
+    expect(attr(facts, "name", "aws_cloudwatch_log_group")).toContain("aws-waf-logs-markmail-prod");
+  });
+
+  test("operator secrets: Terraform ignores later values, and the defaults quoted are the ones written", () => {
+    const versions = dev("aws_secretsmanager_secret_version");
+    const byName = new Map(versions.map(({ body, json }) => [deref(json, body.secret_id).name as string, body]));
+    for (const name of ["salesforce", "ai", "stripe", "dockerhub"] as const) {
+      const v = byName.get(`markmail-dev-${SECRETS[name].suffix}`)!;
+      expect(v.lifecycle.ignore_changes).toContain("secret_string");
+      const initial = JSON.parse(v.secret_string) as Record<string, string>;
+      expect(Object.keys(initial).sort()).toEqual([...SECRETS[name].keys].sort());
+      for (const [key, value] of Object.entries(initial)) {
+        if (value === "REPLACE_ME" || key === "redirect_url") continue;
+        for (const text of [en, ja]) {
+          expect(text).toContain(`\`${key}\``);
+          expect(text).toContain(value === "false" ? `\`"false"\`` : `\`${value}\``);
+        }
+      }
+    }
+    for (const name of ["db", "jwt"] as const) {
+      const v = byName.get(`markmail-dev-${SECRETS[name].suffix}`)!;
+      expect(v.secret_string).toBeUndefined();
+      expect(v.secret_string_wo).toBeDefined();
+    }
+  });
+
+  test("per-environment figures in the tables are the configured defaults", () => {
+    const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+    const envs = ENVIRONMENTS.map((e) => DEFAULTS[e]);
+    for (const svc of ["backend", "frontend"] as const) {
+      const enCells = envs.map((d) => `${d.services[svc].minCount}–${d.services[svc].maxCount}`);
+      const jaCells = envs.map((d) => `${d.services[svc].minCount}〜${d.services[svc].maxCount}`);
+      expect(en).toContain(row([`${svc} tasks (min–max)`, ...enCells]));
+      expect(ja).toContain(row([`${svc} のタスク数（最小〜最大）`, ...jaCells]));
+    }
+    expect(en).toContain(row(["backups", ...envs.map((d) => `${d.database.backupRetentionDays} days`)]));
+    expect(ja).toContain(row(["バックアップ", ...envs.map((d) => `${d.database.backupRetentionDays} 日`)]));
+    expect(en).toContain(row(["log retention", ...envs.map((d) => `${d.logRetentionDays} days`)]));
+    expect(ja).toContain(row(["ログ保持", ...envs.map((d) => `${d.logRetentionDays} 日`)]));
+    for (const d of envs) for (const text of [en, ja]) expect(text).toContain(d.network.cidr);
+    expect(attr(facts, "cidr_block", "aws_vpc")).toEqual(new Set(envs.map((d) => d.network.cidr)));
+  });
+
+  test("ECS: Terraform leaves desired count and task definition to autoscaling and the pipeline; image tags are immutable", () => {
+    const services = dev("aws_ecs_service");
+    expect(services.map(({ body }) => body.name).sort()).toEqual(["markmail-dev-backend", "markmail-dev-frontend"]);
+    for (const { body } of services) expect(body.lifecycle?.ignore_changes).toEqual(expect.arrayContaining(["desired_count", "task_definition"]));
+    for (const repo of bodies(facts, "aws_ecr_repository")) expect(repo.image_tag_mutability).toBe("IMMUTABLE");
+    const logs = dev("aws_cloudwatch_log_group").find(({ body }) => body.name === "/ecs/markmail-dev-backend")!.body;
+    expect(logs.retention_in_days).toBe(DEFAULTS.dev.logRetentionDays);
+  });
+
+  test("the prod pipeline waits for the approval the guides describe; dev does not", () => {
+    const stages = (name: string) => bodies(facts, "aws_codepipeline").find((p) => p.name === name)!.stage.map((st: any) => st.name);
+    expect(stages("markmail-prod-pipeline")).toEqual(["Source", "Build", "Approval", "Deploy"]);
+    expect(stages("markmail-dev-pipeline")).toEqual(["Source", "Build", "Deploy"]);
   });
 });
 
