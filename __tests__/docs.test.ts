@@ -499,7 +499,12 @@ function nameProblems(f: Facts, text: string, declared: Set<string>): string[] {
       continue;
     }
     if (declared.has(name) || f.stackIds.has(name) || f.leaves.has(name)) continue;
-    problems.push(`${name}: no stack and no resource of the app has this name`);
+    // A path such as /ecs/markmail-dev-exec: the whole path is the name.
+    let start = m.index!;
+    while (start > 0 && !/[\s'"`(\[=]/.test(t[start - 1])) start--;
+    const path = t.slice(start, m.index!) + name;
+    if (path.startsWith("/") && f.leaves.has(path)) continue;
+    problems.push(`${path}: no stack and no resource of the app has this name`);
   }
   for (const m of t.matchAll(BOOTSTRAP_NAME)) {
     if (declared.has(m[0]) || m[0] === bootstrapStackId("markmail") || f.bootstrapLeaves.has(m[0])) continue;
