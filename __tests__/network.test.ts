@@ -10,6 +10,7 @@ function network(env: "dev" | "staging" | "prod"): TfJson {
 }
 
 const dev = network("dev");
+const staging = network("staging");
 const prod = network("prod");
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 
@@ -55,9 +56,87 @@ describe("VPC and subnets", () => {
     expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toBeUndefined();
   });
+
+  test("the default route table is adopted without routes; every subnet is associated with its tier's table", () => {
+    const [rt] = values(dev, "aws_default_route_table");
+    expect(rt.route).toBeUndefined();
+    const assoc = values(prod, "aws_route_table_association");
+    expect(assoc).toHaveLength(9);
+    expect(new Set(assoc.map((a) => a.subnet_id)).size).toBe(9);
+  });
+});
+
+describe("environment matrix", () => {
+  const row = (json: TfJson) => ({
+    cidr: values(json, "aws_vpc")[0].cidr_block,
+    azs: new Set(values(json, "aws_subnet").map((s) => s.availability_zone)).size,
+    nats: values(json, "aws_nat_gateway").length,
+    eips: values(json, "aws_eip").length,
+    interfaceEndpoints: values(json, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface").length,
+    flowLogDays: values(json, "aws_cloudwatch_log_group")[0].retention_in_days,
+  });
+
+  test.each([
+    ["dev", dev, { cidr: "10.10.0.0/16", azs: 2, nats: 1, eips: 1, interfaceEndpoints: 0, flowLogDays: 30 }],
+    ["staging", staging, { cidr: "10.20.0.0/16", azs: 2, nats: 1, eips: 1, interfaceEndpoints: 0, flowLogDays: 90 }],
+    ["prod", prod, { cidr: "10.30.0.0/16", azs: 3, nats: 3, eips: 3, interfaceEndpoints: 7, flowLogDays: 365 }],
+  ])("%s", (_, json, expected) => {
+    expect(row(json)).toEqual(expected);
+  });
+
+  test("a single NAT serves every private route table; one-per-az keeps each AZ on its own NAT", () => {
+    const natOf = (json: TfJson) => values(json, "aws_route").filter((r) => r.nat_gateway_id).map((r) => r.nat_gateway_id);
+    expect(new Set(natOf(dev)).size).toBe(1);
+    expect(natOf(dev)).toHaveLength(2);
+    expect(new Set(natOf(prod)).size).toBe(3);
+    // Each NAT sits in the public subnet of its own AZ.
+    const subnetAz = Object.fromEntries(resources(prod, "aws_subnet").map(([n, s]) => [n, s.availability_zone]));
+    const natAzs = values(prod, "aws_nat_gateway").map((n) => subnetAz[/aws_subnet\.([^.]+)\.id/.exec(n.subnet_id)![1]]);
+    expect(natAzs.sort()).toEqual(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]);
+  });
 });
 
 describe("flow logs and endpoints", () => {
+  test("flow-log role: trusted by vpc-flow-logs for this account only, writes only to its own log group", () => {
+    const trust = Object.values(dev.data!.aws_iam_policy_document).find((d: any) => d.statement[0].principals?.[0].identifiers[0] === "vpc-flow-logs.amazonaws.com") as any;
+    expect(trust.statement[0].condition[0]).toMatchObject({ test: "StringEquals", variable: "aws:SourceAccount" });
+    const [policy] = values(dev, "aws_iam_role_policy");
+    const doc = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(policy.policy)![1];
+    const write = dev.data!.aws_iam_policy_document[doc].statement[0];
+    expect(write.actions).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
+    expect(write.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^.]+\.arn\}:\*$/)]);
+    expect(values(dev, "aws_flow_log")[0].iam_role_arn).toMatch(/^\$\{aws_iam_role\./);
+  });
+
+  test("the flow-log key lets CloudWatch Logs use it for this account's log groups only, rotation on", () => {
+    const [key] = values(dev, "aws_kms_key");
+    expect(key.enable_key_rotation).toBe(true);
+    const doc = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(key.policy)![1];
+    const logs = dev.data!.aws_iam_policy_document[doc].statement.find((s: any) => s.sid === "CloudWatchLogsUseKey");
+    expect(logs.principals[0].identifiers).toEqual(["logs.ap-northeast-1.amazonaws.com"]);
+    expect(logs.condition[0].variable).toBe("kms:EncryptionContext:aws:logs:arn");
+  });
+
+  test("the S3 gateway endpoint is on the private and isolated route tables (image layers without NAT)", () => {
+    const [s3] = values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
+    const names = s3.route_table_ids.map((id: string) => prod.resource!.aws_route_table[/aws_route_table\.([^.]+)\.id/.exec(id)![1]].tags.Name);
+    expect(names.sort()).toEqual(["markmail-prod-isolated", "markmail-prod-private-a", "markmail-prod-private-c", "markmail-prod-private-d"]);
+  });
+
+  test("interface endpoints: private subnets, their own SG taking HTTPS from the VPC CIDR only", () => {
+    const eps = values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface");
+    const sgRef = eps[0].security_group_ids[0];
+    for (const e of eps) {
+      expect(e.security_group_ids).toEqual([sgRef]);
+      expect(e.subnet_ids).toHaveLength(3);
+    }
+    const sgName = /aws_security_group\.([^.]+)\.id/.exec(sgRef)![1];
+    expect(prod.resource!.aws_security_group[sgName].name).toBe("markmail-prod-endpoints");
+    const rules = values(prod, "aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === sgRef);
+    expect(rules).toEqual([expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: "tcp", cidr_ipv4: "10.30.0.0/16" })]);
+    expect(values(dev, "aws_security_group").map((g) => g.name)).not.toContain("markmail-dev-endpoints");
+  });
+
   test("flow logs of all traffic to a KMS-encrypted log group with per-env retention, own role", () => {
     expect(values(dev, "aws_flow_log")).toEqual([expect.objectContaining({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" })]);
     const [devLogs] = values(dev, "aws_cloudwatch_log_group");
@@ -101,6 +180,18 @@ describe("security groups", () => {
     expect(sources("markmail-prod-cache")).toEqual([[6379, "markmail-prod-ecs"]]);
     expect(sources("markmail-prod-ecs")).toEqual([[8080, "markmail-prod-alb"]]);
     expect(sources("markmail-prod-bastion")).toEqual([]);
+  });
+
+  test("egress per group: ALB to ECS 8080 only; ECS to HTTPS, Aurora, Redis; bastion to Aurora and HTTPS; data tiers none", () => {
+    const targets = (group: string) =>
+      egress
+        .filter((r) => sgName(r.security_group_id) === group)
+        .map((r) => `${r.from_port}:${r.referenced_security_group_id ? sgName(r.referenced_security_group_id) : r.cidr_ipv4}`)
+        .sort();
+    expect(targets("markmail-prod-alb")).toEqual(["8080:markmail-prod-ecs"]);
+    expect(targets("markmail-prod-ecs")).toEqual(["443:0.0.0.0/0", "5432:markmail-prod-database", "6379:markmail-prod-cache"]);
+    expect(targets("markmail-prod-bastion")).toEqual(["443:0.0.0.0/0", "5432:markmail-prod-database"]);
+    expect(targets("markmail-prod-cache")).toEqual([]);
   });
 
   test("egress is scoped to single ports; no all-ports egress (CKV_AWS_382)", () => {
