@@ -299,7 +299,7 @@ describe("alb layer across environments (full app)", () => {
     for (const env of ["dev", "staging", "prod"]) {
       const json = synthJson(stacks.get(`markmail-${env}-alb`)!);
       expect(onlyResource(json, "aws_lb").name).toBe(`markmail-${env}-alb`);
-      expect(onlyResource(json, "aws_lb").subnets).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\.outputs\.[^}]+\}$/);
+      for (const s of onlyResource(json, "aws_lb").subnets) expect(s).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\.outputs\.[^}]+\}$/);
       for (const [, tg] of resources(json, "aws_lb_target_group")) expect(tg.name.length).toBeLessThanOrEqual(32);
       expect(resources(json, "aws_lb_listener").some(([, l]) => l.protocol === "HTTPS")).toBe(env === "dev");
       expect(resources(json, "aws_wafv2_web_acl")).toHaveLength(env === "prod" ? 1 : 0);

@@ -1,0 +1,257 @@
+import { TerraformStack, Testing } from "cdktf";
+import { AppConfig } from "../config";
+import { SECRETS } from "../config/contract";
+import { assertNoSecretEnvironment, containerDefinition, ContainerSpec, scratchVolumeName } from "../constructs/container-definition";
+import { FargateService, FargateServiceProps } from "../constructs/fargate-service";
+import { EcsStack } from "../stacks/ecs-stack";
+import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+import { buildApp, configFor, configFrom, resources, synthJson, TfJson } from "./helpers/synth";
+
+function ecsJson(config: AppConfig, opts: { hostedZone?: boolean } = {}): TfJson {
+  const env = onlyEnv(config);
+  const f = fakeOutputs(env.name, opts);
+  return synthJson(new EcsStack(testApp(), { config, env, network: f.network, database: f.database, secrets: f.secrets, alb: f.alb, cluster: f.cluster }));
+}
+
+const byName = (json: TfJson, type: string, name: string) => resources(json, type).find(([, b]) => b.name === name);
+const byFamily = (json: TfJson, family: string) => resources(json, "aws_ecs_task_definition").find(([, b]) => b.family === family)!;
+const containers = (td: any) => JSON.parse(td.container_definitions) as any[];
+const envOf = (c: any) => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
+const secretsOf = (c: any) => Object.fromEntries(c.secrets.map((e: any) => [e.name, e.valueFrom]));
+
+describe("ecs layer (dev, no domain)", () => {
+  const json = ecsJson(configFor("dev"));
+  const f = fakeOutputs("dev");
+  const [backendTdId, backendTd] = byFamily(json, "markmail-dev-backend");
+  const [, frontendTd] = byFamily(json, "markmail-dev-frontend");
+  const [backend] = containers(backendTd);
+  const [frontend] = containers(frontendTd);
+
+  test("task definitions: families markmail-dev-<service>, Fargate awsvpc Linux/x86_64, sizes from config, the cluster layer's roles", () => {
+    expect(backendTd).toMatchObject({
+      requires_compatibilities: ["FARGATE"],
+      network_mode: "awsvpc",
+      cpu: "512",
+      memory: "1024",
+      runtime_platform: { operating_system_family: "LINUX", cpu_architecture: "X86_64" },
+      execution_role_arn: f.cluster.executionRoleArn,
+      task_role_arn: f.cluster.taskRoleArn,
+    });
+    expect(frontendTd).toMatchObject({ cpu: "256", memory: "512" });
+    expect(backendTd.execution_role_arn).not.toBe(backendTd.task_role_arn);
+  });
+
+  test("containers backend / frontend: bootstrap image of their repository, port 8080, essential", () => {
+    expect(backend).toMatchObject({ name: "backend", image: `${f.cluster.repositories.backend.url}:bootstrap`, essential: true, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+    expect(frontend).toMatchObject({ name: "frontend", image: `${f.cluster.repositories.frontend.url}:bootstrap`, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+  });
+
+  test("awslogs to /ecs/markmail-dev-<service> with stream prefixes backend / frontend", () => {
+    expect(backend.logConfiguration).toEqual({
+      logDriver: "awslogs",
+      options: { "awslogs-group": "/ecs/markmail-dev-backend", "awslogs-region": "ap-northeast-1", "awslogs-stream-prefix": "backend" },
+    });
+    expect(frontend.logConfiguration.options).toMatchObject({ "awslogs-group": "/ecs/markmail-dev-frontend", "awslogs-stream-prefix": "frontend" });
+  });
+
+  test("health checks as the original, 30/5/3 with a 60 s start period", () => {
+    expect(backend.healthCheck).toEqual({ command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], interval: 30, timeout: 5, retries: 3, startPeriod: 60 });
+    expect(frontend.healthCheck).toEqual({
+      command: ["CMD-SHELL", "wget --no-verbose --tries=1 --spider http://127.0.0.1:8080/ || exit 1"],
+      interval: 30,
+      timeout: 5,
+      retries: 3,
+      startPeriod: 60,
+    });
+  });
+
+  test("read-only root, not privileged, writable scratch volumes; init process with ECS Exec on (dev)", () => {
+    for (const c of [backend, frontend]) {
+      expect(c.readonlyRootFilesystem).toBe(true);
+      expect(c.privileged).toBe(false);
+      expect(c.linuxParameters).toEqual({ initProcessEnabled: true });
+    }
+    expect(backend.mountPoints).toEqual([{ sourceVolume: "backend-tmp", containerPath: "/tmp", readOnly: false }]);
+    expect(backendTd.volume).toEqual([{ name: "backend-tmp" }]);
+    expect(frontend.mountPoints.map((m: any) => m.containerPath)).toEqual(["/tmp", "/var/cache/nginx", "/var/run"]);
+    expect(frontendTd.volume).toEqual([{ name: "frontend-tmp" }, { name: "frontend-var-cache-nginx" }, { name: "frontend-var-run" }]);
+  });
+
+  test("backend environment: the original's non-secret settings, SES configuration set, URLs from the ALB, rediss:// cache", () => {
+    expect(envOf(backend)).toEqual({
+      ENVIRONMENT: "dev",
+      AWS_REGION: "ap-northeast-1",
+      SERVER_HOST: "0.0.0.0",
+      SERVER_PORT: "8080",
+      PORT: "8080",
+      RUST_LOG: "info",
+      EMAIL_PROVIDER: "aws_ses",
+      AWS_SES_FROM_EMAIL: "no-reply@example.com",
+      AWS_SES_CONFIGURATION_SET: "markmail-dev",
+      FRONTEND_URL: f.alb.publicUrl,
+      SALESFORCE_REDIRECT_URI: `${f.alb.publicUrl}/api/crm/oauth/salesforce/callback`,
+      REDIS_URL: `rediss://${f.database.redisPrimaryEndpoint}:6379`,
+    });
+    expect(envOf(frontend)).toEqual({ ENVIRONMENT: "dev" });
+    expect(frontend.secrets).toEqual([]);
+  });
+
+  test("backend secrets from Secrets Manager JSON keys; DATABASE_URL from the db secret's url, JWT from its own secret", () => {
+    const s = secretsOf(backend);
+    const key = (arn: string, k: string) => `${arn}:${k}::`;
+    expect(s).toMatchObject({
+      DATABASE_URL: key(f.database.dbSecret.arn, "url"),
+      JWT_SECRET: key(f.secrets.jwt.arn, "secret"),
+      SALESFORCE_CLIENT_ID: key(f.secrets.salesforce.arn, "client_id"),
+      SALESFORCE_CLIENT_SECRET: key(f.secrets.salesforce.arn, "client_secret"),
+      SALESFORCE_USE_SANDBOX: key(f.secrets.salesforce.arn, "use_sandbox"),
+    });
+    for (const k of SECRETS.ai.keys) expect(s[k]).toBe(key(f.secrets.ai.arn, k));
+    for (const k of SECRETS.stripe.keys) expect(s[k]).toBe(key(f.secrets.stripe.arn, k));
+    expect(JSON.stringify(s)).not.toContain(f.database.dbSecret.arn + ":password");
+  });
+
+  test("no secret-looking name in any environment; no secret value in the JSON", () => {
+    for (const c of [backend, frontend]) {
+      for (const e of c.environment) expect(e.name).not.toMatch(/PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|DATABASE_URL/);
+    }
+    expect(JSON.stringify(json)).not.toMatch(/postgres(ql)?:\/\//);
+  });
+
+  test("services markmail-dev-backend / -frontend on cluster markmail-dev: private subnets, ECS group, no public IP, target groups", () => {
+    const [, svc] = byName(json, "aws_ecs_service", "markmail-dev-backend")!;
+    expect(svc).toMatchObject({
+      cluster: "markmail-dev",
+      task_definition: `\${aws_ecs_task_definition.${backendTdId}.arn}`,
+      platform_version: "LATEST",
+      network_configuration: { subnets: f.network.privateSubnetIds, security_groups: ["sg-0ecs"], assign_public_ip: false },
+      load_balancer: [{ target_group_arn: f.alb.backendTargetGroupArn, container_name: "backend", container_port: 8080 }],
+      desired_count: 1,
+    });
+    expect(svc.launch_type).toBeUndefined();
+    const [, fe] = byName(json, "aws_ecs_service", "markmail-dev-frontend")!;
+    expect(fe.load_balancer).toEqual([{ target_group_arn: f.alb.frontendTargetGroupArn, container_name: "frontend", container_port: 8080 }]);
+  });
+
+  test("deployments: circuit breaker with rollback, 100/200 %, 60 s grace, exec on (dev), managed tags, pipeline-owned revision and count ignored", () => {
+    for (const [, svc] of resources(json, "aws_ecs_service")) {
+      expect(svc).toMatchObject({
+        deployment_circuit_breaker: { enable: true, rollback: true },
+        deployment_minimum_healthy_percent: 100,
+        deployment_maximum_percent: 200,
+        health_check_grace_period_seconds: 60,
+        enable_execute_command: true,
+        propagate_tags: "SERVICE",
+        enable_ecs_managed_tags: true,
+        lifecycle: { ignore_changes: ["task_definition", "desired_count"] },
+      });
+      expect(svc.capacity_provider_strategy).toEqual([
+        { capacity_provider: "FARGATE", base: 1, weight: 1 },
+        { capacity_provider: "FARGATE_SPOT", weight: 1 },
+      ]);
+    }
+  });
+
+  test("autoscaling per service: min/max from config, CPU 70 % and memory 80 % target tracking", () => {
+    const targets = resources(json, "aws_appautoscaling_target");
+    expect(targets).toHaveLength(2);
+    const [, svcId] = [0, byName(json, "aws_ecs_service", "markmail-dev-backend")![0]];
+    const target = targets.find(([, t]) => t.resource_id === `service/markmail-dev/\${aws_ecs_service.${svcId}.name}`)!;
+    expect(target[1]).toMatchObject({ min_capacity: 1, max_capacity: 3, scalable_dimension: "ecs:service:DesiredCount", service_namespace: "ecs" });
+    const policies = resources(json, "aws_appautoscaling_policy").filter(([, p]) => p.resource_id === `\${aws_appautoscaling_target.${target[0]}.resource_id}`);
+    expect(policies.map(([, p]) => [p.name, p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type, p.target_tracking_scaling_policy_configuration.target_value])).toEqual([
+      ["markmail-dev-backend-cpu", "ECSServiceAverageCPUUtilization", 70],
+      ["markmail-dev-backend-memory", "ECSServiceAverageMemoryUtilization", 80],
+    ]);
+  });
+});
+
+describe("ecs environment matrix", () => {
+  test("prod: 1024/2048 ×3 backend, FARGATE only, no ECS Exec and no init process, min 3 max 6", () => {
+    const json = ecsJson(configFor("prod"));
+    const [, td] = byFamily(json, "markmail-prod-backend");
+    expect(td).toMatchObject({ cpu: "1024", memory: "2048" });
+    expect(containers(td)[0].linuxParameters).toEqual({ initProcessEnabled: false });
+    for (const [, svc] of resources(json, "aws_ecs_service")) {
+      expect(svc.enable_execute_command).toBe(false);
+      expect(svc.capacity_provider_strategy).toEqual([{ capacity_provider: "FARGATE", base: 1, weight: 1 }]);
+      expect(svc.desired_count).toBe(3);
+    }
+    for (const [, t] of resources(json, "aws_appautoscaling_target")) expect(t).toMatchObject({ min_capacity: 3, max_capacity: 6 });
+  });
+
+  test("staging ×2; with a domain the sender is no-reply@<domain>", () => {
+    const json = ecsJson(configFor("staging", { STAGING_DOMAIN: "staging.markmail.example.com" }));
+    expect(byName(json, "aws_ecs_service", "markmail-staging-backend")![1].desired_count).toBe(2);
+    const env = envOf(containers(byFamily(json, "markmail-staging-backend")[1])[0]);
+    expect(env.AWS_SES_FROM_EMAIL).toBe("no-reply@staging.markmail.example.com");
+    expect(env.AWS_SES_CONFIGURATION_SET).toBe("markmail-staging");
+  });
+
+  test("full app: cross-stack values resolve to terraform_remote_state inside the container JSON; https URLs with a domain", () => {
+    const stacks = buildApp(configFrom({ DEV_DOMAIN: "dev.markmail.example.com" }));
+    const json = synthJson(stacks.get("markmail-dev-ecs")!);
+    const [backend] = containers(byFamily(json, "markmail-dev-backend")[1]);
+    const remote = /^\$\{data\.terraform_remote_state\.[^}]+\}/;
+    expect(backend.image).toMatch(new RegExp(remote.source + ":bootstrap$"));
+    expect(secretsOf(backend).DATABASE_URL).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-markmail-dev-database\.outputs\.[^}]+\}:url::$/);
+    expect(secretsOf(backend).JWT_SECRET).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-markmail-dev-secrets\.outputs\.[^}]+\}:secret::$/);
+    expect(envOf(backend).REDIS_URL).toMatch(/^rediss:\/\/\$\{data\.terraform_remote_state\.[^}]+\}:6379$/);
+    expect(envOf(backend).FRONTEND_URL).toBe("https://dev.markmail.example.com");
+    expect(byName(json, "aws_ecs_service", "markmail-dev-backend")![1].cluster).toMatch(remote);
+    for (const env of ["staging", "prod"]) {
+      const other = synthJson(stacks.get(`markmail-${env}-ecs`)!);
+      expect(resources(other, "aws_ecs_service").map(([, s]) => s.name).sort()).toEqual([`markmail-${env}-backend`, `markmail-${env}-frontend`]);
+      expect(envOf(containers(byFamily(other, `markmail-${env}-backend`)[1])[0]).FRONTEND_URL).toMatch(/^http:\/\/\$\{data\.terraform_remote_state\./);
+    }
+  });
+});
+
+describe("ecs guardrails", () => {
+  const spec: ContainerSpec = {
+    name: "backend",
+    image: "repo:tag",
+    port: 8080,
+    environment: { RUST_LOG: "info" },
+    logs: { group: "/ecs/x", region: "ap-northeast-1", streamPrefix: "backend" },
+    healthCheck: { command: "true" },
+  };
+
+  test("a secret-looking environment name throws (password, secret, token, API key, private key, DATABASE_URL)", () => {
+    for (const name of ["DB_PASSWORD", "JWT_SECRET", "GITHUB_TOKEN", "OPENAI_API_KEY", "APIKEY", "TLS_PRIVATE_KEY", "DATABASE_URL", "AWS_ACCESS_KEY_ID"]) {
+      expect(() => assertNoSecretEnvironment("backend", { [name]: "x" })).toThrow(new RegExp(`${name} looks like a secret`));
+    }
+    expect(() => containerDefinition({ ...spec, environment: { DATABASE_URL: "postgresql://u:p@h/db" } })).toThrow(/DATABASE_URL looks like a secret/);
+    expect(() => assertNoSecretEnvironment("backend", { JWT_SECRET_ARN: "arn", AWS_SES_CONFIGURATION_SET: "x", SALESFORCE_REDIRECT_URI: "u" })).not.toThrow();
+  });
+
+  test("a variable set both as environment and secret, or a relative scratch path, throws", () => {
+    expect(() => containerDefinition({ ...spec, secrets: { RUST_LOG: "arn:x:k::" } })).toThrow(/both as environment and as secret/);
+    expect(() => containerDefinition({ ...spec, scratchPaths: ["tmp"] })).toThrow(/must be absolute/);
+    expect(scratchVolumeName("frontend", "/var/cache/nginx")).toBe("frontend-var-cache-nginx");
+  });
+
+  test("a service with a public IP throws; inconsistent counts throw", () => {
+    const props: FargateServiceProps = {
+      name: "markmail-dev-backend",
+      clusterName: "markmail-dev",
+      cpu: 512,
+      memory: 1024,
+      executionRoleArn: "e",
+      taskRoleArn: "t",
+      container: spec,
+      subnetIds: ["s"],
+      securityGroupIds: ["g"],
+      targetGroupArn: "tg",
+      desiredCount: 1,
+      minCount: 1,
+      maxCount: 2,
+      fargateSpot: false,
+      enableExecuteCommand: false,
+    };
+    const stack = () => new TerraformStack(Testing.app(), "s");
+    expect(() => new FargateService(stack(), "svc", { ...props, assignPublicIp: true })).toThrow(/assignPublicIp must be false/);
+    expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 5 })).toThrow(/desired \(5\) <= max \(2\)/);
+    expect(() => new FargateService(stack(), "svc", props)).not.toThrow();
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Typed ECS container definitions, rendered to the JSON string `aws_ecs_task_definition` takes.
+ * Tokens (ARNs, endpoints from other stacks) are plain strings here; cdktf resolves them inside the
+ * JSON string, so cross-stack values end up as `${data.terraform_remote_state...}` interpolations and
+ * the definition stays literal JSON that policy checks can read (OPA MM-037).
+ */
+
+/** Names that look like secrets must never be plain `environment` (Security Hub ECS.8, OPA MM-023). */
+export const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL|DATABASE_URL|ENGINE_AUTH_DATA/i;
+/** ...unless they only point at a secret (MY_SECRET_ARN, JWT_SECRET_NAME, ...). */
+const POINTER_NAME = /_(ARN|NAME|FILE|PATH)$/i;
+
+/** `<secret arn>:<json key>::` (latest version): the `valueFrom` of one JSON key. */
+export function secretKeyRef(secretArn: string, jsonKey: string): string {
+  return `${secretArn}:${jsonKey}::`;
+}
+
+export interface ContainerHealthCheck {
+  /** Shell command, run as CMD-SHELL. */
+  readonly command: string;
+  /** @default 30 */
+  readonly intervalSeconds?: number;
+  /** @default 5 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly retries?: number;
+  /** Failures during start-up do not count. @default 60 */
+  readonly startPeriodSeconds?: number;
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly port: number;
+  /** Non-secret settings only (throws on secret-looking names). */
+  readonly environment: Record<string, string>;
+  /** Variable name → `valueFrom` (a Secrets Manager ARN with JSON key, see secretKeyRef). */
+  readonly secrets?: Record<string, string>;
+  readonly logs: { readonly group: string; readonly region: string; readonly streamPrefix: string };
+  readonly healthCheck: ContainerHealthCheck;
+  /**
+   * Writable directories on a read-only root filesystem: each gets its own task-storage volume.
+   * @default []
+   */
+  readonly scratchPaths?: readonly string[];
+  /** Run as this user (uid or uid:gid). @default the image's USER */
+  readonly user?: string;
+  /** Run an init process as PID 1 (reaps the ECS Exec agent's children). @default false */
+  readonly initProcessEnabled?: boolean;
+}
+
+/** A Fargate task volume for one scratch path; the same name goes into `volume` of the task definition. */
+export function scratchVolumeName(container: string, path: string): string {
+  return `${container}${path.replace(/[^A-Za-z0-9]+/g, "-")}`.replace(/-+$/, "");
+}
+
+/** Throws when a plain environment variable looks like a secret. */
+export function assertNoSecretEnvironment(container: string, environment: Record<string, string>): void {
+  for (const name of Object.keys(environment)) {
+    if (SECRET_LIKE_NAME.test(name) && !POINTER_NAME.test(name)) {
+      throw new Error(`container ${container}: environment variable ${name} looks like a secret; inject it through \`secrets\` (Secrets Manager valueFrom)`);
+    }
+  }
+}
+
+/** The container definition object (AWS API field names). */
+export function containerDefinition(spec: ContainerSpec): Record<string, unknown> {
+  assertNoSecretEnvironment(spec.name, spec.environment);
+  const overlap = Object.keys(spec.secrets ?? {}).filter((k) => k in spec.environment);
+  if (overlap.length > 0) throw new Error(`container ${spec.name}: ${overlap.join(", ")} set both as environment and as secret`);
+  const scratch = spec.scratchPaths ?? [];
+  for (const p of scratch) if (!p.startsWith("/")) throw new Error(`container ${spec.name}: scratch path "${p}" must be absolute`);
+  const hc = spec.healthCheck;
+  const sorted = (o: Record<string, string>) => Object.keys(o).sort().map((name) => ({ name, value: o[name] }));
+  return {
+    name: spec.name,
+    image: spec.image,
+    essential: true,
+    portMappings: [{ containerPort: spec.port, protocol: "tcp" }],
+    environment: sorted(spec.environment),
+    secrets: Object.keys(spec.secrets ?? {})
+      .sort()
+      .map((name) => ({ name, valueFrom: spec.secrets![name] })),
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: { "awslogs-group": spec.logs.group, "awslogs-region": spec.logs.region, "awslogs-stream-prefix": spec.logs.streamPrefix },
+    },
+    healthCheck: {
+      command: ["CMD-SHELL", hc.command],
+      interval: hc.intervalSeconds ?? 30,
+      timeout: hc.timeoutSeconds ?? 5,
+      retries: hc.retries ?? 3,
+      startPeriod: hc.startPeriodSeconds ?? 60,
+    },
+    readonlyRootFilesystem: true,
+    privileged: false,
+    mountPoints: scratch.map((p) => ({ sourceVolume: scratchVolumeName(spec.name, p), containerPath: p, readOnly: false })),
+    linuxParameters: { initProcessEnabled: spec.initProcessEnabled ?? false },
+    ...(spec.user !== undefined ? { user: spec.user } : {}),
+  };
+}
+
+/** The `container_definitions` string of a task definition. */
+export function renderContainerDefinitions(specs: readonly ContainerSpec[]): string {
+  return JSON.stringify(specs.map(containerDefinition));
+}
