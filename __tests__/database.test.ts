@@ -1,30 +1,15 @@
 import { TerraformStack, Testing } from "cdktf";
+import { AuroraPostgres } from "../constructs/aurora-postgres";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
-import { OperatorSecret, WriteOnlySecret } from "../constructs/secret";
-import { DatabaseStack } from "../stacks/database-stack";
-import { NetworkStack } from "../stacks/network-stack";
-import { SecretsStack } from "../stacks/secrets-stack";
-import { configFrom, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { Redis } from "../constructs/redis";
+import { dataLayer } from "./helpers/data-layers";
+import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
 
-/** The data layers of one or all environments, wired as main.ts wires them. */
-function dataLayers(vars: Record<string, string>): Map<string, TerraformStack> {
-  const config = configFrom(vars);
-  const app = Testing.app();
-  const stacks: TerraformStack[] = [];
-  for (const env of config.environments) {
-    const network = new NetworkStack(app, { config, env });
-    stacks.push(network, new DatabaseStack(app, { config, env, network: network.outputs }), new SecretsStack(app, { config, env }));
-  }
-  for (const s of stacks) s.prepareStack();
-  return new Map(stacks.map((s) => [s.node.id, s]));
-}
-
-const layer = (env: "dev" | "prod", name: string, vars: Record<string, string> = {}) =>
-  synthJson(dataLayers({ ...vars, CDK_CONTEXT_ENVIRONMENT: env }).get(`markmail-${env}-${name}`)!);
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 
-const devDb = layer("dev", "database");
-const prodDb = layer("prod", "database");
+const devDb = dataLayer("dev", "database");
+const stagingDb = dataLayer("staging", "database");
+const prodDb = dataLayer("prod", "database");
 
 describe("Aurora PostgreSQL", () => {
   test("cluster: aurora-postgresql 16, database and user markmail, port 5432, encrypted with the layer CMK, IAM auth, logs", () => {
@@ -87,6 +72,122 @@ describe("Aurora PostgreSQL", () => {
   });
 });
 
+describe("environment matrix", () => {
+  const row = (json: TfJson) => {
+    const c = onlyResource(json, "aws_rds_cluster");
+    const r = onlyResource(json, "aws_elasticache_replication_group");
+    const instances = values(json, "aws_rds_cluster_instance");
+    return {
+      instances: instances.length,
+      azs: new Set(instances.map((i) => i.availability_zone)).size,
+      instanceClass: instances[0].instance_class,
+      deletionProtection: c.deletion_protection,
+      finalSnapshot: !c.skip_final_snapshot,
+      backupDays: c.backup_retention_period,
+      cacheNodes: r.num_cache_clusters,
+      cacheFailover: r.automatic_failover_enabled && r.multi_az_enabled,
+      cacheSnapshotDays: r.snapshot_retention_limit,
+      secretRecoveryDays: onlyResource(json, "aws_secretsmanager_secret").recovery_window_in_days,
+      keyDeletionDays: onlyResource(json, "aws_kms_key").deletion_window_in_days,
+    };
+  };
+
+  test.each([
+    ["dev", devDb, { instances: 1, azs: 1, instanceClass: "db.t4g.medium", deletionProtection: false, finalSnapshot: false, backupDays: 7, cacheNodes: 1, cacheFailover: false, cacheSnapshotDays: 0, secretRecoveryDays: 7, keyDeletionDays: 7 }],
+    ["staging", stagingDb, { instances: 1, azs: 1, instanceClass: "db.t4g.medium", deletionProtection: true, finalSnapshot: true, backupDays: 7, cacheNodes: 1, cacheFailover: false, cacheSnapshotDays: 0, secretRecoveryDays: 7, keyDeletionDays: 7 }],
+    ["prod", prodDb, { instances: 2, azs: 2, instanceClass: "db.r7g.large", deletionProtection: true, finalSnapshot: true, backupDays: 30, cacheNodes: 2, cacheFailover: true, cacheSnapshotDays: 7, secretRecoveryDays: 30, keyDeletionDays: 30 }],
+  ])("%s", (_, json, expected) => {
+    expect(row(json)).toEqual(expected);
+  });
+
+  test("storage, Performance Insights, logs, Redis and the secret share the layer's one CMK (rotation on) in every environment", () => {
+    for (const json of [devDb, stagingDb, prodDb]) {
+      const key = onlyResource(json, "aws_kms_key");
+      expect(key.enable_key_rotation).toBe(true);
+      const keyRef = `\${aws_kms_key.${resources(json, "aws_kms_key")[0][0]}.arn}`;
+      expect(onlyResource(json, "aws_rds_cluster")).toMatchObject({ storage_encrypted: true, kms_key_id: keyRef });
+      for (const i of values(json, "aws_rds_cluster_instance")) expect(i.performance_insights_kms_key_id).toBe(keyRef);
+      for (const g of values(json, "aws_cloudwatch_log_group")) expect(g.kms_key_id).toBe(keyRef);
+      expect(onlyResource(json, "aws_elasticache_replication_group").kms_key_id).toBe(keyRef);
+      expect(onlyResource(json, "aws_secretsmanager_secret").kms_key_id).toBe(keyRef);
+    }
+  });
+});
+
+describe("Aurora details", () => {
+  test("postgresql logs go to a pre-created, encrypted log group with the environment's retention", () => {
+    expect(values(prodDb, "aws_cloudwatch_log_group").map((g) => [g.name, g.retention_in_days])).toEqual(
+      expect.arrayContaining([["/aws/rds/cluster/markmail-prod-cluster/postgresql", 365]]),
+    );
+    expect(values(devDb, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/rds/")).retention_in_days).toBe(30);
+  });
+
+  test("enhanced monitoring: its own role, trusted by monitoring.rds for this account, with the AWS managed policy", () => {
+    const role = onlyResource(devDb, "aws_iam_role");
+    expect(role.name).toBe("markmail-dev-rds-monitoring");
+    const trust = devDb.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(role.assume_role_policy)![1]];
+    expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }]);
+    expect(trust.statement[0].condition[0].variable).toBe("aws:SourceAccount");
+    expect(onlyResource(devDb, "aws_iam_role_policy_attachment").policy_arn).toMatch(/:iam::aws:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/);
+  });
+
+  test("windows, versions and Performance Insights retention come from the config; engine upgrades are deliberate", () => {
+    const c = onlyResource(prodDb, "aws_rds_cluster");
+    expect(c).toMatchObject({ preferred_backup_window: "17:00-18:00", preferred_maintenance_window: "sun:18:30-sun:19:30", allow_major_version_upgrade: false });
+    for (const i of values(prodDb, "aws_rds_cluster_instance")) {
+      expect(i).toMatchObject({ engine_version: "16.6", performance_insights_retention_period: 7, copy_tags_to_snapshot: true });
+    }
+  });
+});
+
+describe("guardrails of the data constructs", () => {
+  const settings = () => configFor("prod").environments[0];
+  const auroraProps = (stack: TerraformStack) => ({
+    name: "markmail-prod",
+    settings: settings().database,
+    region: "ap-northeast-1",
+    availabilityZones: ["ap-northeast-1a", "ap-northeast-1c"],
+    dbSubnetGroupName: "markmail-prod-db",
+    securityGroupIds: ["sg-0db"],
+    databaseName: "markmail",
+    masterUsername: "markmail",
+    masterPassword: new EphemeralRandomPassword(stack, `pw${stack.node.children.length}`),
+    port: 5432,
+    kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/1234",
+    logRetentionDays: 365,
+  });
+  const redisProps = { name: "markmail-prod-cache", settings: settings().cache, subnetGroupName: "markmail-prod-cache", securityGroupIds: ["sg-0cache"], port: 6379, kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/1234", logRetentionDays: 365 };
+
+  test("Aurora without a customer-managed key (unencrypted or AWS-managed storage) is refused", () => {
+    const stack = new TerraformStack(Testing.app(), "t");
+    expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), kmsKeyArn: "" })).toThrow(/must be encrypted with a customer-managed KMS key/);
+    expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), kmsKeyArn: "alias/aws/rds" })).toThrow(/customer-managed KMS key; got kmsKeyArn="alias\/aws\/rds"/);
+    expect(() => new AuroraPostgres(stack, "c", auroraProps(stack))).not.toThrow();
+  });
+
+  test("Aurora readers need a second AZ; Aurora needs its security group", () => {
+    const stack = new TerraformStack(Testing.app(), "t");
+    expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), availabilityZones: ["ap-northeast-1a"] })).toThrow(/readers need a second availability zone/);
+    expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), securityGroupIds: [] })).toThrow(/needs the database security group/);
+  });
+
+  test("Redis without a customer-managed key, with a name over 40 characters, or without its SG is refused", () => {
+    const stack = new TerraformStack(Testing.app(), "t");
+    expect(() => new Redis(stack, "a", { ...redisProps, kmsKeyArn: "" })).toThrow(/must be encrypted with a customer-managed KMS key/);
+    expect(() => new Redis(stack, "b", { ...redisProps, name: `markmail-${"x".repeat(40)}-cache` })).toThrow(/longer than 40 characters/);
+    expect(() => new Redis(stack, "c", { ...redisProps, securityGroupIds: [] })).toThrow(/needs the cache security group/);
+  });
+
+  test("a world-open database is impossible: no Aurora instance is public and the cluster only has the network's database SG", () => {
+    for (const json of [devDb, prodDb]) {
+      for (const i of values(json, "aws_rds_cluster_instance")) expect(i.publicly_accessible).toBe(false);
+      const c = onlyResource(json, "aws_rds_cluster");
+      expect(c.vpc_security_group_ids).toHaveLength(1);
+      expect(c.vpc_security_group_ids[0]).toMatch(/outputs\.cross-stack-output-aws_security_groupsg_database_[A-Z0-9]+id/);
+    }
+  });
+});
+
 describe("the master password never reaches plan or state", () => {
   test("an ephemeral random password feeds master_password_wo and the secret's secret_string_wo", () => {
     expect(devDb.ephemeral!.aws_secretsmanager_random_password["master-password"]).toMatchObject({ password_length: 40, exclude_punctuation: true });
@@ -97,6 +198,21 @@ describe("the master password never reaches plan or state", () => {
     expect(v.secret_string).toBeUndefined();
     expect(v.secret_string_wo).toContain('"password" = ephemeral.aws_secretsmanager_random_password.master-password.random_password');
     expect(v.secret_string_wo_version).toBe(1);
+  });
+
+  test("a replaced cluster (created with this run's password) rewrites the secret in the same run", () => {
+    const cluster = resources(devDb, "aws_rds_cluster")[0][0];
+    expect(onlyResource(devDb, "aws_secretsmanager_secret_version").lifecycle).toEqual({ replace_triggered_by: [`aws_rds_cluster.${cluster}.id`] });
+  });
+
+  test("bumping database.passwordVersion rotates: both write-only versions follow it", () => {
+    const json = dataLayer("dev", "database", {}, (e) => ({ ...e, database: { ...e.database, passwordVersion: 3 } }));
+    expect(onlyResource(json, "aws_rds_cluster").master_password_wo_version).toBe(3);
+    expect(onlyResource(json, "aws_secretsmanager_secret_version").secret_string_wo_version).toBe(3);
+  });
+
+  test("the stacks that use ephemeral values require Terraform >= 1.11 (write-only attributes)", () => {
+    expect(devDb.terraform.required_version).toBe(">= 1.11.0");
   });
 
   test("markmail-<env>-db-secret holds the keys the guide and the backend read", () => {
@@ -136,6 +252,18 @@ describe("Redis", () => {
     expect(r.subnet_group_name).toMatch(/cross-stack-reference-input-markmail-dev-network/);
   });
 
+  test("slow log delivered as JSON to an encrypted log group; no snapshot window or final snapshot without retention", () => {
+    const r = onlyResource(devDb, "aws_elasticache_replication_group");
+    const group = values(devDb, "aws_cloudwatch_log_group").find((g) => g.name === "/elasticache/markmail-dev-cache/slow-log");
+    expect(group.retention_in_days).toBe(30);
+    expect(r.log_delivery_configuration).toEqual([
+      { destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^.]+\.name\}$/), destination_type: "cloudwatch-logs", log_format: "json", log_type: "slow-log" },
+    ]);
+    expect(r.snapshot_window).toBeUndefined();
+    expect(r.final_snapshot_identifier).toBeUndefined();
+    expect(onlyResource(prodDb, "aws_elasticache_replication_group").final_snapshot_identifier).toBe("markmail-prod-cache-final");
+  });
+
   test("prod: two nodes, Multi-AZ with automatic failover, snapshots kept", () => {
     expect(onlyResource(prodDb, "aws_elasticache_replication_group")).toMatchObject({
       num_cache_clusters: 2,
@@ -147,91 +275,3 @@ describe("Redis", () => {
   });
 });
 
-describe("secrets layer", () => {
-  const dev = layer("dev", "secrets", { DEV_DOMAIN: "dev.markmail.example.com" });
-  const byName = (json: TfJson): Record<string, any> => Object.fromEntries(values(json, "aws_secretsmanager_secret").map((s) => [s.name, s]));
-
-  test("the guide's secret ids, each encrypted with the layer CMK and recoverable for 7 days (30 in prod)", () => {
-    const secrets = byName(dev);
-    expect(Object.keys(secrets).sort()).toEqual([
-      "markmail-dev-ai-secret",
-      "markmail-dev-dockerhub",
-      "markmail-dev-jwt-secret",
-      "markmail-dev-salesforce-secret",
-      "markmail-dev-stripe-secret",
-    ]);
-    for (const s of Object.values(secrets)) {
-      expect(s.kms_key_id).toMatch(/aws_kms_key\./);
-      expect(s.recovery_window_in_days).toBe(7);
-    }
-    for (const s of values(layer("prod", "secrets"), "aws_secretsmanager_secret")) expect(s.recovery_window_in_days).toBe(30);
-  });
-
-  test("salesforce secret: the guide's keys, redirect_url on the env domain, use_sandbox false; later changes ignored", () => {
-    const version = values(dev, "aws_secretsmanager_secret_version").find((v) => v.secret_string?.includes("client_id"));
-    expect(JSON.parse(version.secret_string)).toEqual({
-      client_id: "REPLACE_ME",
-      client_secret: "REPLACE_ME",
-      redirect_url: "https://dev.markmail.example.com/api/crm/oauth/salesforce/callback",
-      use_sandbox: "false",
-    });
-    expect(version.lifecycle.ignore_changes).toContain("secret_string");
-  });
-
-  test("the JWT key is generated (64 characters) through a write-only attribute, not the DB password", () => {
-    expect(dev.ephemeral!.aws_secretsmanager_random_password["jwt-value"].password_length).toBe(64);
-    const jwt = values(dev, "aws_secretsmanager_secret_version").find((v) => v.secret_string_wo);
-    expect(jwt.secret_string_wo).toBe('${jsonencode({"secret" = ephemeral.aws_secretsmanager_random_password.jwt-value.random_password})}');
-    expect(jwt.secret_string_wo).not.toContain("master-password");
-  });
-
-  test("guardrails: a credential with a real initial value, a recovery window of 0, a version of 0", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
-    const base = { description: "d", kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/x", recoveryWindowDays: 7 };
-    expect(() => new OperatorSecret(stack, "a", { ...base, name: "a", initial: { client_secret: "s3cr3t-value" } })).toThrow(/client_secret is a credential; its initial value must be "REPLACE_ME"/);
-    expect(() => new OperatorSecret(stack, "b", { ...base, name: "b", recoveryWindowDays: 0, initial: {} })).toThrow(/recoveryWindowDays must be 7-30, got 0/);
-    expect(() => new WriteOnlySecret(stack, "c", { ...base, name: "c", value: "x", version: 0 })).toThrow(/version must be an integer >= 1/);
-  });
-});
-
-describe("no secret literal anywhere in the synthesized app", () => {
-  // Any string value: keys that name credentials must hold placeholders, tokens or references only.
-  const CREDENTIAL = /(password|secret|token|api_key|private_key)/i;
-  const ALLOWED = /^(REPLACE_ME|\$\{.*\}|)$/s;
-  const HIGH_ENTROPY = /(?<![A-Za-z0-9/+_-])(?=[A-Za-z0-9+/_-]{32,}(?![A-Za-z0-9/+_-]))(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9+/_-]{32,}/;
-
-  function walk(value: unknown, path: string, out: string[]): void {
-    if (typeof value === "string") {
-      if (HIGH_ENTROPY.test(value) && !/\$\{/.test(value)) out.push(`${path}: high-entropy literal`);
-      if (value.startsWith("{")) {
-        try {
-          walk(JSON.parse(value), `${path}(json)`, out);
-        } catch {
-          /* not JSON */
-        }
-      }
-      return;
-    }
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`, out));
-    if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        if (CREDENTIAL.test(k) && typeof v === "string" && !v.startsWith("{") && !ALLOWED.test(v) && !/_(wo_version|arn|name|id)$/.test(k)) out.push(`${path}.${k}="${v}"`);
-        walk(v, `${path}.${k}`, out);
-      }
-    }
-  }
-
-  test("the network, database and secrets stacks of every environment, with domains", () => {
-    const stacks = dataLayers({ DEV_DOMAIN: "dev.markmail.example.com", PROD_DOMAIN: "markmail.example.com" });
-    const findings: string[] = [];
-    for (const [id, stack] of stacks) walk(synthJson(stack), id, findings);
-    expect(findings).toEqual([]);
-  });
-
-  test("the scanner finds a planted password", () => {
-    const findings: string[] = [];
-    walk({ resource: { x: { y: { master_password: "Sup3rS3cretPassw0rdValue" } } } }, "t", findings);
-    walk({ v: "AKIAxxxxxxxxxxxxqZ9aB3cD4eF5gH6iJ7kL8mN9oP0" }, "t", findings);
-    expect(findings).toHaveLength(2);
-  });
-});

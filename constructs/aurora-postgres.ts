@@ -8,6 +8,8 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { Construct } from "constructs";
 import { DatabaseSettings } from "../config";
 import { AccountContext } from "./account";
+import { EphemeralRandomPassword } from "./ephemeral-random-password";
+import { requireKmsKey } from "./kms-key";
 
 export interface AuroraPostgresProps {
   /** `markmail-<env>`: the writer instance identifier; the cluster is `<name>-cluster`. */
@@ -19,8 +21,11 @@ export interface AuroraPostgresProps {
   readonly securityGroupIds: string[];
   readonly databaseName: string;
   readonly masterUsername: string;
-  /** A token of an ephemeral value: written through `master_password_wo`, never in state. */
-  readonly masterPassword: string;
+  /**
+   * The ephemeral password, written through `master_password_wo`: never in plan or state. Typed as
+   * the construct (not a string) so a literal password cannot be passed.
+   */
+  readonly masterPassword: EphemeralRandomPassword;
   readonly port: number;
   /** Customer-managed key for storage, Performance Insights and the log group. */
   readonly kmsKeyArn: string;
@@ -40,6 +45,8 @@ export class AuroraPostgres extends Construct {
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
     const s = props.settings;
+    requireKmsKey(props.name, props.kmsKeyArn);
+    if (props.securityGroupIds.length === 0) throw new Error(`${props.name}: needs the database security group`);
     if (s.instanceCount > 1 && props.availabilityZones.length < 2) {
       throw new Error(`${props.name}: readers need a second availability zone`);
     }
@@ -91,7 +98,7 @@ export class AuroraPostgres extends Construct {
       engineVersion: s.engineVersion,
       databaseName: props.databaseName,
       masterUsername: props.masterUsername,
-      masterPasswordWo: props.masterPassword,
+      masterPasswordWo: props.masterPassword.value,
       masterPasswordWoVersion: s.passwordVersion,
       port: props.port,
       dbSubnetGroupName: props.dbSubnetGroupName,

@@ -1,6 +1,9 @@
 import { ref, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 
+/** Write-only attributes (`*_wo`) arrived in Terraform 1.11. */
+export const REQUIRED_TERRAFORM = ">= 1.11.0";
+
 export interface EphemeralRandomPasswordProps {
   /** @default 40 */
   readonly length?: number;
@@ -34,6 +37,9 @@ export class EphemeralRandomPassword extends Construct {
       .join("_")
       .replace(/[^A-Za-z0-9_-]/g, "_");
     this.address = `ephemeral.aws_secretsmanager_random_password.${name}`;
+    // Ephemeral blocks and the write-only attributes they feed need Terraform >= 1.11; older
+    // versions must stop at init with a clear message instead of failing on the unknown block.
+    stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     stack.addOverride(this.address, {
       password_length: length,
       exclude_punctuation: props.excludePunctuation ?? true,

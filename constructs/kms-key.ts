@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
 
@@ -73,5 +74,12 @@ export class CustomerKey extends Construct {
         },
       ],
     };
+  }
+}
+
+/** Throws unless the value is a key reference (token) or a KMS key/alias ARN: no unencrypted variant exists. */
+export function requireKmsKey(owner: string, kmsKeyArn: string): void {
+  if (!Token.isUnresolved(kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+/.test(kmsKeyArn)) {
+    throw new Error(`${owner}: storage must be encrypted with a customer-managed KMS key; got kmsKeyArn="${kmsKeyArn}"`);
   }
 }

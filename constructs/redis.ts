@@ -2,6 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { Construct } from "constructs";
 import { CacheSettings } from "../config";
+import { requireKmsKey } from "./kms-key";
 
 export interface RedisProps {
   /** `markmail-<env>-cache` (≤ 40 characters). */
@@ -28,6 +29,8 @@ export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
     if (props.name.length > 40) throw new Error(`replication group id ${props.name} is longer than 40 characters`);
+    requireKmsKey(props.name, props.kmsKeyArn);
+    if (props.securityGroupIds.length === 0) throw new Error(`${props.name}: needs the cache security group`);
     const s = props.settings;
     const ha = s.nodeCount >= 2;
     const slowLog = new CloudwatchLogGroup(this, "slow-log", {

@@ -1,5 +1,6 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 
 interface SecretBase {
@@ -24,6 +25,12 @@ export interface WriteOnlySecretProps extends SecretBase {
   readonly value: string;
   /** Bump to write a new value (rotation); Terraform cannot see write-only values change. */
   readonly version: number;
+  /**
+   * Resource attributes whose change rewrites the value in the same run (`replace_triggered_by`):
+   * a replaced database is created with this run's ephemeral password, so the secret must follow.
+   * @default none
+   */
+  readonly rewriteWhenChanged?: { readonly resource: TerraformResource; readonly attribute: string }[];
 }
 
 /** The initial value of every credential key: obviously not a secret, obviously to be replaced. */
@@ -81,6 +88,10 @@ export class WriteOnlySecret extends Construct {
       secretId: this.secret.id,
       secretStringWo: props.value,
       secretStringWoVersion: props.version,
+      // Bare addresses: Terraform rejects "${...}" templates in replace_triggered_by.
+      lifecycle: props.rewriteWhenChanged?.length
+        ? { replaceTriggeredBy: props.rewriteWhenChanged.map((t) => `${t.resource.terraformResourceType}.${t.resource.friendlyUniqueId}.${t.attribute}`) }
+        : undefined,
     });
   }
 }

@@ -43,7 +43,7 @@ export class DatabaseStack extends LayerStack {
       securityGroupIds: [props.network.securityGroups.database],
       databaseName: APP.dbName,
       masterUsername: APP.dbUser,
-      masterPassword: password.value,
+      masterPassword: password,
       port: APP.dbPort,
       kmsKeyArn: key.arn,
       logRetentionDays: env.logRetentionDays,
@@ -57,6 +57,8 @@ export class DatabaseStack extends LayerStack {
       kmsKeyArn: key.arn,
       recoveryWindowDays: env.secrets.recoveryWindowDays,
       version: env.database.passwordVersion,
+      // A replaced cluster is created with this run's password: write it to the secret too.
+      rewriteWhenChanged: [{ resource: aurora.cluster, attribute: "id" }],
       value: Fn.jsonencode({
         username: APP.dbUser,
         password: password.value,
