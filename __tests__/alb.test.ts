@@ -178,6 +178,7 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
       [2, "AWSManagedRulesCommonRuleSet"],
       [3, "OversizedBodyOutsideApi"],
       [4, "AWSManagedRulesKnownBadInputsRuleSet"],
+      [5, "AWSManagedRulesAnonymousIpList"],
     ]);
   });
 
@@ -206,6 +207,10 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
     expect(rule("AWSManagedRulesKnownBadInputsRuleSet").statement).toEqual({
       managed_rule_group_statement: { vendor_name: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" },
     });
+    // Webhook senders (Stripe, Salesforce) run on cloud hosts: hosting-provider IPs are only counted.
+    expect(rule("AWSManagedRulesAnonymousIpList").statement.managed_rule_group_statement.rule_action_override).toEqual([
+      { name: "HostingProviderIPList", action_to_use: { count: {} } },
+    ]);
   });
 
   test("associated with the ALB", () => {

@@ -36,7 +36,9 @@ export interface WebAclProps {
 /**
  * A regional WAFv2 web ACL in front of an ALB: default allow; a per-IP rate limit (block);
  * AWSManagedRulesCommonRuleSet with its body-size rule counted and re-applied by a label rule
- * outside `largeBodyPathPrefix`; AWSManagedRulesKnownBadInputsRuleSet. Sampled requests and
+ * outside `largeBodyPathPrefix`; AWSManagedRulesKnownBadInputsRuleSet (Log4j and other exploit
+ * payloads); AWSManagedRulesAnonymousIpList with hosting-provider addresses only counted (webhook
+ * senders run in clouds). Sampled requests and
  * CloudWatch metrics on every rule, full logs to `aws-waf-logs-<name>` (KMS) with the
  * Authorization and Cookie headers redacted.
  */
@@ -119,11 +121,26 @@ export class WebAcl extends Construct {
         statement: { managed_rule_group_statement: { vendor_name: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" } },
         visibilityConfig: visibility("known-bad-inputs"),
       },
+      {
+        name: "AWSManagedRulesAnonymousIpList",
+        priority: 5,
+        overrideAction: { none: {} },
+        statement: {
+          managed_rule_group_statement: {
+            vendor_name: "AWS",
+            name: "AWSManagedRulesAnonymousIpList",
+            // Stripe and Salesforce call the webhooks from cloud-provider addresses: count, never block,
+            // hosting-provider IPs; anonymizers (Tor, anonymous proxies) stay blocked.
+            rule_action_override: [{ name: "HostingProviderIPList", action_to_use: { count: {} } }],
+          },
+        },
+        visibilityConfig: visibility("anonymous-ip"),
+      },
     ];
 
     this.acl = new Wafv2WebAcl(this, "acl", {
       name: props.name,
-      description: `${props.name}: rate limit, AWS common and known-bad-inputs rule sets`,
+      description: `${props.name}: rate limit, AWS common, known-bad-inputs and anonymous-IP rule sets`,
       scope: "REGIONAL",
       defaultAction: { allow: {} },
       rule: rules,
