@@ -28,8 +28,9 @@ describe("VPC and subnets", () => {
     expect(new Set(values(prod, "aws_subnet").map((s) => s.availability_zone))).toEqual(new Set(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]));
   });
 
-  test("only public subnets map public IPs (EC2.15 / CKV_AWS_130 reasoned for the public tier)", () => {
-    for (const s of values(prod, "aws_subnet")) expect(s.map_public_ip_on_launch).toBe(s.tags.Tier === "public");
+  test("no subnet auto-assigns public IPs, not even the public tier (EC2.15, CKV_AWS_130): the ALB and the NAT EIPs get theirs explicitly", () => {
+    for (const json of [dev, prod]) for (const s of values(json, "aws_subnet")) expect(s.map_public_ip_on_launch).toBe(false);
+    expect(values(prod, "aws_subnet").filter((s) => s.tags.Tier === "public")).toHaveLength(3);
   });
 
   test("tier CIDRs are deterministic and do not overlap", () => {

@@ -95,8 +95,9 @@ export class NetworkVpc extends Construct {
             vpcId: this.vpc.id,
             availabilityZone: az,
             cidrBlock: tierCidr(props.cidr, tier, i),
-            // Only the public tier (ALB, NAT) auto-assigns public IPs.
-            mapPublicIpOnLaunch: tier === "public",
+            // No tier auto-assigns public IPs (EC2.15, CKV_AWS_130): the ALB and the NATs (EIPs)
+            // get theirs explicitly and nothing else may launch with one.
+            mapPublicIpOnLaunch: false,
             tags: { ...tag(`${tier}-${az.slice(-1)}`), Tier: tier },
           }),
       );
