@@ -37,9 +37,8 @@ export class EphemeralRandomPassword extends Construct {
       .join("_")
       .replace(/[^A-Za-z0-9_-]/g, "_");
     this.address = `ephemeral.aws_secretsmanager_random_password.${name}`;
-    // Ephemeral blocks and the write-only attributes they feed need Terraform >= 1.11; older
-    // versions must stop at init with a clear message instead of failing on the unknown block.
-    stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+    // Terraform >= 1.11 is required (REQUIRED_TERRAFORM), but `terraform.required_version` is not
+    // emitted: it crashes checkov's cdk.tf.json parser (checkov #7454). README and guides state it.
     stack.addOverride(this.address, {
       password_length: length,
       exclude_punctuation: props.excludePunctuation ?? true,
