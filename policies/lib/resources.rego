@@ -377,8 +377,9 @@ is_prod(r) if env_of(r) == "prod"
 # ---------------------------------------------------------------------------------------------
 # Messages
 
-# "[MM-NNN] <address>: <text> (<control>)" — one format for every rule.
-msg(rule_id, r, text, control) := sprintf("[%s] %s: %s (%s)", [rule_id, r.address, text, control])
+# "[MM-NNN] <address>: <text> (<control>)" — one format for every rule. Undefined (so the
+# deny set gets no element) for a resource listed in exceptions.rego under that rule.
+msg(rule_id, r, text, control) := sprintf("[%s] %s: %s (%s)", [rule_id, r.address, text, control]) if not excepted(rule_id, r)
 
 msg_stack(rule_id, text, control) := sprintf("[%s] stack: %s (%s)", [rule_id, text, control])
 

@@ -116,3 +116,19 @@ test_refers_to_by_reference_or_literal_name if {
 	lib.refers_to(by_name, "access_logs.bucket", bucket)
 	not lib.refers_to(other, "access_logs.bucket", bucket)
 }
+
+test_exceptions_are_narrow_and_reasoned if {
+	every e in lib.exceptions {
+		regex.match(`^MM-[0-9]{3}$`, e.rule)
+		count(e.reason) > 40
+	}
+
+	# the Redis exception covers the database layer's group in both shapes, and nothing else
+	group := {"address": "aws_elasticache_replication_group.redis_group_D692ECB6"}
+	lib.excepted("MM-008", group)
+	lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.redis_group"})
+	not lib.excepted("MM-007", group)
+	not lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.sessions"})
+	not lib.msg("MM-008", group, "x", "y")
+	lib.msg("MM-007", group, "x", "y") == "[MM-007] aws_elasticache_replication_group.redis_group_D692ECB6: x (y)"
+}
