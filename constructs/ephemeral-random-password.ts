@@ -1,9 +1,6 @@
 import { ref, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 
-/** Write-only attributes (`*_wo`) arrived in Terraform 1.11. */
-export const REQUIRED_TERRAFORM = ">= 1.11.0";
-
 export interface EphemeralRandomPasswordProps {
   /** @default 40 */
   readonly length?: number;
@@ -37,7 +34,7 @@ export class EphemeralRandomPassword extends Construct {
       .join("_")
       .replace(/[^A-Za-z0-9_-]/g, "_");
     this.address = `ephemeral.aws_secretsmanager_random_password.${name}`;
-    // Terraform >= 1.11 is required (REQUIRED_TERRAFORM), but `terraform.required_version` is not
+    // Terraform >= 1.11 is required, but `terraform.required_version` is not
     // emitted: it crashes checkov's cdk.tf.json parser (checkov #7454). README and guides state it.
     stack.addOverride(this.address, {
       password_length: length,
