@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { AppConfig } from "../config";
 import { SECRETS } from "../config/contract";
-import { assertNoSecretEnvironment, containerDefinition, ContainerSpec, scratchVolumeName } from "../constructs/container-definition";
+import { assertNoSecretEnvironment, containerDefinition, ContainerSpec, scratchInitContainer, scratchVolumeName } from "../constructs/container-definition";
 import { FargateService, FargateServiceProps } from "../constructs/fargate-service";
 import { EcsStack } from "../stacks/ecs-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
@@ -15,7 +15,9 @@ function ecsJson(config: AppConfig, opts: { hostedZone?: boolean } = {}): TfJson
 
 const byName = (json: TfJson, type: string, name: string) => resources(json, type).find(([, b]) => b.name === name);
 const byFamily = (json: TfJson, family: string) => resources(json, "aws_ecs_task_definition").find(([, b]) => b.family === family)!;
-const containers = (td: any) => JSON.parse(td.container_definitions) as any[];
+/** The app containers of a task definition (the scratch-init containers are tested on their own). */
+const containers = (td: any) => (JSON.parse(td.container_definitions) as any[]).filter((c) => !c.name.endsWith("-scratch-init"));
+const allContainers = (td: any) => JSON.parse(td.container_definitions) as any[];
 const envOf = (c: any) => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
 const secretsOf = (c: any) => Object.fromEntries(c.secrets.map((e: any) => [e.name, e.valueFrom]));
 
@@ -71,10 +73,17 @@ describe("ecs layer (dev, no domain)", () => {
       expect(c.privileged).toBe(false);
       expect(c.linuxParameters).toEqual({ initProcessEnabled: true });
     }
-    expect(backend.mountPoints).toEqual([{ sourceVolume: "backend-tmp", containerPath: "/tmp", readOnly: false }]);
-    expect(backendTd.volume).toEqual([{ name: "backend-tmp" }]);
-    expect(frontend.mountPoints.map((m: any) => m.containerPath)).toEqual(["/tmp", "/var/cache/nginx", "/var/run"]);
-    expect(frontendTd.volume).toEqual([{ name: "frontend-tmp" }, { name: "frontend-var-cache-nginx" }, { name: "frontend-var-run" }]);
+    // dev has ECS Exec on: the agent's folders are volumes as well.
+    expect(backend.mountPoints[0]).toEqual({ sourceVolume: "backend-tmp", containerPath: "/tmp", readOnly: false });
+    expect(backendTd.volume).toEqual([{ name: "backend-tmp" }, { name: "backend-var-lib-amazon" }, { name: "backend-var-log-amazon" }]);
+    expect(frontend.mountPoints.map((m: any) => m.containerPath)).toEqual(["/tmp", "/var/cache/nginx", "/var/run", "/var/lib/amazon", "/var/log/amazon"]);
+    expect(frontendTd.volume).toEqual([
+      { name: "frontend-tmp" },
+      { name: "frontend-var-cache-nginx" },
+      { name: "frontend-var-run" },
+      { name: "frontend-var-lib-amazon" },
+      { name: "frontend-var-log-amazon" },
+    ]);
   });
 
   test("backend environment: the original's non-secret settings, SES configuration set, URLs from the ALB, rediss:// cache", () => {
@@ -253,5 +262,47 @@ describe("ecs guardrails", () => {
     expect(() => new FargateService(stack(), "svc", { ...props, assignPublicIp: true })).toThrow(/assignPublicIp must be false/);
     expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 5 })).toThrow(/desired \(5\) <= max \(2\)/);
     expect(() => new FargateService(stack(), "svc", props)).not.toThrow();
+  });
+});
+
+describe("non-root users and writable scratch volumes", () => {
+  const config = configFor("dev");
+  const json = synthJson(buildApp(config).get("markmail-dev-ecs")!);
+
+  test("the app containers run as the images' users; an init container gives them the scratch volumes first", () => {
+    for (const [family, user, paths] of [
+      ["markmail-dev-backend", "1001:1001", ["/tmp"]],
+      ["markmail-dev-frontend", "101:101", ["/tmp", "/var/cache/nginx", "/var/run"]],
+    ] as const) {
+      const [init, app] = allContainers(byFamily(json, family)[1]);
+      expect(app.user).toBe(user);
+      expect(app.dependsOn).toEqual([{ containerName: init.name, condition: "SUCCESS" }]);
+      expect(init).toMatchObject({ essential: false, user: "0", image: app.image, readonlyRootFilesystem: true, privileged: false, entryPoint: ["sh", "-c"] });
+      expect(init.command).toEqual([`chown ${user} ${paths.join(" ")}`]);
+      expect(init.mountPoints.map((m: any) => m.containerPath)).toEqual(paths);
+    }
+  });
+
+  test("ECS Exec on (dev): the agent's folders are writable volumes; off in prod", () => {
+    const [backend] = containers(byFamily(json, "markmail-dev-backend")[1]);
+    expect(backend.mountPoints.map((m: any) => m.containerPath)).toEqual(expect.arrayContaining(["/var/lib/amazon", "/var/log/amazon"]));
+    const prod = synthJson(buildApp(configFor("prod")).get("markmail-prod-ecs")!);
+    const [prodBackend] = containers(byFamily(prod, "markmail-prod-backend")[1]);
+    expect(prodBackend.mountPoints.map((m: any) => m.containerPath)).toEqual(["/tmp"]);
+  });
+
+  test("a user that is not uid:gid is refused", () => {
+    expect(() =>
+      scratchInitContainer({
+        name: "x",
+        image: "i",
+        port: 8080,
+        environment: {},
+        logs: { group: "g", region: "ap-northeast-1", streamPrefix: "x" },
+        healthCheck: { command: "true" },
+        scratchPaths: ["/tmp"],
+        user: "appuser",
+      }),
+    ).toThrow(/must be uid:gid/);
   });
 });

@@ -8,6 +8,9 @@ export const APP = {
   frontendPort: 8080,
   backendContainer: "backend",
   frontendContainer: "frontend",
+  /** The images' non-root users: backend `useradd -u 1001 appuser`, frontend nginx:alpine `nginx` (101). */
+  backendUser: "1001:1001",
+  frontendUser: "101:101",
   backendHealthPath: "/health",
   frontendHealthPath: "/",
   /** The guide's psql flow uses the default PostgreSQL port (no -p), database and user markmail. */

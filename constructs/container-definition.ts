@@ -43,11 +43,18 @@ export interface ContainerSpec {
    * @default []
    */
   readonly scratchPaths?: readonly string[];
-  /** Run as this user (uid or uid:gid). @default the image's USER */
+  /**
+   * Run as this user (uid:gid). When set, a short init container hands the scratch volumes to
+   * this user first: Fargate creates task-storage volumes owned by root (0755), so a non-root
+   * process could not write them. @default the image's USER, scratch volumes stay root-owned
+   */
   readonly user?: string;
   /** Run an init process as PID 1 (reaps the ECS Exec agent's children). @default false */
   readonly initProcessEnabled?: boolean;
 }
+
+/** ECS Exec's agent writes here; with a read-only root filesystem they must be volumes. */
+export const ECS_EXEC_PATHS = ["/var/lib/amazon", "/var/log/amazon"] as const;
 
 /** A Fargate task volume for one scratch path; the same name goes into `volume` of the task definition. */
 export function scratchVolumeName(container: string, path: string): string {
@@ -97,10 +104,44 @@ export function containerDefinition(spec: ContainerSpec): Record<string, unknown
     mountPoints: scratch.map((p) => ({ sourceVolume: scratchVolumeName(spec.name, p), containerPath: p, readOnly: false })),
     linuxParameters: { initProcessEnabled: spec.initProcessEnabled ?? false },
     ...(spec.user !== undefined ? { user: spec.user } : {}),
+    ...(scratchInitContainer(spec) ? { dependsOn: [{ containerName: scratchInitName(spec.name), condition: "SUCCESS" }] } : {}),
   };
 }
 
-/** The `container_definitions` string of a task definition. */
+export function scratchInitName(container: string): string {
+  return `${container}-scratch-init`;
+}
+
+/**
+ * The init container that gives the scratch volumes to `spec.user`: same image (it has sh and
+ * chown), runs as root once, exits; the app container starts only after it succeeded.
+ */
+export function scratchInitContainer(spec: ContainerSpec): Record<string, unknown> | undefined {
+  const paths = (spec.scratchPaths ?? []).filter((p) => !(ECS_EXEC_PATHS as readonly string[]).includes(p));
+  if (spec.user === undefined || paths.length === 0) return undefined;
+  if (!/^\d+:\d+$/.test(spec.user)) throw new Error(`container ${spec.name}: user "${spec.user}" must be uid:gid`);
+  return {
+    name: scratchInitName(spec.name),
+    image: spec.image,
+    essential: false,
+    user: "0",
+    entryPoint: ["sh", "-c"],
+    command: [`chown ${spec.user} ${paths.join(" ")}`],
+    readonlyRootFilesystem: true,
+    privileged: false,
+    mountPoints: paths.map((p) => ({ sourceVolume: scratchVolumeName(spec.name, p), containerPath: p, readOnly: false })),
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: { "awslogs-group": spec.logs.group, "awslogs-region": spec.logs.region, "awslogs-stream-prefix": `${spec.logs.streamPrefix}-init` },
+    },
+  };
+}
+
+/** The `container_definitions` string of a task definition (init containers first). */
 export function renderContainerDefinitions(specs: readonly ContainerSpec[]): string {
-  return JSON.stringify(specs.map(containerDefinition));
+  const defs = specs.flatMap((s) => {
+    const init = scratchInitContainer(s);
+    return init ? [init, containerDefinition(s)] : [containerDefinition(s)];
+  });
+  return JSON.stringify(defs);
 }

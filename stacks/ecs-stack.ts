@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { APP, SECRETS, SecretName } from "../config/contract";
-import { ContainerSpec, secretKeyRef } from "../constructs/container-definition";
+import { ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/container-definition";
 import { FargateService } from "../constructs/fargate-service";
 import { mailSender } from "../constructs/task-roles";
 import { AlbOutputs, DatabaseOutputs, EcsClusterOutputs, EcsOutputs, NetworkOutputs, SecretsOutputs } from "./contracts";
@@ -32,6 +32,8 @@ export class EcsStack extends LayerStack {
     const region = this.config.region;
     const { network, database, secrets, alb, cluster } = props;
     const exec = env.services.executeCommand;
+    // ECS Exec's agent needs writable state and log folders on the read-only root filesystem.
+    const execPaths = exec ? [...ECS_EXEC_PATHS] : [];
 
     const ref = (name: SecretName, key: string, arn: string) => {
       if (!(SECRETS[name].keys as readonly string[]).includes(key)) throw new Error(`secret ${name} has no JSON key ${key} (config/contract.ts SECRETS)`);
@@ -72,7 +74,8 @@ export class EcsStack extends LayerStack {
       },
       logs: { group: cluster.logGroups.backend, region, streamPrefix: "backend" },
       healthCheck: { command: `curl -f http://localhost:${APP.backendPort}${APP.backendHealthPath} || exit 1` },
-      scratchPaths: ["/tmp"],
+      scratchPaths: ["/tmp", ...execPaths],
+      user: APP.backendUser,
       initProcessEnabled: exec,
     };
     const frontend: ContainerSpec = {
@@ -83,7 +86,8 @@ export class EcsStack extends LayerStack {
       logs: { group: cluster.logGroups.frontend, region, streamPrefix: "frontend" },
       healthCheck: { command: `wget --no-verbose --tries=1 --spider http://127.0.0.1:${APP.frontendPort}${APP.frontendHealthPath} || exit 1` },
       // nginx writes its pid, temp bodies and caches.
-      scratchPaths: ["/tmp", "/var/cache/nginx", "/var/run"],
+      scratchPaths: ["/tmp", "/var/cache/nginx", "/var/run", ...execPaths],
+      user: APP.frontendUser,
       initProcessEnabled: exec,
     };
 
