@@ -330,7 +330,19 @@ const noLiteralSecrets: Rule = (json) => {
   return out;
 };
 
-const RULES: Record<string, Rule> = { worldIngress, noPublicAddresses, encryption, bucketHardening, containers, protection, tls, iam, tags, noLiteralSecrets };
+/** MM-035 / MM-036: every VPC has a flow log and a managed, closed default security group. */
+const vpcBaseline: Rule = (json) => {
+  const out: string[] = [];
+  for (const [vpc] of all(json, "aws_vpc")) {
+    if (!all(json, "aws_flow_log").some(([, f]) => refersTo(f.vpc_id, vpc))) out.push(`[MM-035] ${vpc}: no flow log`);
+    const defaults = all(json, "aws_default_security_group").filter(([, d]) => refersTo(d.vpc_id, vpc));
+    if (defaults.length === 0) out.push(`[MM-036] ${vpc}: default security group not managed`);
+    for (const [a, d] of defaults) if (blocks(d.ingress).length + blocks(d.egress).length > 0) out.push(`[MM-036] ${a}: default security group has rules`);
+  }
+  return out;
+};
+
+const RULES: Record<string, Rule> = { worldIngress, noPublicAddresses, encryption, bucketHardening, containers, protection, tls, iam, tags, noLiteralSecrets, vpcBaseline };
 
 // ---- every rule can fail -------------------------------------------------------------------------------
 
@@ -466,6 +478,17 @@ describe("guardrail rules fail on bad resources", () => {
     expect(iam(doc({ effect: "Deny", actions: ["s3:*"], resources: ["*"], principals: [{ type: "*", identifiers: ["*"] }] }), "dev")).toEqual([]);
     const admin = stack({ aws_iam_role_policy_attachment: { a: { policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } } });
     expect(iam(admin, "dev")).toEqual([expect.stringMatching(/^\[MM-039\]/)]);
+  });
+
+  test("MM-035/036: flow log and closed default security group per VPC", () => {
+    const vpc = { aws_vpc: { v: { cidr_block: "10.10.0.0/16" } } };
+    const log = { aws_flow_log: { f: { vpc_id: "${aws_vpc.v.id}", traffic_type: "ALL" } } };
+    const closed = { aws_default_security_group: { d: { vpc_id: "${aws_vpc.v.id}" } } };
+    expect(vpcBaseline(stack({ ...vpc, ...log, ...closed }), "dev")).toEqual([]);
+    expect(vpcBaseline(stack({ ...vpc, ...closed }), "dev")).toEqual([expect.stringMatching(/^\[MM-035\]/)]);
+    expect(vpcBaseline(stack({ ...vpc, ...log }), "dev")).toEqual([expect.stringMatching(/^\[MM-036\]/)]);
+    const open = { aws_default_security_group: { d: { vpc_id: "${aws_vpc.v.id}", egress: [{ cidr_blocks: ["0.0.0.0/0"], protocol: "-1", from_port: 0, to_port: 0 }] } } };
+    expect(vpcBaseline(stack({ ...vpc, ...log, ...open }), "dev")).toEqual([expect.stringMatching(/^\[MM-036\] aws_default_security_group.d/)]);
   });
 
   test("MM-024: provider default tags; literal secrets are refused", () => {
