@@ -132,3 +132,14 @@ test_exceptions_are_narrow_and_reasoned if {
 	not lib.msg("MM-008", group, "x", "y")
 	lib.msg("MM-007", group, "x", "y") == "[MM-007] aws_elasticache_replication_group.redis_group_D692ECB6: x (y)"
 }
+
+test_aggregate_splits_by_enforcement_level if {
+	bad := fx.raw("dev", {"aws_sns_topic": {"t": {"name": "x"}}, "aws_cloudwatch_log_group": {"l": {"name": "y", "kms_key_id": "${k}"}}})
+	mandatory := data.markmail.aggregate.mandatory with input as bad
+	advisory := data.markmail.aggregate.advisory with input as bad
+	fx.fires(mandatory, "MM-003", "aws_sns_topic.t")
+	fx.fires(advisory, "MM-021", "aws_cloudwatch_log_group.l")
+	count(mandatory) == 1
+	count(advisory) == 1
+	count(main.deny) == 2 with input as bad
+}

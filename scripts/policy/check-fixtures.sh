@@ -49,5 +49,10 @@ dupes="$(uniq -d <<<"$ids")"
 listed="$(grep -c '^policy "' policies/policies.hcl)"
 [ "$listed" -eq "$rules" ] || err "policies.hcl lists $listed policies for $rules rules"
 
+# The two-policy form (aggregate.rego) must split the rules exactly as their METADATA does.
+meta_advisory="$(grep -l '^#   enforcement_level: advisory' policies/rules/*.rego | xargs -n1 basename | sed 's/\.rego$//' | sort)"
+agg_advisory="$(sed -n '/^advisory_rules := {/,/^}/p' policies/aggregate.rego | sed -n 's/^[[:space:]]*"\([a-z0-9_]*\)",*$/\1/p' | sort)"
+[ "$meta_advisory" = "$agg_advisory" ] || err "policies/aggregate.rego advisory_rules differ from the advisory rules' METADATA: $(echo $meta_advisory) vs $(echo $agg_advisory)"
+
 [ "$fail" -eq 0 ] || exit 1
 echo "check-fixtures: $rules rules, each with raw/plan pass/fail fixtures and a policies.hcl entry"

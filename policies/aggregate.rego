@@ -1,0 +1,30 @@
+# METADATA
+# title: Two-policy form of the set (HCP Terraform Free edition allows 5 policies per set)
+# description: |
+#   `mandatory` and `advisory` collect the rule packages by their METADATA enforcement level, so a
+#   policies.hcl with two blocks (query data.markmail.aggregate.mandatory / .advisory) enforces the
+#   same rules at the same levels. scripts/policy/check-fixtures.sh keeps `advisory_rules` equal to
+#   the rules whose METADATA says advisory.
+package markmail.aggregate
+
+import rego.v1
+
+advisory_rules := {
+	"ecr_scan_on_push",
+	"ecs_container_insights",
+	"ecs_log_configuration",
+	"log_group_retention",
+	"rds_iam_auth",
+	"required_tags",
+}
+
+mandatory contains m if {
+	some name, rule in data.markmail.rules
+	not name in advisory_rules
+	some m in rule.deny
+}
+
+advisory contains m if {
+	some name in advisory_rules
+	some m in data.markmail.rules[name].deny
+}
