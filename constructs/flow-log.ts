@@ -1,10 +1,8 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
+import { ServiceRole } from "./service-role";
 
 export interface VpcFlowLogProps {
   readonly vpcId: string;
@@ -30,32 +28,17 @@ export class VpcFlowLog extends Construct {
       retentionInDays: props.retentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
-    const role = new IamRole(this, "role", {
+    const role = new ServiceRole(this, "role", {
       name: `${props.namePrefix}-flow-logs`,
       description: `Delivers VPC flow logs of ${props.namePrefix} to CloudWatch Logs`,
-      assumeRolePolicy: trust.json,
-    });
-    const write = new DataAwsIamPolicyDocument(this, "write", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          resources: [`${this.logGroup.arn}:*`],
-        },
+      service: "vpc-flow-logs.amazonaws.com",
+      region: props.region,
+      policyName: "WriteFlowLogs",
+      statements: [
+        { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], resources: [`${this.logGroup.arn}:*`] },
         { effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: [account.arn("logs", "log-group:*")] },
       ],
     });
-    new IamRolePolicy(this, "policy", { name: "WriteFlowLogs", role: role.id, policy: write.json });
     new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,
       trafficType: "ALL",
