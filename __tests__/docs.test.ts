@@ -566,6 +566,12 @@ function commandProblems(f: Facts, cmd: string[], declared: Set<string>, cwd: { 
       const script = words.slice(2).find((w) => !w.startsWith("-"));
       if (script === undefined) problems.push(`${line}: no script name`);
       else if (!(script in pkg.scripts)) problems.push(`npm run ${script}: no such script in package.json`);
+      else {
+        // The script itself must be runnable: every repository file it names exists.
+        for (const m of pkg.scripts[script].matchAll(/(?:^|[\s"'=])\.?\/?((?:scripts|\.ci)\/[^\s"']+)/g)) {
+          if (!existsSync(join(ROOT, m[1]))) problems.push(`npm run ${script}: its command names ${m[1]}, which does not exist`);
+        }
+      }
       const dashdash = words.indexOf("--");
       if (script === "deploy:stack" && dashdash > 0) {
         for (const s of words.slice(dashdash + 1).filter((w) => !w.startsWith("-") && !dynamic(w))) {
