@@ -9,7 +9,9 @@ import { DEFAULTS } from "../config/defaults";
 import { SECRETS } from "../config/contract";
 import { GRAPH_END, GRAPH_START, GUIDES, stackGraph } from "../scripts/graph";
 import { BootstrapStack, bootstrapStackId, bootstrapStatePath } from "../stacks/bootstrap-stack";
-import { buildApp, configFrom, synthJson, TfJson } from "./helpers/synth";
+import { AlbStack } from "../stacks/alb-stack";
+import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+import { buildApp, configFor, configFrom, synthJson, TfJson } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 /** The seed guide (the old AWS CDK operator guide); in CI a copy of shared/ sits beside the clone. */
@@ -311,7 +313,14 @@ function collectLeaves(value: unknown, into: Set<string>): void {
   else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => collectLeaves(v, into));
 }
 
+let factsCache: Facts | undefined;
+/** Built once per test file: every stack of the app (CREATE_BASTION=true, all environments) and the bootstrap stack. */
 function appFacts(): Facts {
+  factsCache ??= buildFacts();
+  return factsCache;
+}
+
+function buildFacts(): Facts {
   const stacks = buildApp(configFrom({ CREATE_BASTION: "true" }));
   const leaves = new Set<string>();
   const byType = new Map<string, { body: any; json: TfJson; stack: string }[]>();
@@ -728,13 +737,15 @@ describe("operator documentation", () => {
     expect(text).toContain(basename(bootstrapStatePath("markmail")));
   });
 
+  let graph: string | undefined;
   test.each(GUIDES)("%s: the embedded stack graph is the one `npm run graph` generates from the app", (guide) => {
+    graph ??= stackGraph();
     const text = readFileSync(join(ROOT, guide), "utf8");
     const start = text.indexOf(GRAPH_START);
     const end = text.indexOf(GRAPH_END);
     expect(start).toBeGreaterThanOrEqual(0);
     expect(end).toBeGreaterThan(start);
-    expect(text.slice(start + GRAPH_START.length, end).trim()).toBe(stackGraph());
+    expect(text.slice(start + GRAPH_START.length, end).trim()).toBe(graph);
   });
 
   test.each(GUIDES)("%s: every in-page link (#anchor) points at a heading", (guide) => {
@@ -819,7 +830,8 @@ describe("what the guides state about the stacks", () => {
   });
 
   test("with a domain: the TLS policy and the HTTP→HTTPS redirect the guides name", () => {
-    const json = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", DEV_DOMAIN: "dev.markmail.example.com" })).get("markmail-dev-alb")!);
+    const config = configFor("dev", { DEV_DOMAIN: "dev.markmail.example.com" });
+    const json = synthJson(new AlbStack(testApp(), { config, env: onlyEnv(config), network: fakeOutputs("dev").network }));
     const listeners = Object.values(json.resource?.aws_lb_listener ?? {}) as any[];
     const https = listeners.find((l) => l.protocol === "HTTPS");
     const http = listeners.find((l) => l.protocol === "HTTP");
