@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import { Testing } from "cdktf";
 import { imageBuildspec, renderBuildspec, renderYaml } from "../constructs/buildspec";
 import { DeliveryPipeline } from "../constructs/pipeline";
@@ -141,6 +142,18 @@ describe("pipeline layer (dev)", () => {
     expect(spec.phases.pre_build["on-failure"]).toBe("ABORT");
     expect(spec.phases.build["on-failure"]).toBe("ABORT");
     expect(spec.artifacts.files).toEqual(["imagedefinitions.json"]);
+
+    // Run the printf as CodeBuild would: the app container and the scratch-init container that
+    // shares its image both get the new image (a left-over :bootstrap tag would fail the deploy).
+    const printf = all.find((c) => c.includes("imagedefinitions.json") && c.startsWith("printf"))!.replace("> imagedefinitions.json", "");
+    const out = execFileSync("bash", ["-c", printf], {
+      env: { CONTAINER_NAME: "backend", AWS_ACCOUNT_ID: "111122223333", AWS_DEFAULT_REGION: "ap-northeast-1", IMAGE_REPO_NAME: "markmail-dev-backend", IMAGE_TAG: "abc123def456" },
+    }).toString();
+    const uri = "111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/markmail-dev-backend:abc123def456";
+    expect(JSON.parse(out)).toEqual([
+      { name: "backend", imageUri: uri },
+      { name: "backend-scratch-init", imageUri: uri },
+    ]);
     // Immutable tags: only the SHA is pushed; the Docker Hub password is never echoed to the log.
     expect(all.join("\n")).not.toMatch(/latest/);
     expect(all.filter((c) => c.includes("DOCKERHUB_PASSWORD"))).toEqual([expect.stringMatching(/^echo "\$DOCKERHUB_PASSWORD" \| docker login .*--password-stdin/)]);

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { scratchInitName } from "./container-definition";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
 import { imageBuildspec, renderBuildspec } from "./buildspec";
@@ -108,7 +109,13 @@ export class ImageBuildProject extends Construct {
 
     const buildArgs = props.buildArgs ?? {};
     this.buildspec = renderBuildspec(
-      imageBuildspec({ service: props.service, dockerhubSecretArn: props.dockerhubSecret.arn, buildArgs: Object.keys(buildArgs) }),
+      imageBuildspec({
+        service: props.service,
+        dockerhubSecretArn: props.dockerhubSecret.arn,
+        buildArgs: Object.keys(buildArgs),
+        // The task definition's scratch-init container runs the app image as well.
+        sameImageContainers: [scratchInitName(props.containerName)],
+      }),
     );
     const plain = { AWS_ACCOUNT_ID: account.accountId, IMAGE_REPO_NAME: props.repository.name, CONTAINER_NAME: props.containerName, ...buildArgs };
 

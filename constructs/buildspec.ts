@@ -82,6 +82,11 @@ export interface ImageBuildspecProps {
   readonly buildArgs?: string[];
   /** Characters of the commit SHA in the image tag. @default 12 */
   readonly shaLength?: number;
+  /**
+   * Containers of the task definition that run the same image (the scratch-init container):
+   * they get the new image too, or the deploy would pull a tag that was never pushed. @default []
+   */
+  readonly sameImageContainers?: string[];
 }
 
 /** Names of environment variables that must never be plain buildspec/project values. */
@@ -141,13 +146,22 @@ export function imageBuildspec(props: ImageBuildspecProps): Buildspec {
           "echo Build completed on `date`",
           // Tags are immutable: a re-run of the same commit finds its image already pushed.
           `docker push ${image} || aws ecr describe-images --repository-name $IMAGE_REPO_NAME --image-ids imageTag=$IMAGE_TAG`,
-          `printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "${image}" > imagedefinitions.json`,
+          imageDefinitionsCommand(image, props.sameImageContainers ?? []),
           "cat imagedefinitions.json",
         ],
       },
     },
     artifacts: { files: ["imagedefinitions.json"] },
   };
+}
+
+/** Writes imagedefinitions.json: the app container ($CONTAINER_NAME) and any container sharing its image. */
+function imageDefinitionsCommand(image: string, others: string[]): string {
+  for (const name of others) if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw new Error(`buildspec: container name "${name}" is not valid`);
+  const entry = '{"name":"%s","imageUri":"%s"}';
+  const format = `[${[entry, ...others.map(() => entry)].join(",")}]`;
+  const args = [`"$CONTAINER_NAME" "${image}"`, ...others.map((n) => `"${n}" "${image}"`)].join(" ");
+  return `printf '${format}' ${args} > imagedefinitions.json`;
 }
 
 /** The buildspec as YAML, refusing plain variables that look secret. */
