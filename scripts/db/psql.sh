@@ -15,7 +15,8 @@ usage() {
 Opens psql as user markmail on database markmail of the Aurora writer of one environment:
   1. finds the running bastion (EC2 tag Name=markmail-<env>-bastion; start it with
      scripts/bastion.sh <env> on),
-  2. finds the writer endpoint (aws rds describe-db-instances --db-instance-identifier markmail-<env>),
+  2. finds the writer endpoint (the cluster endpoint of markmail-<env>-cluster, which follows the
+     writer through a failover; else the instance markmail-<env> as in the guide),
   3. starts an SSM port-forwarding session (AWS-StartPortForwardingSessionToRemoteHost) from
      127.0.0.1:<local port> through the bastion to the writer, in the background,
   4. reads the password from markmail-<env>-db-secret (.password) into PGPASSWORD for psql only,
@@ -114,6 +115,7 @@ trap 'exit 143' TERM
 
 bastion_name="markmail-${env}-bastion"
 db_instance="markmail-${env}"
+db_cluster="markmail-${env}-cluster"
 db_secret="markmail-${env}-db-secret"
 
 # 1. The bastion.
@@ -126,8 +128,16 @@ if [[ -z "$instance_id" || "$instance_id" == "None" ]]; then
   die "no running instance tagged Name=$bastion_name in $(aws_target): start it with scripts/bastion.sh $env on"
 fi
 
-# 2. The writer endpoint.
-endpoint="$(aws_cli rds describe-db-instances --db-instance-identifier "$db_instance" \
+# 2. The writer endpoint: the cluster endpoint follows the writer through a failover (after one,
+#    the instance markmail-<env> may be a reader); the guide's instance is the fallback.
+endpoint=""
+if cluster_ep="$(aws_cli rds describe-db-clusters --db-cluster-identifier "$db_cluster" \
+  --query 'DBClusters[0].[Endpoint,Port]' --output text 2>"$OPS_TMP/err")"; then
+  endpoint="$cluster_ep"
+elif ! grep -q "DBClusterNotFound" "$OPS_TMP/err"; then
+  die "cannot describe DB cluster $db_cluster: $(tr '\n' ' ' <"$OPS_TMP/err")"
+fi
+[[ -n "$endpoint" ]] || endpoint="$(aws_cli rds describe-db-instances --db-instance-identifier "$db_instance" \
   --query 'DBInstances[0].[Endpoint.Address,Endpoint.Port]' --output text 2>"$OPS_TMP/err")" || {
   if grep -q "DBInstanceNotFound" "$OPS_TMP/err"; then
     die "no DB instance $db_instance in $(aws_target): deploy markmail-$env-database first"

@@ -194,3 +194,20 @@ class TestAgainstMoto:
         assert res.code == 1
         assert "error: the SSM session ended before the tunnel opened: An error occurred (TargetNotConnected)" in res.stderr
         assert not (out / "psql.json").exists()
+
+
+
+def test_prefers_the_cluster_endpoint_which_follows_the_writer(run, aws, environment, stub_env):
+    """After a failover markmail-<env> may be a reader; the cluster endpoint always reaches the writer."""
+    cluster = aws("rds").create_db_cluster(
+        DBClusterIdentifier="markmail-dev-cluster",
+        Engine="aurora-postgresql",
+        MasterUsername="markmail",
+        MasterUserPassword="unused-by-the-script",
+    )["DBCluster"]
+    out, env = stub_env
+    res = run(SCRIPT, "dev", env=env)
+    assert res.code == 0, res
+    ssm = recorded(out, "ssm")["argv"]
+    params = json.loads(ssm[ssm.index("--parameters") + 1])
+    assert params["host"] == [cluster["Endpoint"]]
