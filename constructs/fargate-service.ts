@@ -88,8 +88,10 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       // The pipeline registers a new revision per deploy and points the service at it; autoscaling
       // moves the count. Terraform must not roll either back, so a plan after a deploy is clean.
-      // Trade-off: a container/environment change made here creates a new revision that the
-      // service does not use until an operator points the service at it (see the guide).
+      // Trade-off: a container/environment change made here creates a new revision (image
+      // `:bootstrap`) that no task uses: the pipeline builds each revision from the running one.
+      // `scripts/ecs/rollout.sh <env> <service>` puts it into service with the running image
+      // (guide §9.3); later pipeline runs build on it.
       lifecycle: { ignoreChanges: ["task_definition", "desired_count"] },
     });
 

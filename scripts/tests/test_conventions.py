@@ -15,6 +15,7 @@ OPS_SCRIPTS = [
     "db/psql.sh",
     "bastion.sh",
     "ecs/why-stopped.sh",
+    "ecs/rollout.sh",
 ]
 
 
