@@ -13,8 +13,24 @@ export function configFor(env: EnvName, vars: Record<string, string> = {}, chang
   return change ? { ...base, environments: base.environments.map(change) } : base;
 }
 
-/** Builds the whole app for a config and returns its stacks by id. */
+const built = new Map<string, Map<string, TerraformStack>>();
+const synthesized = new WeakMap<TerraformStack, TfJson>();
+
+/**
+ * Builds the whole app for a config and returns its stacks by id. Memoized per config within a
+ * test file (tests only read the stacks), which keeps the suite fast on 2 cores.
+ */
 export function buildApp(config: AppConfig): Map<string, TerraformStack> {
+  const key = JSON.stringify(config);
+  const cached = built.get(key);
+  if (cached) return cached;
+  const result = buildFreshApp(config);
+  built.set(key, result);
+  return result;
+}
+
+/** Builds the whole app without the memo (for tests that add to the stacks). */
+export function buildFreshApp(config: AppConfig): Map<string, TerraformStack> {
   const app = Testing.app();
   const stacks = defineApp(app as App, config);
   // As App.synth does: resolve cross-stack references (outputs + terraform_remote_state) first.
@@ -32,9 +48,16 @@ export type TfJson = {
   [key: string]: any;
 };
 
-/** Synthesizes one stack into its parsed Terraform JSON (metadata removed). */
+/**
+ * Synthesizes one stack into its parsed Terraform JSON (metadata removed). Memoized per stack
+ * object: callers must not mutate the result.
+ */
 export function synthJson(stack: TerraformStack): TfJson {
-  return JSON.parse(Testing.synth(stack, true));
+  const cached = synthesized.get(stack);
+  if (cached) return cached;
+  const json = JSON.parse(Testing.synth(stack, true));
+  synthesized.set(stack, json);
+  return json;
 }
 
 /** All resources of a type in a synthesized stack, as [name, body] pairs. */
