@@ -1,4 +1,14 @@
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import {
+  CloudBackend,
+  DataTerraformRemoteStateS3,
+  LocalBackend,
+  NamedCloudWorkspace,
+  S3Backend,
+  S3BackendConfig,
+  TerraformRemoteState,
+  TerraformStack,
+} from "cdktf";
 import { BackendConfig } from "../config";
 
 export interface StateBackendProps {
@@ -35,7 +45,7 @@ export function attachStateBackend(stack: TerraformStack, props: StateBackendPro
       });
       return;
     case "s3": {
-      new S3Backend(stack, {
+      new ReadOnlyRemoteStateS3Backend(stack, {
         bucket: b.bucket,
         key: stateKey(props.project, props.env, props.layer),
         region: b.region,
@@ -56,4 +66,23 @@ export function attachStateBackend(stack: TerraformStack, props: StateBackendPro
  */
 export function enableS3NativeLocking(stack: TerraformStack): void {
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
+}
+
+/**
+ * S3 backend whose cross-stack `terraform_remote_state` readers omit `dynamodb_table`: reading
+ * never locks, and Terraform >= 1.11 warns "The parameter dynamodb_table is deprecated" on every
+ * reader that carries it (cdktf copies the whole backend config into each reader).
+ */
+export class ReadOnlyRemoteStateS3Backend extends S3Backend {
+  constructor(
+    scope: Construct,
+    private readonly config: S3BackendConfig,
+  ) {
+    super(scope, config);
+  }
+
+  public getRemoteStateDataSource(scope: Construct, name: string, _fromStack: string): TerraformRemoteState {
+    const { dynamodbTable: _lockTable, ...readerConfig } = this.config;
+    return new DataTerraformRemoteStateS3(scope, name, { ...readerConfig, workspace: "${terraform.workspace}" });
+  }
 }
