@@ -25,3 +25,32 @@ describe("terraform_remote_state readers (validate: 'The parameter \"dynamodb_ta
     expect(readers).toBeGreaterThan(20);
   });
 });
+
+describe("for_each keys known at plan time (plan: 'Invalid for_each argument ... cannot be determined until apply')", () => {
+  const domains = { DEV_DOMAIN: "dev.markmail.example.com", STAGING_DOMAIN: "staging.markmail.example.com", PROD_DOMAIN: "markmail.example.com" };
+
+  test.each(["lookup", "create"])("HOSTED_ZONE_MODE=%s: ACM validation records iterate the domain_validation_options set itself, keyed by domain_name", (mode) => {
+    const alb = full({ ...domains, HOSTED_ZONE_MODE: mode }).filter(([id]) => id.endsWith("-alb"));
+    expect(alb).toHaveLength(3);
+    for (const [, json] of alb) {
+      const [certName] = Object.keys(json.resource!.aws_acm_certificate);
+      const withForEach = Object.values<any>(json.resource!.aws_route53_record).filter((r) => r.for_each);
+      expect(withForEach).toHaveLength(1);
+      // tolist() of a set whose elements hold unknown values is wholly unknown at plan time.
+      expect(withForEach[0].for_each).toBe(`\${{ for dvo in aws_acm_certificate.${certName}.domain_validation_options : dvo.domain_name => dvo }}`);
+      expect(withForEach[0].name).toBe("${each.value.resource_record_name}");
+    }
+  });
+
+  test("no for_each anywhere in the app converts a set with tolist()", () => {
+    for (const vars of [{}, domains]) {
+      for (const [id, json] of full(vars)) {
+        for (const [type, byName] of Object.entries(json.resource ?? {})) {
+          for (const [name, body] of Object.entries<any>(byName)) {
+            if (body.for_each !== undefined) expect({ address: `${id}/${type}.${name}`, for_each: JSON.stringify(body.for_each) }).not.toEqual(expect.objectContaining({ for_each: expect.stringContaining("tolist(") }));
+          }
+        }
+      }
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
-import { TerraformIterator } from "cdktf";
+import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 
 export interface DnsValidatedCertificateProps {
@@ -51,8 +51,13 @@ export class DnsValidatedCertificate extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     // One record per domain_validation_options entry. The apex and the wildcard share the same
-    // CNAME, hence allow_overwrite (the documented Terraform pattern).
-    const options = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, "domain_name");
+    // CNAME, hence allow_overwrite (the documented Terraform pattern). The for expression walks the
+    // set itself: TerraformIterator.fromComplexList wraps it in tolist(), and a set whose records are
+    // unknown until apply converts to a wholly unknown list, so `plan` fails ("Invalid for_each
+    // argument") on a first deploy; the set keeps the domain names known at plan time.
+    const options = TerraformIterator.fromMap(
+      Token.asAnyMap(`\${{ for dvo in ${this.certificate.fqn}.domain_validation_options : dvo.domain_name => dvo }}`),
+    );
     const records = new Route53Record(this, "validation-record", {
       forEach: options,
       zoneId: this.zoneId,
