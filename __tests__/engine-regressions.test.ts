@@ -1,6 +1,9 @@
 // Regressions found by the real engine (scripts/engine/verify.sh: terraform validate + an offline
 // plan against moto). Each test pins the synthesized JSON shape that Terraform needs, so the class
 // of error comes back as a fast jest failure instead of a slow engine run.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { buildApp, configFrom, synthJson, TfJson } from "./helpers/synth";
 
 const full = (vars: Record<string, string> = {}) => {
@@ -52,5 +55,47 @@ describe("for_each keys known at plan time (plan: 'Invalid for_each argument ...
         }
       }
     }
+  });
+});
+
+describe("offline plan inputs (scripts/engine/offline-plan.js)", () => {
+  const offline = require("../scripts/engine/offline-plan.js");
+  const dir = mkdtempSync(join(tmpdir(), "markmail-offline-"));
+  const stacks = full({ DEV_DOMAIN: "dev.markmail.example.com" });
+  for (const [id, json] of stacks) {
+    mkdirSync(join(dir, "stacks", id), { recursive: true });
+    writeFileSync(join(dir, "stacks", id, "cdk.tf.json"), JSON.stringify(json));
+  }
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("every upstream output a stack reads exists in the generated local state, as a literal of the right shape", () => {
+    let reads = 0;
+    for (const [id, json] of stacks) {
+      const doc = offline.overrides(join(dir, "stacks"), id, "http://127.0.0.1:5000", join(dir, "states"));
+      expect(doc.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+      for (const [, reader, output] of JSON.stringify(json).matchAll(/\$\{data\.terraform_remote_state\.([^.]+)\.outputs\.([^}\s.]+)/g)) {
+        reads += 1;
+        const file = doc.data.terraform_remote_state[reader].config.path;
+        const state = JSON.parse(readFileSync(file, "utf8"));
+        const value = state.outputs[output]?.value;
+        expect({ id, output, value }).toEqual({ id, output, value: expect.stringMatching(/^[^${}\s]+$/) });
+        if (/arn$/.test(output)) expect(value).toMatch(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(123456789012)?:\S+$/);
+        if (/subnet.*id$/.test(output)) expect(value).toMatch(/^subnet-[0-9a-f]{17}$/);
+      }
+    }
+    expect(reads).toBeGreaterThan(100);
+  });
+
+  test("the provider goes to the local endpoint with fake credentials and every skip flag", () => {
+    const doc = offline.overrides(join(dir, "stacks"), "markmail-dev-secrets", "http://127.0.0.1:5000", join(dir, "states"));
+    expect(doc.provider.aws).toMatchObject({
+      region: "ap-northeast-1",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+    });
+    expect(doc.provider.aws.endpoints[0]).toMatchObject({ sts: "http://127.0.0.1:5000", secretsmanager: "http://127.0.0.1:5000", route53: "http://127.0.0.1:5000", ssm: "http://127.0.0.1:5000" });
+    expect(doc.data).toBeUndefined();
   });
 });
