@@ -2,8 +2,9 @@
 # npm run verify:engine — proves the synthesized stacks with the real engine (issue 8):
 #   1. synthesizes the app into a temp dir in three variants: "bastion" (CREATE_BASTION=true, 27
 #      stacks), "domains" (+ DEV/STAGING/PROD_DOMAIN, NOTIFICATION_EMAIL; hosted zones looked up)
-#      and "zones" (the same with HOSTED_ZONE_MODE=create); a stack whose JSON an earlier variant
-#      already had is not checked again;
+#      and "zones" (the same with HOSTED_ZONE_MODE=create), plus the state bootstrap stack
+#      (bootstrap.ts, markmail-bootstrap); a stack whose JSON an earlier variant already had is not
+#      checked again;
 #   2. per stack: a working copy, `terraform init -backend=false` against the filesystem mirror of
 #      scripts/engine/build.sh (init only symlinks the provider), `terraform validate -json`;
 #   3. offline plan (unless --no-plan): a moto server on 127.0.0.1, per stack an
@@ -35,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --jobs) jobs="${2:?--jobs needs a number}"; shift ;;
     --keep) keep=1 ;;
     --only) only="${2:?--only needs a regex}"; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "verify.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -71,19 +72,20 @@ trap cleanup EXIT
 
 # --- 1. synth -----------------------------------------------------------------------------------
 # Only the variables named here reach the app (nothing of the caller's config leaks in).
-synth() { # <variant> [VAR=value...]
-  local variant="$1"; shift
-  env -i PATH="$PATH" HOME="$HOME" CDKTF_OUTDIR="$work/synth/$variant" "$@" \
-    node "$root/scripts/synth.js" >"$work/synth-$variant.log" 2>&1 \
+synth() { # <variant> <entry> [VAR=value...]
+  local variant="$1" entry="$2"; shift 2
+  (cd "$root" && env -i PATH="$PATH" HOME="$HOME" CDKTF_OUTDIR="$work/synth/$variant" "$@" \
+    node -r ./scripts/swc-register.js "$entry" >"$work/synth-$variant.log" 2>&1) \
     || { cat "$work/synth-$variant.log" >&2; echo "verify:engine: synth of variant $variant failed" >&2; exit 1; }
 }
 mkdir -p "$work/synth"
 t0=$(now_ms)
 domains=(DEV_DOMAIN=dev.markmail.example.com STAGING_DOMAIN=staging.markmail.example.com PROD_DOMAIN=markmail.example.com)
-variants=(bastion domains zones)
-synth bastion CREATE_BASTION=true
-synth domains CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com
-synth zones CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com HOSTED_ZONE_MODE=create
+variants=(bastion domains zones bootstrap)
+synth bastion scripts/synth.js CREATE_BASTION=true
+synth domains scripts/synth.js CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com
+synth zones scripts/synth.js CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com HOSTED_ZONE_MODE=create
+synth bootstrap bootstrap.ts
 synth_ms=$(($(now_ms) - t0))
 
 # The list of checks: "<variant> <stack>"; a stack whose JSON an earlier variant already had is skipped.
