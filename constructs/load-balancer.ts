@@ -1,3 +1,4 @@
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
@@ -223,6 +224,16 @@ export class PublicLoadBalancer extends Construct {
       actions: ["s3:PutObject"],
       resources: [`arn:${account.partition}:s3:::${bucketName}/${prefix}/AWSLogs/${account.accountId}/*`],
     };
+  }
+
+  /** An A alias record `name` → this ALB in the given Route 53 zone (health-evaluated). */
+  addAliasRecord(zoneId: string, name: string): Route53Record {
+    return new Route53Record(this, "alias", {
+      zoneId,
+      name,
+      type: "A",
+      alias: { name: this.lb.dnsName, zoneId: this.lb.zoneId, evaluateTargetHealth: true },
+    });
   }
 }
 

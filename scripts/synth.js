@@ -20,6 +20,7 @@ try {
 }
 fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
 fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
+fs.mkdirSync(outdir, { recursive: true });
 require("../main").main();
 const stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
 process.stdout.write(`synthesized ${stacks.length} stacks into ${path.relative(process.cwd(), outdir) || "."}/stacks\n`);

@@ -1,4 +1,3 @@
-import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { APP } from "../config/contract";
@@ -62,12 +61,7 @@ export class AlbStack extends LayerStack {
     });
 
     if (certificate && domain) {
-      new Route53Record(this, "alias", {
-        zoneId: certificate.zoneId,
-        name: domain,
-        type: "A",
-        alias: { name: alb.lb.dnsName, zoneId: alb.lb.zoneId, evaluateTargetHealth: true },
-      });
+      alb.addAliasRecord(certificate.zoneId, domain);
     }
 
     if (env.alb.waf.enabled) {

@@ -1,11 +1,10 @@
-import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
-import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { APP } from "../config/contract";
 import { VpcFlowLog } from "../constructs/flow-log";
 import { CustomerKey } from "../constructs/kms-key";
 import { SecurityGroups } from "../constructs/security-groups";
+import { DataSubnetGroups } from "../constructs/subnet-groups";
 import { NetworkVpc } from "../constructs/vpc";
 import { VpcEndpoints } from "../constructs/vpc-endpoints";
 import { NetworkOutputs } from "./contracts";
@@ -55,16 +54,7 @@ export class NetworkStack extends LayerStack {
       ports: { app: APP.backendPort, db: APP.dbPort, redis: APP.redisPort },
     });
 
-    const dbSubnets = new DbSubnetGroup(this, "db-subnets", {
-      name: this.name("db"),
-      description: `Isolated subnets of ${prefix} for Aurora`,
-      subnetIds: vpc.subnetIds("isolated"),
-    });
-    const cacheSubnets = new ElasticacheSubnetGroup(this, "cache-subnets", {
-      name: this.name("cache"),
-      description: `Isolated subnets of ${prefix} for ElastiCache`,
-      subnetIds: vpc.subnetIds("isolated"),
-    });
+    const subnetGroups = new DataSubnetGroups(this, "subnet-groups", { namePrefix: prefix, subnetIds: vpc.subnetIds("isolated") });
 
     new TerraformOutput(this, "vpc_id", { value: vpc.vpc.id });
     this.outputs = {
@@ -80,8 +70,8 @@ export class NetworkStack extends LayerStack {
         cache: sgs.id("cache"),
         bastion: sgs.id("bastion"),
       },
-      dbSubnetGroupName: dbSubnets.name,
-      cacheSubnetGroupName: cacheSubnets.name,
+      dbSubnetGroupName: subnetGroups.db.name,
+      cacheSubnetGroupName: subnetGroups.cache.name,
     };
   }
 }
