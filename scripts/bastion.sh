@@ -35,15 +35,11 @@ EOF
 }
 
 auto_approve=false
-region_given=false
 positional=()
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPS_SHIFT)); then shift "$OPS_SHIFT"; continue; fi
   case "$1" in
-    -h | --help) usage; exit 0 ;;
-    --profile) need_value "$1" "$#" "${2-}"; set_profile "$2"; shift 2 ;;
-    --profile=*) set_profile "${1#*=}"; shift ;;
-    --region) need_value "$1" "$#" "${2-}"; set_region "$2"; region_given=true; shift 2 ;;
-    --region=*) set_region "${1#*=}"; region_given=true; shift ;;
     --auto-approve | --yes) auto_approve=true; shift ;;
     -*) usage_error "unknown option: $1" ;;
     *) positional+=("$1"); shift ;;
@@ -85,7 +81,7 @@ args=("$verb" "$stack" --ignore-missing-stack-dependencies)
 [[ "$auto_approve" == true ]] && args+=(--auto-approve)
 
 if [[ -n "$PROFILE" ]]; then export AWS_PROFILE="$PROFILE"; fi
-if [[ "$region_given" == true ]]; then export AWS_REGION="$REGION"; fi
+if [[ "$REGION_GIVEN" == true ]]; then export AWS_REGION="$REGION"; fi
 export CREATE_BASTION=true CDK_CONTEXT_ENVIRONMENT="$env"
 cd "$ROOT"
 echo "CREATE_BASTION=true CDK_CONTEXT_ENVIRONMENT=$env ${CDKTF_CMD[*]} ${args[*]}" >&2

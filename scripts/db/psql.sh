@@ -52,12 +52,9 @@ psql_vars=()
 passthrough=()
 positional=()
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPS_SHIFT)); then shift "$OPS_SHIFT"; continue; fi
   case "$1" in
-    -h | --help) usage; exit 0 ;;
-    --profile) need_value "$1" "$#" "${2-}"; set_profile "$2"; shift 2 ;;
-    --profile=*) set_profile "${1#*=}"; shift ;;
-    --region) need_value "$1" "$#" "${2-}"; set_region "$2"; shift 2 ;;
-    --region=*) set_region "${1#*=}"; shift ;;
     -f | --file) need_value "$1" "$#" "${2-}"; file="$2"; shift 2 ;;
     -v | --set) need_value "$1" "$#" "${2-}"
       [[ "$2" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage_error "$1 expects NAME=VALUE"

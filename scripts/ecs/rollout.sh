@@ -59,12 +59,9 @@ dry_run=false
 wait_stable=false
 positional=()
 while [[ $# -gt 0 ]]; do
+  common_option "$@"
+  if ((OPS_SHIFT)); then shift "$OPS_SHIFT"; continue; fi
   case "$1" in
-    -h | --help) usage; exit 0 ;;
-    --profile) need_value "$1" "$#" "${2-}"; set_profile "$2"; shift 2 ;;
-    --profile=*) set_profile "${1#*=}"; shift ;;
-    --region) need_value "$1" "$#" "${2-}"; set_region "$2"; shift 2 ;;
-    --region=*) set_region "${1#*=}"; shift ;;
     --dry-run) dry_run=true; shift ;;
     --wait) wait_stable=true; shift ;;
     -*) usage_error "unknown option: $1" ;;

@@ -47,6 +47,24 @@ set_profile() {
 set_region() {
   [[ "$1" =~ ^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$ ]] || usage_error "--region \"$1\" is not valid: expected an AWS region code such as ap-northeast-1"
   REGION="$1"
+  REGION_GIVEN=true
+}
+# shellcheck disable=SC2034 # read by the scripts that source this file
+REGION_GIVEN=false
+
+# The options every script shares (-h/--help, --profile, --region). Sets OPS_SHIFT to the number
+# of arguments used, 0 when "$1" is not one of them:
+#   common_option "$@"; if ((OPS_SHIFT)); then shift "$OPS_SHIFT"; continue; fi
+# shellcheck disable=SC2034 # OPS_SHIFT is read by the caller's loop
+common_option() {
+  OPS_SHIFT=0
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --profile) need_value "$1" "$#" "${2-}"; set_profile "$2"; OPS_SHIFT=2 ;;
+    --profile=*) set_profile "${1#*=}"; OPS_SHIFT=1 ;;
+    --region) need_value "$1" "$#" "${2-}"; set_region "$2"; OPS_SHIFT=2 ;;
+    --region=*) set_region "${1#*=}"; OPS_SHIFT=1 ;;
+  esac
 }
 
 # Checks the environment argument.
