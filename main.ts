@@ -11,47 +11,26 @@ import { NetworkStack } from "./stacks/network-stack";
 import { PipelineStack } from "./stacks/pipeline-stack";
 import { SecretsStack } from "./stacks/secrets-stack";
 
-/** Creates every stack of every configured environment, in the guide's deploy order. */
+/**
+ * Creates every stack of every configured environment, in the guide's deploy order. Stacks hold
+ * no references to each other: each reads its upstream layers by name from their state
+ * (`stacks/contracts.ts`), so any one of them deploys alone and the manifest has no dependencies.
+ */
 export function defineApp(app: App, config: AppConfig): TerraformStack[] {
   const stacks: TerraformStack[] = [];
   for (const env of config.environments) {
     const props = { config, env };
-    const network = new NetworkStack(app, props);
-    const database = new DatabaseStack(app, { ...props, network: network.outputs });
-    const secrets = new SecretsStack(app, props);
-    const alb = new AlbStack(app, { ...props, network: network.outputs });
-    const cluster = new EcsClusterStack(app, { ...props, database: database.outputs, secrets: secrets.outputs });
-    const ecs = new EcsStack(app, {
-      ...props,
-      network: network.outputs,
-      database: database.outputs,
-      secrets: secrets.outputs,
-      alb: alb.outputs,
-      cluster: cluster.outputs,
-    });
-    const monitoring = new MonitoringStack(app, {
-      ...props,
-      database: database.outputs,
-      alb: alb.outputs,
-      cluster: cluster.outputs,
-      ecs: ecs.outputs,
-    });
-    const pipeline = new PipelineStack(app, {
-      ...props,
-      secrets: secrets.outputs,
-      cluster: cluster.outputs,
-      ecs: ecs.outputs,
-      monitoring: monitoring.outputs,
-    });
-    const ordered: TerraformStack[] = [network, database, secrets, alb, cluster, ecs, monitoring, pipeline];
-    // The guide's deploy order, also where no value crosses (e.g. secrets after database).
-    ordered.forEach((stack, i) => i > 0 && stack.addDependency(ordered[i - 1]));
-    stacks.push(...ordered);
-    if (config.createBastion) {
-      const bastion = new BastionStack(app, { ...props, network: network.outputs, database: database.outputs });
-      bastion.addDependency(database);
-      stacks.push(bastion);
-    }
+    stacks.push(
+      new NetworkStack(app, props),
+      new DatabaseStack(app, props),
+      new SecretsStack(app, props),
+      new AlbStack(app, props),
+      new EcsClusterStack(app, props),
+      new EcsStack(app, props),
+      new MonitoringStack(app, props),
+      new PipelineStack(app, props),
+    );
+    if (config.createBastion) stacks.push(new BastionStack(app, props));
   }
   return stacks;
 }

@@ -27,15 +27,24 @@ describe("stacks", () => {
     expect(ids.every((id) => id.startsWith("markmail-prod-"))).toBe(true);
   });
 
-  test("every stack depends on the previous layer in the guide's deploy order", () => {
+  test("no stack depends on another (cdktf deploy <one stack> passes the CLI's dependency check); each reads only earlier layers, by name", () => {
     const stacks = buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", CREATE_BASTION: "true" }));
-    LAYERS.forEach((layer, i) => {
-      if (i === 0) return;
-      const deps = stacks.get(`markmail-dev-${layer}`)!.dependencies.map((d) => d.node.id);
-      expect(deps).toContain(`markmail-dev-${LAYERS[i - 1]}`);
-    });
-    expect(stacks.get("markmail-dev-bastion")!.dependencies.map((d) => d.node.id)).toContain("markmail-dev-database");
-    expect(stacks.get("markmail-dev-network")!.dependencies).toHaveLength(0);
+    const order = [...LAYERS, "bastion"];
+    for (const [id, stack] of stacks) {
+      expect({ id, dependencies: stack.dependencies.map((d) => d.node.id) }).toEqual({ id, dependencies: [] });
+      const json = synthJson(stack);
+      expect(Object.keys(json.output ?? {}).filter((o) => o.startsWith("cross-stack-"))).toEqual([]);
+      const layer = id.replace("markmail-dev-", "");
+      for (const [name, reader] of Object.entries<any>(json.data?.terraform_remote_state ?? {})) {
+        const upstream = name.replace(/_/g, "-");
+        expect(order.indexOf(upstream)).toBeLessThan(order.indexOf(layer));
+        expect(reader.config.key).toBe(`markmail/dev/${upstream}.tfstate`);
+      }
+    }
+    const reads = (id: string) => Object.keys(synthJson(stacks.get(id)!).data?.terraform_remote_state ?? {}).sort();
+    expect(reads("markmail-dev-network")).toEqual([]);
+    expect(reads("markmail-dev-ecs")).toEqual(["alb", "database", "ecs_cluster", "network", "secrets"]);
+    expect(reads("markmail-dev-bastion")).toEqual(["database", "network"]);
   });
 });
 
@@ -86,7 +95,12 @@ describe("provider and state", () => {
 
   test("TF_BACKEND=local and TF_BACKEND=cloud (one workspace per stack)", () => {
     const local = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_BACKEND: "local" })).get("markmail-dev-ecs")!);
-    expect(local.terraform.backend).toEqual({ local: { path: "terraform.markmail-dev-ecs.tfstate" } });
+    // Beside the output folder, so a new synth never deletes it; upstream reads point at the same files.
+    expect(local.terraform.backend).toEqual({ local: { path: "../../../terraform-state/markmail/dev/ecs.tfstate" } });
+    expect(local.data!.terraform_remote_state.network).toMatchObject({ backend: "local", config: { path: "../../../terraform-state/markmail/dev/network.tfstate" } });
+    expect(local.data!.terraform_remote_state.network.lifecycle.precondition[0].condition).toBe(
+      '${fileexists("${path.module}/../../../terraform-state/markmail/dev/network.tfstate")}',
+    );
     const cloud = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme" })).get("markmail-dev-ecs")!);
     expect(cloud.terraform.cloud).toEqual({ hostname: "app.terraform.io", organization: "acme", workspaces: { name: "markmail-dev-ecs" } });
   });

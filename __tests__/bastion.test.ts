@@ -4,13 +4,14 @@ import { Testing } from "cdktf";
 import { AL2023_AMI_PARAMETER, BastionHost } from "../constructs/bastion";
 import { BastionStack } from "../stacks/bastion-stack";
 import { AppConfig } from "../config";
-import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+import { onlyEnv, testApp } from "./helpers/fake-outputs";
 import { configFor, onlyResource, resources, synthJson } from "./helpers/synth";
+
+const BASTION_SG = "${data.terraform_remote_state.network.outputs.bastion_security_group_id}";
 
 function bastionStack(config: AppConfig): BastionStack {
   const env = onlyEnv(config);
-  const { network, database } = fakeOutputs(env.name);
-  return new BastionStack(testApp(), { config, env, network, database });
+  return new BastionStack(testApp(), { config, env });
 }
 
 describe("bastion layer (dev)", () => {
@@ -22,9 +23,9 @@ describe("bastion layer (dev)", () => {
   });
 
   test("private subnet, no public IP, only the network's bastion security group", () => {
-    expect(instance.subnet_id).toBe("subnet-0priv1");
+    expect(instance.subnet_id).toBe("${element(data.terraform_remote_state.network.outputs.private_subnet_ids, 0)}");
     expect(instance.associate_public_ip_address).toBe(false);
-    expect(instance.vpc_security_group_ids).toEqual(["sg-0bastion"]);
+    expect(instance.vpc_security_group_ids).toEqual(["${data.terraform_remote_state.network.outputs.bastion_security_group_id}"]);
     expect(resources(json, "aws_security_group")).toHaveLength(0);
     expect(resources(json, "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
     expect(resources(json, "aws_security_group_rule")).toHaveLength(0);
@@ -70,7 +71,7 @@ describe("bastion layer (dev)", () => {
     expect(json.output!.bastion_instance_id.value).toBe(`\${aws_instance.${id}.id}`);
     expect(json.output!.db_port_forward_command.value).toBe(
       `aws ssm start-session --region ap-northeast-1 --target \${aws_instance.${id}.id} --document-name AWS-StartPortForwardingSessionToRemoteHost ` +
-        "--parameters host=markmail-dev.cluster-cfake.ap-northeast-1.rds.amazonaws.com,portNumber=5432,localPortNumber=5432",
+        "--parameters host=${data.terraform_remote_state.database.outputs.cluster_endpoint},portNumber=5432,localPortNumber=5432",
     );
   });
 });
@@ -100,10 +101,10 @@ describe("bastion guardrails", () => {
 
   test("an inbound rule on the bastion security group fails validation (either rule resource)", () => {
     const withSsh = bastionStack(configFor("dev"));
-    new VpcSecurityGroupIngressRule(withSsh, "ssh", { securityGroupId: "sg-0bastion", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" });
+    new VpcSecurityGroupIngressRule(withSsh, "ssh", { securityGroupId: BASTION_SG, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" });
     expect(() => withSsh.runAllValidations()).toThrow(/bastion markmail-dev-bastion: inbound rule .*ssh/);
     const withRule = bastionStack(configFor("dev"));
-    new SecurityGroupRule(withRule, "rdp", { securityGroupId: "sg-0bastion", type: "ingress", protocol: "tcp", fromPort: 3389, toPort: 3389, cidrBlocks: ["10.0.0.0/8"] });
+    new SecurityGroupRule(withRule, "rdp", { securityGroupId: BASTION_SG, type: "ingress", protocol: "tcp", fromPort: 3389, toPort: 3389, cidrBlocks: ["10.0.0.0/8"] });
     expect(() => withRule.runAllValidations()).toThrow(/inbound rule/);
     expect(() => bastionStack(configFor("dev")).runAllValidations()).not.toThrow();
   });

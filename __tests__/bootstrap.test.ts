@@ -17,19 +17,25 @@ function bootstrap(vars: Record<string, string> = {}): TfJson {
 }
 
 /** The resource of `type` whose construct path ends in `/<part>/<leaf>`. */
+/** Addresses under the construct `state-store/<part>`: `state_store_<part>` plus the resource's own words. */
+const under = (name: string, part: string) => {
+  const prefix = `state_store_${part.replace(/-/g, "_")}`;
+  return name === prefix || name.startsWith(`${prefix}_`);
+};
+
 function byPath(json: TfJson, type: string, part: string): any {
-  const found = resources(json, type).filter(([name]) => name.startsWith(`state-store_${part}_`));
+  const found = resources(json, type).filter(([name]) => under(name, part));
   if (found.length !== 1) throw new Error(`expected one ${type} under ${part}, found ${found.length}`);
   return found[0][1];
 }
 
 function ref(json: TfJson, type: string, part: string, attr: string): string {
-  const name = resources(json, type).find(([n]) => n.startsWith(`state-store_${part}_`))![0];
+  const name = resources(json, type).find(([n]) => under(n, part))![0];
   return `\${${type}.${name}.${attr}}`;
 }
 
 function policyStatements(json: TfJson, part: string): any[] {
-  const [, doc] = Object.entries(json.data!.aws_iam_policy_document).find(([n]) => n.startsWith(`state-store_${part}_policy-document`))!;
+  const [, doc] = Object.entries(json.data!.aws_iam_policy_document).find(([n]) => n === `state_store_${part.replace(/-/g, "_")}`)!;
   return (doc as any).statement;
 }
 
@@ -54,7 +60,7 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
     expect(byPath(json, "aws_s3_bucket_versioning", "state")).toMatchObject({ bucket: bucketId, versioning_configuration: { status: "Enabled" } });
     expect(byPath(json, "aws_s3_bucket_server_side_encryption_configuration", "state").rule).toEqual([
       {
-        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref(json, "aws_kms_key", "key", "arn") },
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_store.arn}" },
         bucket_key_enabled: true,
         blocked_encryption_types: ["SSE-C"],
       },
@@ -106,7 +112,7 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
 
   test("state bucket lifecycle: noncurrent versions after 90 days keeping the newest 30, delete markers, incomplete uploads", () => {
     const lifecycle = byPath(json, "aws_s3_bucket_lifecycle_configuration", "state");
-    expect(lifecycle.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_versioning\.state-store_state_/)]);
+    expect(lifecycle.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_versioning\.state_store_state(_|$)/)]);
     expect(lifecycle.rule).toEqual([
       {
         id: "noncurrent-versions",
@@ -127,7 +133,7 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
       target_prefix: "markmail-terraform-state/",
       target_object_key_format: { partitioned_prefix: { partition_date_source: "EventTime" } },
     });
-    expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.state-store_access-logs_/)]);
+    expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.state_store_access_logs(_|$)/)]);
     const delivery = policyStatements(json, "access-logs").find((s) => s.effect === "Allow");
     expect(delivery).toMatchObject({
       principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
@@ -164,7 +170,7 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
         billing_mode: "PAY_PER_REQUEST",
         deletion_protection_enabled: true,
         point_in_time_recovery: { enabled: true },
-        server_side_encryption: { enabled: true, kms_key_arn: ref(json, "aws_kms_key", "key", "arn") },
+        server_side_encryption: { enabled: true, kms_key_arn: "${aws_kms_key.state_store.arn}" },
         lifecycle: { prevent_destroy: true },
       }),
     );

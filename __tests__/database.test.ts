@@ -26,7 +26,7 @@ describe("Aurora PostgreSQL", () => {
       enabled_cloudwatch_logs_exports: ["postgresql"],
       copy_tags_to_snapshot: true,
     });
-    expect(c.kms_key_id).toMatch(/^\$\{aws_kms_key\.key_[A-Z0-9]+\.arn\}$/);
+    expect(c.kms_key_id).toBe("${aws_kms_key.main.arn}");
     expect(c.master_password).toBeUndefined();
   });
 
@@ -63,9 +63,10 @@ describe("Aurora PostgreSQL", () => {
 
   test("the cluster sits in the network's isolated subnet group with the database SG (remote state of the network stack)", () => {
     const c = onlyResource(devDb, "aws_rds_cluster");
-    expect(c.db_subnet_group_name).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-markmail-dev-network\.outputs\./);
-    expect(c.vpc_security_group_ids[0]).toMatch(/cross-stack-reference-input-markmail-dev-network/);
-    expect(devDb.data!.terraform_remote_state["cross-stack-reference-input-markmail-dev-network"].config).toMatchObject({
+    expect(c.db_subnet_group_name).toBe("${data.terraform_remote_state.network.outputs.db_subnet_group_name}");
+    expect(c.vpc_security_group_ids).toEqual(["${data.terraform_remote_state.network.outputs.database_security_group_id}"]);
+    expect(devDb.data!.terraform_remote_state.network.config).toEqual({
+      region: "ap-northeast-1",
       bucket: "markmail-terraform-state",
       key: "markmail/dev/network.tfstate",
     });
@@ -183,7 +184,7 @@ describe("guardrails of the data constructs", () => {
       for (const i of values(json, "aws_rds_cluster_instance")) expect(i.publicly_accessible).toBe(false);
       const c = onlyResource(json, "aws_rds_cluster");
       expect(c.vpc_security_group_ids).toHaveLength(1);
-      expect(c.vpc_security_group_ids[0]).toMatch(/outputs\.cross-stack-output-aws_security_groupsg_database_[A-Z0-9]+id/);
+      expect(c.vpc_security_group_ids[0]).toBe("${data.terraform_remote_state.network.outputs.database_security_group_id}");
     }
   });
 });
@@ -249,7 +250,7 @@ describe("Redis", () => {
       port: 6379,
     });
     expect(r.auth_token).toBeUndefined();
-    expect(r.subnet_group_name).toMatch(/cross-stack-reference-input-markmail-dev-network/);
+    expect(r.subnet_group_name).toBe("${data.terraform_remote_state.network.outputs.cache_subnet_group_name}");
   });
 
   test("slow log delivered as JSON to an encrypted log group; no snapshot window or final snapshot without retention", () => {

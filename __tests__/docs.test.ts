@@ -10,7 +10,7 @@ import { SECRETS } from "../config/contract";
 import { GRAPH_END, GRAPH_START, GUIDES, stackGraph } from "../scripts/graph";
 import { BootstrapStack, bootstrapStackId, bootstrapStatePath } from "../stacks/bootstrap-stack";
 import { AlbStack } from "../stacks/alb-stack";
-import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+import { onlyEnv, testApp } from "./helpers/fake-outputs";
 import { buildApp, configFor, configFrom, synthJson, TfJson } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -582,10 +582,10 @@ function commandProblems(f: Facts, cmd: string[], declared: Set<string>, cwd: { 
         }
       }
       const dashdash = words.indexOf("--");
-      if (script === "deploy:stack" && dashdash > 0) {
-        for (const s of words.slice(dashdash + 1).filter((w) => !w.startsWith("-") && !dynamic(w))) {
-          if (stacksMatching(f, s).length === 0) problems.push(`npm run deploy:stack -- ${s}: no such stack`);
-        }
+      if (script === "deploy" && dashdash > 0) {
+        const [env, ...flags] = words.slice(dashdash + 1);
+        if (!dynamic(env) && !["dev", "staging", "prod"].includes(env)) problems.push(`npm run deploy -- ${env}: not an environment`);
+        for (const flag of flags) if (!["--destroy", "--auto-approve"].includes(flag)) problems.push(`npm run deploy -- ${env} ${flag}: unknown option`);
       }
     } else if (!["ci", "install", "test"].includes(sub)) problems.push(`${line}: npm ${sub} is not used by this project`);
   }
@@ -773,6 +773,9 @@ describe("operator documentation", () => {
     );
     expect(probe("npx cdktf deploy markmail-dev-network --no-such-flag")).toEqual([expect.stringMatching(/no option --no-such-flag/)]);
     expect(probe("npx cdktf deploy 'markmail-dev-*'")).toEqual([]);
+    expect(probe("npm run deploy -- dev --destroy")).toEqual([]);
+    expect(probe("npm run deploy -- qa")).toEqual([expect.stringMatching(/qa: not an environment/)]);
+    expect(probe("npm run deploy -- dev --force")).toEqual([expect.stringMatching(/unknown option/)]);
     expect(probe("scripts/db/nope.sh dev")).toEqual([expect.stringMatching(/no such file/)]);
     expect(probe("npm run no-such-script")).toEqual([expect.stringMatching(/no such script/)]);
     expect(probe("npx cdk deploy MarkMail-dev-ECSServiceStack")).toEqual(expect.arrayContaining([expect.stringMatching(/AWS CDK/)]));
@@ -831,7 +834,7 @@ describe("what the guides state about the stacks", () => {
 
   test("with a domain: the TLS policy and the HTTP→HTTPS redirect the guides name", () => {
     const config = configFor("dev", { DEV_DOMAIN: "dev.markmail.example.com" });
-    const json = synthJson(new AlbStack(testApp(), { config, env: onlyEnv(config), network: fakeOutputs("dev").network }));
+    const json = synthJson(new AlbStack(testApp(), { config, env: onlyEnv(config) }));
     const listeners = Object.values(json.resource?.aws_lb_listener ?? {}) as any[];
     const https = listeners.find((l) => l.protocol === "HTTPS");
     const http = listeners.find((l) => l.protocol === "HTTP");

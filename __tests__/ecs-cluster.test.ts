@@ -9,8 +9,7 @@ import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers
 
 function clusterJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
-  const { database, secrets } = fakeOutputs(env.name);
-  return synthJson(new EcsClusterStack(testApp(), { config, env, database, secrets }));
+  return synthJson(new EcsClusterStack(testApp(), { config, env }));
 }
 
 const byName = (json: TfJson, type: string, name: string) => resources(json, type).find(([, b]) => b.name === name);
@@ -94,10 +93,10 @@ describe("ecs-cluster layer (dev)", () => {
     expect(sid(st, "Logs")).toMatchObject({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: groupArns });
     expect(sid(st, "InjectedSecrets")).toMatchObject({
       actions: ["secretsmanager:GetSecretValue"],
-      resources: [database.dbSecret.arn, secrets.jwt.arn, secrets.salesforce.arn, secrets.ai.arn, secrets.stripe.arn],
+      resources: [database.db_secret_arn, secrets.jwt_secret_arn, secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn],
     });
-    expect(sid(st, "InjectedSecrets").resources).not.toContain(secrets.dockerhub.arn);
-    expect(sid(st, "DecryptSecretsAndImages").resources).toEqual([database.kmsKeyArn, secrets.kmsKeyArn, key]);
+    expect(sid(st, "InjectedSecrets").resources).not.toContain(secrets.dockerhub_secret_arn);
+    expect(sid(st, "DecryptSecretsAndImages").resources).toEqual([database.kms_key_arn, secrets.kms_key_arn, key]);
     const wildcards = st.filter((s) => s.resources.includes("*")).flatMap((s) => s.actions);
     expect(wildcards).toEqual(["ecr:GetAuthorizationToken"]);
     expect(resources(json, "aws_iam_role_policy_attachment")).toHaveLength(0);
@@ -110,10 +109,10 @@ describe("ecs-cluster layer (dev)", () => {
     expect(policy.role).toBe(`\${aws_iam_role.${roleId}.id}`);
     const st = statementsOf(json, "SecretsManagerAccess");
     expect(st).toEqual([
-      expect.objectContaining({ actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resources: [secrets.salesforce.arn, secrets.ai.arn, secrets.stripe.arn, secrets.jwt.arn] }),
-      expect.objectContaining({ actions: ["kms:Decrypt"], resources: [secrets.kmsKeyArn] }),
+      expect.objectContaining({ actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resources: [secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn, secrets.jwt_secret_arn] }),
+      expect.objectContaining({ actions: ["kms:Decrypt"], resources: [secrets.kms_key_arn] }),
     ]);
-    expect(JSON.stringify(st)).not.toContain("db-secret");
+    expect(JSON.stringify(st)).not.toContain(database.db_secret_arn);
   });
 
   test("task role SesSend: SendEmail/SendRawEmail through configuration set markmail-dev and the placeholder sender only", () => {

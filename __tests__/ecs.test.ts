@@ -7,10 +7,9 @@ import { EcsStack } from "../stacks/ecs-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 import { buildApp, configFor, configFrom, resources, synthJson, TfJson } from "./helpers/synth";
 
-function ecsJson(config: AppConfig, opts: { hostedZone?: boolean } = {}): TfJson {
+function ecsJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
-  const f = fakeOutputs(env.name, opts);
-  return synthJson(new EcsStack(testApp(), { config, env, network: f.network, database: f.database, secrets: f.secrets, alb: f.alb, cluster: f.cluster }));
+  return synthJson(new EcsStack(testApp(), { config, env }));
 }
 
 const byName = (json: TfJson, type: string, name: string) => resources(json, type).find(([, b]) => b.name === name);
@@ -36,24 +35,24 @@ describe("ecs layer (dev, no domain)", () => {
       cpu: "512",
       memory: "1024",
       runtime_platform: { operating_system_family: "LINUX", cpu_architecture: "X86_64" },
-      execution_role_arn: f.cluster.executionRoleArn,
-      task_role_arn: f.cluster.taskRoleArn,
+      execution_role_arn: f.cluster.execution_role_arn,
+      task_role_arn: f.cluster.task_role_arn,
     });
     expect(frontendTd).toMatchObject({ cpu: "256", memory: "512" });
     expect(backendTd.execution_role_arn).not.toBe(backendTd.task_role_arn);
   });
 
   test("containers backend / frontend: bootstrap image of their repository, port 8080, essential", () => {
-    expect(backend).toMatchObject({ name: "backend", image: `${f.cluster.repositories.backend.url}:bootstrap`, essential: true, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
-    expect(frontend).toMatchObject({ name: "frontend", image: `${f.cluster.repositories.frontend.url}:bootstrap`, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+    expect(backend).toMatchObject({ name: "backend", image: `${f.cluster.backend_repository_url}:bootstrap`, essential: true, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+    expect(frontend).toMatchObject({ name: "frontend", image: `${f.cluster.frontend_repository_url}:bootstrap`, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
   });
 
   test("awslogs to /ecs/markmail-dev-<service> with stream prefixes backend / frontend", () => {
     expect(backend.logConfiguration).toEqual({
       logDriver: "awslogs",
-      options: { "awslogs-group": "/ecs/markmail-dev-backend", "awslogs-region": "ap-northeast-1", "awslogs-stream-prefix": "backend" },
+      options: { "awslogs-group": f.cluster.backend_log_group_name, "awslogs-region": "ap-northeast-1", "awslogs-stream-prefix": "backend" },
     });
-    expect(frontend.logConfiguration.options).toMatchObject({ "awslogs-group": "/ecs/markmail-dev-frontend", "awslogs-stream-prefix": "frontend" });
+    expect(frontend.logConfiguration.options).toMatchObject({ "awslogs-group": f.cluster.frontend_log_group_name, "awslogs-stream-prefix": "frontend" });
   });
 
   test("health checks as the original, 30/5/3 with a 60 s start period", () => {
@@ -97,9 +96,9 @@ describe("ecs layer (dev, no domain)", () => {
       EMAIL_PROVIDER: "aws_ses",
       AWS_SES_FROM_EMAIL: "no-reply@example.com",
       AWS_SES_CONFIGURATION_SET: "markmail-dev",
-      FRONTEND_URL: f.alb.publicUrl,
-      SALESFORCE_REDIRECT_URI: `${f.alb.publicUrl}/api/crm/oauth/salesforce/callback`,
-      REDIS_URL: `rediss://${f.database.redisPrimaryEndpoint}:6379`,
+      FRONTEND_URL: f.alb.public_url,
+      SALESFORCE_REDIRECT_URI: `${f.alb.public_url}/api/crm/oauth/salesforce/callback`,
+      REDIS_URL: `rediss://${f.database.redis_primary_endpoint}:6379`,
     });
     expect(envOf(frontend)).toEqual({ ENVIRONMENT: "dev" });
     expect(frontend.secrets).toEqual([]);
@@ -109,15 +108,15 @@ describe("ecs layer (dev, no domain)", () => {
     const s = secretsOf(backend);
     const key = (arn: string, k: string) => `${arn}:${k}::`;
     expect(s).toMatchObject({
-      DATABASE_URL: key(f.database.dbSecret.arn, "url"),
-      JWT_SECRET: key(f.secrets.jwt.arn, "secret"),
-      SALESFORCE_CLIENT_ID: key(f.secrets.salesforce.arn, "client_id"),
-      SALESFORCE_CLIENT_SECRET: key(f.secrets.salesforce.arn, "client_secret"),
-      SALESFORCE_USE_SANDBOX: key(f.secrets.salesforce.arn, "use_sandbox"),
+      DATABASE_URL: key(f.database.db_secret_arn, "url"),
+      JWT_SECRET: key(f.secrets.jwt_secret_arn, "secret"),
+      SALESFORCE_CLIENT_ID: key(f.secrets.salesforce_secret_arn, "client_id"),
+      SALESFORCE_CLIENT_SECRET: key(f.secrets.salesforce_secret_arn, "client_secret"),
+      SALESFORCE_USE_SANDBOX: key(f.secrets.salesforce_secret_arn, "use_sandbox"),
     });
-    for (const k of SECRETS.ai.keys) expect(s[k]).toBe(key(f.secrets.ai.arn, k));
-    for (const k of SECRETS.stripe.keys) expect(s[k]).toBe(key(f.secrets.stripe.arn, k));
-    expect(JSON.stringify(s)).not.toContain(f.database.dbSecret.arn + ":password");
+    for (const k of SECRETS.ai.keys) expect(s[k]).toBe(key(f.secrets.ai_secret_arn, k));
+    for (const k of SECRETS.stripe.keys) expect(s[k]).toBe(key(f.secrets.stripe_secret_arn, k));
+    expect(JSON.stringify(s)).not.toContain(f.database.db_secret_arn + ":password");
   });
 
   test("no secret-looking name in any environment; no secret value in the JSON", () => {
@@ -130,16 +129,16 @@ describe("ecs layer (dev, no domain)", () => {
   test("services markmail-dev-backend / -frontend on cluster markmail-dev: private subnets, ECS group, no public IP, target groups", () => {
     const [, svc] = byName(json, "aws_ecs_service", "markmail-dev-backend")!;
     expect(svc).toMatchObject({
-      cluster: "markmail-dev",
+      cluster: f.cluster.cluster_name,
       task_definition: `\${aws_ecs_task_definition.${backendTdId}.arn}`,
       platform_version: "LATEST",
-      network_configuration: { subnets: f.network.privateSubnetIds, security_groups: ["sg-0ecs"], assign_public_ip: false },
-      load_balancer: [{ target_group_arn: f.alb.backendTargetGroupArn, container_name: "backend", container_port: 8080 }],
+      network_configuration: { subnets: f.network.private_subnet_ids, security_groups: [f.network.ecs_security_group_id], assign_public_ip: false },
+      load_balancer: [{ target_group_arn: f.alb.backend_target_group_arn, container_name: "backend", container_port: 8080 }],
       desired_count: 1,
     });
     expect(svc.launch_type).toBeUndefined();
     const [, fe] = byName(json, "aws_ecs_service", "markmail-dev-frontend")!;
-    expect(fe.load_balancer).toEqual([{ target_group_arn: f.alb.frontendTargetGroupArn, container_name: "frontend", container_port: 8080 }]);
+    expect(fe.load_balancer).toEqual([{ target_group_arn: f.alb.frontend_target_group_arn, container_name: "frontend", container_port: 8080 }]);
   });
 
   test("deployments: circuit breaker with rollback, 100/200 %, 60 s grace, exec on (dev), managed tags, pipeline-owned revision and count ignored", () => {
@@ -165,7 +164,7 @@ describe("ecs layer (dev, no domain)", () => {
     const targets = resources(json, "aws_appautoscaling_target");
     expect(targets).toHaveLength(2);
     const [, svcId] = [0, byName(json, "aws_ecs_service", "markmail-dev-backend")![0]];
-    const target = targets.find(([, t]) => t.resource_id === `service/markmail-dev/\${aws_ecs_service.${svcId}.name}`)!;
+    const target = targets.find(([, t]) => t.resource_id === `service/${f.cluster.cluster_name}/\${aws_ecs_service.${svcId}.name}`)!;
     expect(target[1]).toMatchObject({ min_capacity: 1, max_capacity: 3, scalable_dimension: "ecs:service:DesiredCount", service_namespace: "ecs" });
     const policies = resources(json, "aws_appautoscaling_policy").filter(([, p]) => p.resource_id === `\${aws_appautoscaling_target.${target[0]}.resource_id}`);
     expect(policies.map(([, p]) => [p.name, p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type, p.target_tracking_scaling_policy_configuration.target_value])).toEqual([
@@ -197,21 +196,23 @@ describe("ecs environment matrix", () => {
     expect(env.AWS_SES_CONFIGURATION_SET).toBe("markmail-staging");
   });
 
-  test("full app: cross-stack values resolve to terraform_remote_state inside the container JSON; https URLs with a domain", () => {
+  test("full app: upstream values are terraform_remote_state reads by name inside the container JSON; https URLs with a domain", () => {
     const stacks = buildApp(configFrom({ DEV_DOMAIN: "dev.markmail.example.com" }));
     const json = synthJson(stacks.get("markmail-dev-ecs")!);
     const [backend] = containers(byFamily(json, "markmail-dev-backend")[1]);
     const remote = /^\$\{data\.terraform_remote_state\.[^}]+\}/;
     expect(backend.image).toMatch(new RegExp(remote.source + ":bootstrap$"));
-    expect(secretsOf(backend).DATABASE_URL).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-markmail-dev-database\.outputs\.[^}]+\}:url::$/);
-    expect(secretsOf(backend).JWT_SECRET).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-markmail-dev-secrets\.outputs\.[^}]+\}:secret::$/);
+    expect(secretsOf(backend).DATABASE_URL).toBe("${data.terraform_remote_state.database.outputs.db_secret_arn}:url::");
+    expect(secretsOf(backend).JWT_SECRET).toBe("${data.terraform_remote_state.secrets.outputs.jwt_secret_arn}:secret::");
     expect(envOf(backend).REDIS_URL).toMatch(/^rediss:\/\/\$\{data\.terraform_remote_state\.[^}]+\}:6379$/);
-    expect(envOf(backend).FRONTEND_URL).toBe("https://dev.markmail.example.com");
+    expect(envOf(backend).FRONTEND_URL).toBe("${data.terraform_remote_state.alb.outputs.public_url}");
+    expect(synthJson(stacks.get("markmail-dev-alb")!).output!.public_url.value).toBe("https://dev.markmail.example.com");
     expect(byName(json, "aws_ecs_service", "markmail-dev-backend")![1].cluster).toMatch(remote);
     for (const env of ["staging", "prod"]) {
       const other = synthJson(stacks.get(`markmail-${env}-ecs`)!);
       expect(resources(other, "aws_ecs_service").map(([, s]) => s.name).sort()).toEqual([`markmail-${env}-backend`, `markmail-${env}-frontend`]);
-      expect(envOf(containers(byFamily(other, `markmail-${env}-backend`)[1])[0]).FRONTEND_URL).toMatch(/^http:\/\/\$\{data\.terraform_remote_state\./);
+      expect(envOf(containers(byFamily(other, `markmail-${env}-backend`)[1])[0]).FRONTEND_URL).toBe("${data.terraform_remote_state.alb.outputs.public_url}");
+      expect(synthJson(stacks.get(`markmail-${env}-alb`)!).output!.public_url.value).toBe("http://${aws_lb.alb.dns_name}");
     }
   });
 });

@@ -19,7 +19,7 @@ describe("terraform_remote_state readers (validate: 'The parameter \"dynamodb_ta
       for (const [name, reader] of Object.entries<any>(json.data?.terraform_remote_state ?? {})) {
         readers += 1;
         expect({ id, name, config: reader.config }).toEqual({ id, name, config: expect.not.objectContaining({ dynamodb_table: expect.anything() }) });
-        expect(reader.config).toMatchObject({ bucket: "markmail-terraform-state", region: "ap-northeast-1", encrypt: true });
+        expect(reader.config).toEqual({ bucket: "markmail-terraform-state", region: "ap-northeast-1", key: expect.any(String) });
         expect(reader.config.key).toMatch(/^markmail\/dev\/[a-z-]+\.tfstate$/);
       }
       const backend = json.terraform.backend.s3;
@@ -79,9 +79,14 @@ describe("offline plan inputs (scripts/engine/offline-plan.js)", () => {
         const file = doc.data.terraform_remote_state[reader].config.path;
         const state = JSON.parse(readFileSync(file, "utf8"));
         const value = state.outputs[output]?.value;
-        expect({ id, output, value }).toEqual({ id, output, value: expect.stringMatching(/^[^${}\s]+$/) });
-        if (/arn$/.test(output)) expect(value).toMatch(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(123456789012)?:\S+$/);
-        if (/subnet.*id$/.test(output)) expect(value).toMatch(/^subnet-[0-9a-f]{17}$/);
+        const literal = expect.stringMatching(/^[^${}\s]+$/);
+        const want = /_ids$/.test(output) ? expect.arrayContaining([literal]) : literal;
+        expect({ id, output, value }).toEqual({ id, output, value: want });
+        for (const v of [value].flat()) {
+          expect(v).toEqual(literal);
+          if (/arn$/.test(output)) expect(v).toMatch(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(123456789012)?:\S+$/);
+          if (/subnet.*ids?$/.test(output)) expect(v).toMatch(/^subnet-[0-9a-f]{17}$/);
+        }
       }
     }
     expect(reads).toBeGreaterThan(100);

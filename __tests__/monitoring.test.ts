@@ -1,19 +1,16 @@
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Testing, TerraformStack, Token } from "cdktf";
+import { Testing, Token } from "cdktf";
 import { MetricAlarm } from "../constructs/alarm";
 import { renderDashboardBody } from "../constructs/dashboard";
 import { NotificationTopic } from "../constructs/notification-topic";
 import { MonitoringStack } from "../stacks/monitoring-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+
+const f = fakeOutputs("dev");
 import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
 import { AppConfig, EnvName } from "../config";
 
-function synthMonitoring(config: AppConfig, opts: { hostedZone?: boolean } = {}): TfJson {
-  const env = onlyEnv(config);
-  const fakes = fakeOutputs(env.name, opts);
-  const stack = new MonitoringStack(testApp(), { config, env, ...fakes });
-  return synthJson(stack);
+function synthMonitoring(config: AppConfig): TfJson {
+  return synthJson(new MonitoringStack(testApp(), { config, env: onlyEnv(config) }));
 }
 
 const byName = (json: TfJson, type: string, key: string) =>
@@ -92,7 +89,7 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     expect(alarms.get("markmail-dev-high-error-rate")).toMatchObject({
       namespace: "AWS/ApplicationELB",
       metric_name: "HTTPCode_Target_5XX_Count",
-      dimensions: { LoadBalancer: "app/markmail-dev-alb/0123456789abcdef" },
+      dimensions: { LoadBalancer: f.alb.alb_arn_suffix },
       statistic: "Sum",
       threshold: 10,
       comparison_operator: "GreaterThanOrEqualToThreshold",
@@ -107,13 +104,13 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     expect(alarms.get("markmail-dev-backend-cpu-high")).toMatchObject({
       namespace: "AWS/ECS",
       metric_name: "CPUUtilization",
-      dimensions: { ClusterName: "markmail-dev", ServiceName: "markmail-dev-backend" },
+      dimensions: { ClusterName: f.cluster.cluster_name, ServiceName: f.ecs.backend_service_name },
       threshold: 80,
     });
-    expect(alarms.get("markmail-dev-frontend-memory-high")).toMatchObject({ metric_name: "MemoryUtilization", dimensions: { ServiceName: "markmail-dev-frontend" } });
+    expect(alarms.get("markmail-dev-frontend-memory-high")).toMatchObject({ metric_name: "MemoryUtilization", dimensions: { ServiceName: f.ecs.frontend_service_name } });
     expect(alarms.get("markmail-dev-backend-unhealthy-hosts")).toMatchObject({
       metric_name: "UnHealthyHostCount",
-      dimensions: { LoadBalancer: "app/markmail-dev-alb/0123456789abcdef", TargetGroup: "targetgroup/markmail-dev-backend/aaaa" },
+      dimensions: { LoadBalancer: f.alb.alb_arn_suffix, TargetGroup: f.alb.backend_target_group_arn_suffix },
       treat_missing_data: "notBreaching",
     });
     // No datapoint for HealthyHostCount means nothing is registered: an outage, so breaching.
@@ -126,7 +123,7 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     const p95 = alarms.get("markmail-dev-response-time-p95")!;
     expect(p95).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p95", threshold: 1 });
     expect(p95.statistic).toBeUndefined();
-    expect(alarms.get("markmail-dev-db-cpu-high")).toMatchObject({ namespace: "AWS/RDS", dimensions: { DBClusterIdentifier: "markmail-dev" }, treat_missing_data: "missing" });
+    expect(alarms.get("markmail-dev-db-cpu-high")).toMatchObject({ namespace: "AWS/RDS", dimensions: { DBClusterIdentifier: f.database.cluster_identifier }, treat_missing_data: "missing" });
     expect(alarms.get("markmail-dev-db-freeable-memory-low")).toMatchObject({ metric_name: "FreeableMemory", comparison_operator: "LessThanThreshold", threshold: 256 * 1024 * 1024 });
     expect(alarms.get("markmail-dev-db-connections-high")).toMatchObject({ metric_name: "DatabaseConnections", threshold: 300 });
   });
@@ -137,12 +134,12 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     const body = JSON.parse(dash.dashboard_body);
     const rows: any[][] = body.widgets.flatMap((w: any) => w.properties.metrics);
     const has = (...prefix: string[]) => rows.some((r) => prefix.every((p, i) => r[i] === p));
-    expect(has("AWS/ECS", "CPUUtilization", "ClusterName", "markmail-dev", "ServiceName", "markmail-dev-backend")).toBe(true);
-    expect(has("AWS/ECS", "MemoryUtilization", "ClusterName", "markmail-dev", "ServiceName", "markmail-dev-frontend")).toBe(true);
-    expect(has("AWS/ApplicationELB", "RequestCount", "LoadBalancer", "app/markmail-dev-alb/0123456789abcdef")).toBe(true);
+    expect(has("AWS/ECS", "CPUUtilization", "ClusterName", f.cluster.cluster_name, "ServiceName", f.ecs.backend_service_name)).toBe(true);
+    expect(has("AWS/ECS", "MemoryUtilization", "ClusterName", f.cluster.cluster_name, "ServiceName", f.ecs.frontend_service_name)).toBe(true);
+    expect(has("AWS/ApplicationELB", "RequestCount", "LoadBalancer", f.alb.alb_arn_suffix)).toBe(true);
     expect(has("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count")).toBe(true);
-    expect(has("AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", "app/markmail-dev-alb/0123456789abcdef", "TargetGroup", "targetgroup/markmail-dev-frontend/bbbb")).toBe(true);
-    expect(has("AWS/RDS", "DatabaseConnections", "DBClusterIdentifier", "markmail-dev")).toBe(true);
+    expect(has("AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", f.alb.alb_arn_suffix, "TargetGroup", f.alb.frontend_target_group_arn_suffix)).toBe(true);
+    expect(has("AWS/RDS", "DatabaseConnections", "DBClusterIdentifier", f.database.cluster_identifier)).toBe(true);
     const latency = rows.filter((r) => r[1] === "TargetResponseTime").map((r) => r[r.length - 1].stat);
     expect(latency).toEqual(["p50", "p95"]);
     for (const w of body.widgets) {
@@ -180,27 +177,20 @@ describe("monitoring environment matrix", () => {
     expect(alarms.get("markmail-staging-frontend-cpu-high")!.threshold).toBe(65);
   });
 
-  test("a domain without a hosted zone from the alb layer fails loudly", () => {
-    expect(() => synthMonitoring(configFor("dev", { DEV_DOMAIN: "dev.markmail.example.com" }))).toThrow(/passed no hostedZoneId/);
+  test("with a domain, the SES DNS records go into the zone the alb layer publishes (tls group of its contract)", () => {
+    const json = synthMonitoring(configFor("dev", { DEV_DOMAIN: "dev.markmail.example.com" }));
+    const records = resources(json, "aws_route53_record").map(([, r]) => r);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(r.zone_id).toBe("${data.terraform_remote_state.alb.outputs.hosted_zone_id}");
+    expect(json.data!.terraform_remote_state.alb.lifecycle.postcondition[0].condition).toContain('"hosted_zone_id"');
   });
 });
 
-describe("cross-stack tokens inside the dashboard JSON", () => {
-  test("a value from another stack becomes a terraform_remote_state read inside dashboard_body", () => {
-    const config = configFor("dev");
-    const env = onlyEnv(config);
-    const app = testApp();
-    const upstream = new TerraformStack(app, "upstream");
-    new AwsProvider(upstream, "aws", { region: "ap-northeast-1" });
-    const bucket = new S3Bucket(upstream, "b", {});
-    const fakes = fakeOutputs("dev");
-    const stack = new MonitoringStack(app, { config, env, ...fakes, alb: { ...fakes.alb, albArnSuffix: bucket.arn } });
-    upstream.prepareStack();
-    stack.prepareStack();
-    const json = synthJson(stack);
+describe("upstream values inside the dashboard JSON", () => {
+  test("the alb layer's arn suffix is a terraform_remote_state read inside dashboard_body", () => {
+    const json = synthMonitoring(configFor("dev"));
     const body: string = resources(json, "aws_cloudwatch_dashboard")[0][1].dashboard_body;
-    expect(body).toContain('"LoadBalancer","${data.terraform_remote_state.cross-stack-reference-input-upstream.outputs.');
-    expect(json.data!.terraform_remote_state["cross-stack-reference-input-upstream"]).toBeDefined();
+    expect(body).toContain('"LoadBalancer","${data.terraform_remote_state.alb.outputs.alb_arn_suffix}"');
   });
 });
 

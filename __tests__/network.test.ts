@@ -212,12 +212,14 @@ describe("security groups", () => {
   });
 });
 
-test("outputs: subnet ids per tier, SG ids and subnet groups for the later layers", () => {
+test("outputs: subnet ids per tier, SG ids and subnet groups for the later layers, by name and not sensitive", () => {
   const config = configFor("dev");
   const stack = new NetworkStack(Testing.app(), { config, env: config.environments[0] });
-  expect(stack.outputs.isolatedSubnetIds).toHaveLength(2);
-  expect(Object.keys(stack.outputs.securityGroups).sort()).toEqual(["alb", "bastion", "cache", "database", "ecs"]);
   const json = synthJson(stack);
+  const out = json.output!;
+  expect(out.isolated_subnet_ids.value).toEqual(["${aws_subnet.vpc_isolated_0.id}", "${aws_subnet.vpc_isolated_1.id}"]);
+  for (const sg of ["alb", "bastion", "cache", "database", "ecs"]) expect(out[`${sg}_security_group_id`].value).toMatch(/^\$\{aws_security_group\.sg_/);
+  expect(Object.values(out).some((o: any) => o.sensitive)).toBe(false);
   expect(values(json, "aws_db_subnet_group")[0]).toMatchObject({ name: "markmail-dev-db" });
   expect(values(json, "aws_elasticache_subnet_group")[0]).toMatchObject({ name: "markmail-dev-cache" });
 });

@@ -6,6 +6,8 @@ import { assertLeastPrivilege } from "../constructs/service-role";
 import { PipelineStack } from "../stacks/pipeline-stack";
 import { AppConfig } from "../config";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
+
+const f = fakeOutputs("dev");
 import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
 
 // js-yaml ships with jest (a transitive dev dependency); only the tests parse YAML back.
@@ -14,7 +16,7 @@ const yaml: { load(s: string): any } = require("js-yaml");
 
 function synthPipeline(config: AppConfig): TfJson {
   const env = onlyEnv(config);
-  return synthJson(new PipelineStack(testApp(), { config, env, ...fakeOutputs(env.name) }));
+  return synthJson(new PipelineStack(testApp(), { config, env }));
 }
 const ref = (json: TfJson, type: string, pred: (b: any) => boolean, attr: string) => {
   const [id] = resources(json, type).find(([, b]) => pred(b))!;
@@ -70,9 +72,9 @@ describe("pipeline layer (dev)", () => {
         provider: "ECS",
         category: "Deploy",
         input_artifacts: ["BackendBuildOutput"],
-        configuration: { ClusterName: "markmail-dev", ServiceName: "markmail-dev-backend", FileName: "imagedefinitions.json" },
+        configuration: { ClusterName: f.cluster.cluster_name, ServiceName: f.ecs.backend_service_name, FileName: "imagedefinitions.json" },
       }),
-      expect.objectContaining({ input_artifacts: ["FrontendBuildOutput"], configuration: expect.objectContaining({ ServiceName: "markmail-dev-frontend" }) }),
+      expect.objectContaining({ input_artifacts: ["FrontendBuildOutput"], configuration: expect.objectContaining({ ServiceName: f.ecs.frontend_service_name }) }),
     ]);
   });
 
@@ -118,8 +120,8 @@ describe("pipeline layer (dev)", () => {
       expect(group).toMatchObject({ retention_in_days: 30, kms_key_id: keyRef });
     }
     const vars = (name: string) => Object.fromEntries(projects.get(name)!.environment.environment_variable.map((v: any) => [v.name, v.value]));
-    expect(vars("markmail-dev-backend-build")).toMatchObject({ IMAGE_REPO_NAME: "markmail-dev-backend", CONTAINER_NAME: "backend" });
-    expect(vars("markmail-dev-frontend-build")).toMatchObject({ IMAGE_REPO_NAME: "markmail-dev-frontend", CONTAINER_NAME: "frontend", VITE_API_URL: "/api" });
+    expect(vars("markmail-dev-backend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.backend_repository_name, CONTAINER_NAME: "backend" });
+    expect(vars("markmail-dev-frontend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.frontend_repository_name, CONTAINER_NAME: "frontend", VITE_API_URL: "/api" });
     for (const p of projects.values()) for (const v of p.environment.environment_variable) expect(v.type).toBe("PLAINTEXT");
   });
 
@@ -127,8 +129,8 @@ describe("pipeline layer (dev)", () => {
     const spec = yaml.load(projects.get("markmail-dev-backend-build")!.source.buildspec);
     expect(spec.version).toBe(0.2);
     expect(spec.env["secrets-manager"]).toEqual({
-      DOCKERHUB_USERNAME: "arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:markmail-dev-dockerhub-AbCdEf:username",
-      DOCKERHUB_PASSWORD: "arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:markmail-dev-dockerhub-AbCdEf:password",
+      DOCKERHUB_USERNAME: `${f.secrets.dockerhub_secret_arn}:username`,
+      DOCKERHUB_PASSWORD: `${f.secrets.dockerhub_secret_arn}:password`,
     });
     const all: string[] = Object.values(spec.phases).flatMap((p: any) => p.commands);
     expect(all).toContain(
@@ -174,32 +176,36 @@ describe("pipeline layer (dev)", () => {
       expect.stringMatching(/:project\/markmail-dev-frontend-build$/),
     ]);
     expect(st.get("EcsServices")!.resources).toEqual([
-      expect.stringMatching(/:ecs:ap-northeast-1:.*:service\/markmail-dev\/markmail-dev-backend$/),
-      expect.stringMatching(/:service\/markmail-dev\/markmail-dev-frontend$/),
+      expect.stringMatching(/:ecs:ap-northeast-1:.*:service\//),
+      expect.stringMatching(/:service\//),
+    ]);
+    expect(st.get("EcsServices")!.resources.map((r: string) => r.split(":service/")[1])).toEqual([
+      `${f.cluster.cluster_name}/${f.ecs.backend_service_name}`,
+      `${f.cluster.cluster_name}/${f.ecs.frontend_service_name}`,
     ]);
     expect(st.get("PassTaskRoles")).toMatchObject({
       actions: ["iam:PassRole"],
-      resources: ["arn:aws:iam::111122223333:role/markmail-dev-execution-role", "arn:aws:iam::111122223333:role/markmail-dev-task-role"],
+      resources: [f.cluster.execution_role_arn, f.cluster.task_role_arn],
       condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
     });
     const stars = [...st.values()].filter((s: any) => s.resources.includes("*"));
     expect(stars.map((s: any) => s.sid)).toEqual(["EcsTaskDefinitions"]);
     expect(st.get("EcsTaskDefinitions")!.actions).toEqual(["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]);
     expect(st.get("EcsTagNewRevisions")).toMatchObject({
-      resources: [expect.stringMatching(/:task-definition\/markmail-dev-\*:\*$/)],
+      resources: [expect.stringMatching(/:task-definition\/\$\{data\.terraform_remote_state\.ecs_cluster\.outputs\.cluster_name\}-\*:\*$/)],
       condition: [{ test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] }],
     });
     expect(st.get("EcsListTasks")).toMatchObject({
-      resources: [expect.stringMatching(/:ecs:ap-northeast-1:.*:container-instance\/markmail-dev\/\*$/)],
-      condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [expect.stringMatching(/:cluster\/markmail-dev$/)] }],
+      resources: [expect.stringMatching(/:ecs:ap-northeast-1:.*:container-instance\/\$\{data\.terraform_remote_state\.ecs_cluster\.outputs\.cluster_name\}\/\*$/)],
+      condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [expect.stringMatching(/:cluster\/\$\{data\.terraform_remote_state\.ecs_cluster\.outputs\.cluster_name\}$/)] }],
     });
     expect(st.has("ApprovalNotice")).toBe(false);
   });
 
   test("build roles: own log group, own repository, the dockerhub secret only, the artifact bucket", () => {
     const st = new Map(rolePolicy(json, "markmail-dev-frontend-build-role").map((s: any) => [s.sid, s]));
-    expect(st.get("EcrPushPullOwnRepository")!.resources).toEqual(["arn:aws:ecr:ap-northeast-1:111122223333:repository/markmail-dev-frontend"]);
-    expect(st.get("DockerHubSecret")).toMatchObject({ actions: ["secretsmanager:GetSecretValue"], resources: [expect.stringContaining(":secret:markmail-dev-dockerhub-")] });
+    expect(st.get("EcrPushPullOwnRepository")!.resources).toEqual([f.cluster.frontend_repository_arn]);
+    expect(st.get("DockerHubSecret")).toMatchObject({ actions: ["secretsmanager:GetSecretValue"], resources: [f.secrets.dockerhub_secret_arn] });
     expect(st.get("Logs")!.resources[0]).toMatch(/:log-group:\/aws\/codebuild\/markmail-dev-frontend-build$/);
     expect(st.get("EcrLogin")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
     const trust = docs(json).find((d) => d.statement.some((s: any) => s.principals?.[0].identifiers.includes("codebuild.amazonaws.com")));
@@ -216,13 +222,13 @@ describe("pipeline environment matrix", () => {
     expect(pipeline.stage[2].action[0]).toMatchObject({
       category: "Approval",
       provider: "Manual",
-      configuration: { NotificationArn: "arn:aws:sns:ap-northeast-1:111122223333:markmail-prod-alarms" },
+      configuration: { NotificationArn: "${data.terraform_remote_state.monitoring.outputs.alarm_topic_arn}" },
     });
     expect(pipeline.stage[0].action[0].configuration.BranchName).toBe("main");
     expect(onlyResource(json, "aws_s3_bucket").force_destroy).toBe(false);
     const st = new Map(rolePolicy(json, "markmail-prod-pipeline-role").map((s: any) => [s.sid, s]));
-    expect(st.get("ApprovalNotice")!.resources).toEqual(["arn:aws:sns:ap-northeast-1:111122223333:markmail-prod-alarms"]);
-    expect(st.get("ApprovalNoticeKey")!.resources).toEqual(["arn:aws:kms:ap-northeast-1:111122223333:key/monitoring-key"]);
+    expect(st.get("ApprovalNotice")!.resources).toEqual(["${data.terraform_remote_state.monitoring.outputs.alarm_topic_arn}"]);
+    expect(st.get("ApprovalNoticeKey")!.resources).toEqual(["${data.terraform_remote_state.monitoring.outputs.alarm_topic_kms_key_arn}"]);
     const frontend = resources(json, "aws_codebuild_project").find(([, b]) => b.name === "markmail-prod-frontend-build")![1];
     expect(frontend.environment.environment_variable).toContainEqual({ name: "VITE_API_URL", value: "https://markmail.example.com/api", type: "PLAINTEXT" });
     expect(resources(json, "aws_cloudwatch_log_group").every(([, b]) => b.retention_in_days === 365)).toBe(true);

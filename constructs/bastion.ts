@@ -6,7 +6,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformStack } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { AccountContext } from "./account";
 
@@ -99,9 +99,15 @@ export class BastionHost extends Construct {
 /** Constructs of `scope` that would open the security group `sgId` to inbound traffic. */
 export function inboundRulesOn(scope: IConstruct, sgId: string): string[] {
   const found: string[] = [];
+  // Compared as resolved expressions: the same upstream output read twice is two different tokens.
+  const stack = TerraformStack.of(scope);
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolved = (v: string) => Tokenization.resolve(v, { scope: stack, resolver, preparing: false });
+  const target = resolved(sgId);
+  const isTarget = (id: string | undefined) => id !== undefined && resolved(id) === target;
   for (const c of scope.node.findAll()) {
-    if (c instanceof VpcSecurityGroupIngressRule && c.securityGroupIdInput === sgId) found.push(`inbound rule ${c.node.path} on its security group`);
-    if (c instanceof SecurityGroupRule && c.typeInput === "ingress" && c.securityGroupIdInput === sgId) found.push(`inbound rule ${c.node.path} on its security group`);
+    if (c instanceof VpcSecurityGroupIngressRule && isTarget(c.securityGroupIdInput)) found.push(`inbound rule ${c.node.path} on its security group`);
+    if (c instanceof SecurityGroupRule && c.typeInput === "ingress" && isTarget(c.securityGroupIdInput)) found.push(`inbound rule ${c.node.path} on its security group`);
   }
   return found;
 }

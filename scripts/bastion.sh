@@ -15,7 +15,7 @@ usage() {
 
   on      deploy the stack markmail-<env>-bastion:
             CREATE_BASTION=true CDK_CONTEXT_ENVIRONMENT=<env> \
-              npx cdktf deploy markmail-<env>-bastion --ignore-missing-stack-dependencies
+              npx cdktf deploy markmail-<env>-bastion
   off     destroy it (same command with cdktf destroy); do this when the work is done
   status  list the instances tagged Name=markmail-<env>-bastion (aws ec2 describe-instances)
 
@@ -77,7 +77,7 @@ read -r -a CDKTF_CMD <<<"${MARKMAIL_CDKTF:-npx cdktf}"
 require "${CDKTF_CMD[0]}" "install Node.js and run npm ci in $ROOT, or set MARKMAIL_CDKTF"
 verb=deploy
 [[ "$action" == off ]] && verb=destroy
-args=("$verb" "$stack" --ignore-missing-stack-dependencies)
+args=("$verb" "$stack")
 [[ "$auto_approve" == true ]] && args+=(--auto-approve)
 
 if [[ -n "$PROFILE" ]]; then export AWS_PROFILE="$PROFILE"; fi

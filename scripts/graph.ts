@@ -1,5 +1,6 @@
-// `npm run graph`: a Mermaid diagram of the stacks and their dependencies, generated from the app
-// itself (the synthesized manifest), written between the stack-graph markers of the guides.
+// `npm run graph`: a Mermaid diagram of the stacks and which layers each reads (its
+// terraform_remote_state data sources), generated from the synthesized app, written between the
+// stack-graph markers of the guides.
 import { App } from "cdktf";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "fs";
 import { tmpdir } from "os";
@@ -24,8 +25,10 @@ export function stackGraph(): string {
   const names = Object.keys(manifest.stacks).sort((a, b) => order(a) - order(b));
   for (const id of names) lines.push(`  ${short(id).replace(/-/g, "_")}["markmail-&lt;env&gt;-${short(id)}"]`);
   for (const id of names) {
-    for (const dep of [...manifest.stacks[id].dependencies].sort((a: string, b: string) => order(a) - order(b))) {
-      lines.push(`  ${short(dep).replace(/-/g, "_")} --> ${short(id).replace(/-/g, "_")}`);
+    const json = JSON.parse(readFileSync(join(app.outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+    const reads = Object.keys(json.data?.terraform_remote_state ?? {}).map((r) => `markmail-dev-${r.replace(/_/g, "-")}`);
+    for (const upstream of reads.sort((a, b) => order(a) - order(b))) {
+      lines.push(`  ${short(upstream).replace(/-/g, "_")} --> ${short(id).replace(/-/g, "_")}`);
     }
   }
   lines.push("```");
@@ -46,8 +49,14 @@ if (require.main === module) {
   for (const guide of GUIDES) {
     const path = join(root, guide);
     if (!existsSync(path)) continue;
-    writeFileSync(path, embed(readFileSync(path, "utf8"), graph));
-    console.log(`updated ${guide}`);
+    const before = readFileSync(path, "utf8");
+    const after = embed(before, graph);
+    if (after === before) {
+      console.log(`unchanged ${guide}`);
+    } else {
+      writeFileSync(path, after);
+      console.log(`updated ${guide}`);
+    }
   }
   if (process.argv.includes("--print")) console.log(graph);
 }

@@ -1,5 +1,7 @@
 // `npm run synth`: runs the app directly (about 0.4 s; the cdktf CLI adds ~5 s of start-up on
-// 2 cores) into ./cdktf.out, after removing stacks left from an earlier run (e.g. a bastion).
+// 2 cores) into ./cdktf.out, then removes the folders of stacks the app no longer has (e.g. a
+// bastion), as the CLI does. Each remaining stack folder keeps its .terraform/ and
+// .terraform.lock.hcl: it stays a normal Terraform working directory.
 // `npx cdktf synth` runs the same app through the CLI and gives the same output.
 const fs = require("fs");
 const path = require("path");
@@ -18,9 +20,12 @@ try {
   }
   throw err;
 }
-fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
 fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
 fs.mkdirSync(outdir, { recursive: true });
 require("../main").main();
-const stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
+const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+const stacks = Object.keys(manifest.stacks).sort();
+for (const dir of fs.readdirSync(path.join(outdir, "stacks"))) {
+  if (!stacks.includes(dir)) fs.rmSync(path.join(outdir, "stacks", dir), { recursive: true, force: true });
+}
 process.stdout.write(`synthesized ${stacks.length} stacks into ${path.relative(process.cwd(), outdir) || "."}/stacks\n`);

@@ -7,22 +7,17 @@ import { CustomerKey } from "../constructs/kms-key";
 import { assertGuideRouting, PublicLoadBalancer, TargetSpec } from "../constructs/load-balancer";
 import { NAME_LIMITS } from "../constructs/naming";
 import { WebAcl } from "../constructs/waf";
-import { AlbOutputs, NetworkOutputs } from "./contracts";
+import { ALB, NETWORK } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
-
-export interface AlbStackProps extends LayerProps {
-  readonly network: NetworkOutputs;
-}
 
 /**
  * `markmail-<env>-alb`: the public load balancer (access logs, target groups, the guide's routing),
  * with a domain the zone, certificate, HTTPS and alias record; WAF where configured.
  */
 export class AlbStack extends LayerStack {
-  readonly outputs: AlbOutputs;
-
-  constructor(scope: Construct, props: AlbStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "alb", props);
+    const network = this.upstream(NETWORK);
     const env = this.env;
     const region = this.config.region;
     const account = AccountContext.of(this, region);
@@ -45,9 +40,9 @@ export class AlbStack extends LayerStack {
     const alb = new PublicLoadBalancer(this, "alb", {
       name: this.name("alb", NAME_LIMITS.alb),
       region,
-      vpcId: props.network.vpcId,
-      subnetIds: props.network.publicSubnetIds,
-      securityGroupId: props.network.securityGroups.alb,
+      vpcId: network.vpc_id,
+      subnetIds: network.public_subnet_ids,
+      securityGroupId: network.alb_security_group_id,
       idleTimeoutSeconds: env.alb.idleTimeoutSeconds,
       deletionProtection: env.alb.deletionProtection,
       accessLogs: {
@@ -84,8 +79,6 @@ export class AlbStack extends LayerStack {
     }
 
     const publicUrl = domain ? `https://${domain}` : `http://${alb.lb.dnsName}`;
-    new TerraformOutput(this, "public_url", { value: publicUrl, description: "Where the application answers" });
-    new TerraformOutput(this, "alb_dns_name", { value: alb.lb.dnsName });
     if (!domain) {
       new TerraformOutput(this, "transport", {
         value: `HTTP ONLY: ${env.name} has no domain (set ${env.name.toUpperCase()}_DOMAIN for HTTPS); traffic to the ALB is unencrypted`,
@@ -99,19 +92,18 @@ export class AlbStack extends LayerStack {
       });
     }
 
-    this.outputs = {
-      albArn: alb.lb.arn,
-      albArnSuffix: alb.lb.arnSuffix,
-      albDnsName: alb.lb.dnsName,
-      albZoneId: alb.lb.zoneId,
-      httpListenerArn: alb.httpListener.arn,
-      httpsListenerArn: alb.httpsListener?.arn,
-      backendTargetGroupArn: alb.targetGroups.backend.arn,
-      frontendTargetGroupArn: alb.targetGroups.frontend.arn,
-      backendTargetGroupArnSuffix: alb.targetGroups.backend.arnSuffix,
-      frontendTargetGroupArnSuffix: alb.targetGroups.frontend.arnSuffix,
-      hostedZoneId: certificate?.zoneId,
-      publicUrl,
-    };
+    this.publish(ALB, {
+      alb_arn: alb.lb.arn,
+      alb_arn_suffix: alb.lb.arnSuffix,
+      alb_dns_name: alb.lb.dnsName,
+      alb_zone_id: alb.lb.zoneId,
+      http_listener_arn: alb.httpListener.arn,
+      backend_target_group_arn: alb.targetGroups.backend.arn,
+      frontend_target_group_arn: alb.targetGroups.frontend.arn,
+      backend_target_group_arn_suffix: alb.targetGroups.backend.arnSuffix,
+      frontend_target_group_arn_suffix: alb.targetGroups.frontend.arnSuffix,
+      public_url: publicUrl,
+      tls: certificate && alb.httpsListener ? { https_listener_arn: alb.httpsListener.arn, hosted_zone_id: certificate.zoneId } : undefined,
+    });
   }
 }

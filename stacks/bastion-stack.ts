@@ -1,22 +1,17 @@
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { APP } from "../config/contract";
 import { BastionHost } from "../constructs/bastion";
 import { CustomerKey } from "../constructs/kms-key";
-import { DatabaseOutputs, NetworkOutputs } from "./contracts";
+import { DATABASE, NETWORK } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
-
-export interface BastionStackProps extends LayerProps {
-  readonly network: NetworkOutputs;
-  readonly database: DatabaseOutputs;
-}
 
 /** `markmail-<env>-bastion` (CREATE_BASTION=true): a temporary SSM-only host for psql to Aurora. */
 export class BastionStack extends LayerStack {
-  readonly outputs: { readonly instanceName: string; readonly instanceId: string };
-
-  constructor(scope: Construct, props: BastionStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "bastion", props);
+    const network = this.upstream(NETWORK);
+    const database = this.upstream(DATABASE);
     const region = this.config.region;
     const key = new CustomerKey(this, "key", {
       alias: this.name("bastion"),
@@ -27,8 +22,8 @@ export class BastionStack extends LayerStack {
     const bastion = new BastionHost(this, "bastion", {
       name: this.name("bastion"),
       region,
-      subnetId: props.network.privateSubnetIds[0],
-      securityGroupId: props.network.securityGroups.bastion,
+      subnetId: Fn.element(network.private_subnet_ids, 0),
+      securityGroupId: network.bastion_security_group_id,
       instanceType: this.env.bastionInstanceType,
       kmsKeyArn: key.arn,
     });
@@ -38,8 +33,7 @@ export class BastionStack extends LayerStack {
       description: "Forward localhost:5432 to the Aurora writer, then: psql -h localhost -U markmail -d markmail",
       value:
         `aws ssm start-session --region ${region} --target ${bastion.instance.id} --document-name AWS-StartPortForwardingSessionToRemoteHost ` +
-        `--parameters host=${props.database.clusterEndpoint},portNumber=${APP.dbPort},localPortNumber=${APP.dbPort}`,
+        `--parameters host=${database.cluster_endpoint},portNumber=${APP.dbPort},localPortNumber=${APP.dbPort}`,
     });
-    this.outputs = { instanceName: bastion.name, instanceId: bastion.instance.id };
   }
 }

@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import { LocalBackend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct, Node } from "constructs";
+import { allocateReadableLogicalId } from "../constructs/addresses";
 import { AppConfig } from "../config";
 import { StateStore, StateStoreNames, stateStoreNames } from "../constructs/state-store";
 
@@ -64,5 +65,9 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, "state_key_arn", { value: this.store.key.arn });
     new TerraformOutput(this, "state_key_alias", { value: this.store.key.aliasName });
     new TerraformOutput(this, "region", { value: region });
+  }
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    return allocateReadableLogicalId(this, element);
   }
 }

@@ -1,103 +1,151 @@
 /**
- * What each layer hands to the layers after it. Values are tokens; passing them through these
- * typed props makes cdktf wire `terraform_remote_state` between the stacks.
+ * What each layer hands to the layers after it: the outputs of its stack, by name. A producer
+ * publishes every output of its contract (`LayerStack.publish`), a consumer reads them from the
+ * producer's state by name (`LayerStack.upstream`), so each stack deploys, plans and diffs alone
+ * (`cdktf deploy markmail-dev-ecs`) and no stack holds a cdktf cross-stack reference.
+ *
+ * The keys are the Terraform output names, used as is in TypeScript: one name in the producer,
+ * the plan and the consumer. None of these values is secret, so none is `sensitive`.
  */
+import { CoreLayer, EnvironmentConfig } from "../config";
 
-export interface NetworkOutputs {
-  readonly vpcId: string;
-  readonly vpcCidr: string;
-  readonly publicSubnetIds: string[];
-  readonly privateSubnetIds: string[];
-  readonly isolatedSubnetIds: string[];
-  readonly securityGroups: {
-    readonly alb: string;
-    readonly ecs: string;
-    readonly database: string;
-    readonly cache: string;
-    readonly bastion: string;
-  };
-  readonly dbSubnetGroupName: string;
-  readonly cacheSubnetGroupName: string;
+export interface OutputField {
+  readonly kind: "string" | "list";
+  readonly description: string;
 }
 
-export interface SecretRef {
-  readonly arn: string;
-  /** Physical name, `markmail-<env>-<suffix>`. */
-  readonly name: string;
+/** Outputs that exist only in some environments (e.g. with a domain). */
+export interface OutputGroup {
+  readonly kind: "group";
+  readonly description: string;
+  readonly when: (env: EnvironmentConfig) => boolean;
+  readonly fields: Readonly<Record<string, OutputField>>;
 }
 
-export interface DatabaseOutputs {
-  readonly clusterIdentifier: string;
-  /** The writer instance, `markmail-<env>` (the guide's describe-db-instances filter). */
-  readonly writerInstanceIdentifier: string;
-  readonly clusterEndpoint: string;
-  readonly readerEndpoint: string;
-  /** `markmail-<env>-db-secret`: username, password, engine, host, port, dbname, url. */
-  readonly dbSecret: SecretRef;
-  /** Customer-managed key of the database layer (storage, Performance Insights, db secret). */
-  readonly kmsKeyArn: string;
-  readonly redisPrimaryEndpoint: string;
-  readonly redisReplicationGroupId: string;
+export type ContractSpec = Readonly<Record<string, OutputField | OutputGroup>>;
+
+export interface LayerContract<S extends ContractSpec = ContractSpec> {
+  readonly layer: CoreLayer;
+  readonly outputs: S;
 }
 
-export interface SecretsOutputs {
-  /** Customer-managed key of the application secrets. */
-  readonly kmsKeyArn: string;
-  readonly jwt: SecretRef;
-  readonly salesforce: SecretRef;
-  readonly ai: SecretRef;
-  readonly stripe: SecretRef;
-  readonly dockerhub: SecretRef;
+const str = (description: string) => ({ kind: "string", description }) as const;
+const list = (description: string) => ({ kind: "list", description }) as const;
+const group = <F extends Record<string, OutputField>>(description: string, when: (env: EnvironmentConfig) => boolean, fields: F) =>
+  ({ kind: "group", description, when, fields }) as const;
+const contract = <S extends ContractSpec>(layer: CoreLayer, outputs: S): LayerContract<S> => ({ layer, outputs });
+
+type FieldValue<F> = F extends { readonly kind: "list" } ? string[] : string;
+type GroupValues<G> = G extends { readonly fields: infer F } ? { readonly [K in keyof F]: FieldValue<F[K]> } : never;
+
+/** The values of a contract: strings and lists, plus each group as an optional object. */
+export type ContractValues<S extends ContractSpec> = {
+  readonly [K in keyof S as S[K] extends OutputGroup ? never : K]: FieldValue<S[K]>;
+} & {
+  readonly [K in keyof S as S[K] extends OutputGroup ? K : never]?: GroupValues<S[K]>;
+};
+
+/** Every output name of a contract that exists for an environment, with its field. */
+export function outputFields(c: LayerContract, env: EnvironmentConfig): [name: string, field: OutputField, group?: string][] {
+  const result: [string, OutputField, string?][] = [];
+  for (const [key, spec] of Object.entries(c.outputs)) {
+    if (spec.kind !== "group") result.push([key, spec]);
+    else if (spec.when(env)) for (const [name, field] of Object.entries(spec.fields)) result.push([name, field, key]);
+  }
+  return result;
 }
 
-export interface AlbOutputs {
-  readonly albArn: string;
-  /** The CloudWatch `LoadBalancer` dimension (app/markmail-<env>-alb/<id>). */
-  readonly albArnSuffix: string;
-  readonly albDnsName: string;
-  readonly albZoneId: string;
-  readonly httpListenerArn: string;
-  /** Only when the environment has a domain. */
-  readonly httpsListenerArn?: string;
-  readonly backendTargetGroupArn: string;
-  readonly frontendTargetGroupArn: string;
-  readonly backendTargetGroupArnSuffix: string;
-  readonly frontendTargetGroupArnSuffix: string;
-  /** The Route 53 zone of the domain, when there is one. */
-  readonly hostedZoneId?: string;
-  /** https://<domain> or http://<alb dns>. */
-  readonly publicUrl: string;
-}
+const hasDomain = (env: EnvironmentConfig) => env.domain !== undefined;
 
-export interface RepositoryRef {
-  readonly name: string;
-  readonly arn: string;
-  readonly url: string;
-}
+export const NETWORK = contract("network", {
+  vpc_id: str("VPC of the environment"),
+  vpc_cidr: str("IPv4 range of the VPC"),
+  public_subnet_ids: list("Public subnets, one per availability zone (the ALB)"),
+  private_subnet_ids: list("Private subnets with NAT egress (ECS tasks, bastion)"),
+  isolated_subnet_ids: list("Isolated subnets without internet route (Aurora, Redis)"),
+  alb_security_group_id: str("Security group of the load balancer"),
+  ecs_security_group_id: str("Security group of the ECS tasks"),
+  database_security_group_id: str("Security group of Aurora"),
+  cache_security_group_id: str("Security group of Redis"),
+  bastion_security_group_id: str("Security group of the SSM bastion (no ingress)"),
+  db_subnet_group_name: str("RDS subnet group over the isolated subnets"),
+  cache_subnet_group_name: str("ElastiCache subnet group over the isolated subnets"),
+});
 
-export interface EcsClusterOutputs {
-  readonly clusterName: string;
-  readonly clusterArn: string;
-  readonly executionRoleArn: string;
-  /** `markmail-<env>-task-role`, inline policy `SecretsManagerAccess`. */
-  readonly taskRoleArn: string;
-  readonly taskRoleName: string;
-  readonly repositories: { readonly backend: RepositoryRef; readonly frontend: RepositoryRef };
-  /** `/ecs/markmail-<env>-backend` and `/ecs/markmail-<env>-frontend`. */
-  readonly logGroups: { readonly backend: string; readonly frontend: string };
-  /** Customer-managed key of the cluster layer (logs, ECR, ECS Exec). */
-  readonly kmsKeyArn: string;
-}
+export const DATABASE = contract("database", {
+  cluster_identifier: str("Aurora cluster markmail-<env>-cluster"),
+  writer_instance_identifier: str("The writer instance markmail-<env> (the guide's describe-db-instances filter)"),
+  cluster_endpoint: str("Writer endpoint of the cluster (follows the writer after a failover)"),
+  reader_endpoint: str("Reader endpoint of the cluster"),
+  db_secret_arn: str("markmail-<env>-db-secret: username, password, engine, host, port, dbname, url"),
+  db_secret_name: str("Name of the db secret"),
+  kms_key_arn: str("Customer-managed key of the database layer (storage, Performance Insights, db secret)"),
+  redis_primary_endpoint: str("Primary endpoint of the Redis replication group (TLS)"),
+  redis_replication_group_id: str("Redis replication group markmail-<env>-cache"),
+});
 
-export interface EcsOutputs {
-  readonly backendServiceName: string;
-  readonly frontendServiceName: string;
-}
+export const SECRETS_LAYER = contract("secrets", {
+  kms_key_arn: str("Customer-managed key of the application secrets"),
+  jwt_secret_arn: str("markmail-<env>-jwt-secret"),
+  salesforce_secret_arn: str("markmail-<env>-salesforce-secret"),
+  ai_secret_arn: str("markmail-<env>-ai-secret"),
+  stripe_secret_arn: str("markmail-<env>-stripe-secret"),
+  dockerhub_secret_arn: str("markmail-<env>-dockerhub-secret"),
+});
 
-export interface MonitoringOutputs {
-  readonly alarmTopicArn: string;
-  readonly dashboardName: string;
-  readonly sesConfigurationSetName: string;
-  /** CMK of the alarm topic: whoever publishes to it (the pipeline's approval notice) needs kms:GenerateDataKey. */
-  readonly alarmTopicKmsKeyArn: string;
-}
+export const ALB = contract("alb", {
+  alb_arn: str("The load balancer markmail-<env>-alb"),
+  alb_arn_suffix: str("The CloudWatch LoadBalancer dimension (app/markmail-<env>-alb/<id>)"),
+  alb_dns_name: str("DNS name of the load balancer"),
+  alb_zone_id: str("Route 53 zone of the load balancer's DNS name (alias records)"),
+  http_listener_arn: str("Listener on port 80"),
+  backend_target_group_arn: str("Target group of the backend (/api/*)"),
+  frontend_target_group_arn: str("Target group of the frontend (/*)"),
+  backend_target_group_arn_suffix: str("CloudWatch TargetGroup dimension of the backend"),
+  frontend_target_group_arn_suffix: str("CloudWatch TargetGroup dimension of the frontend"),
+  public_url: str("Where the application answers: https://<domain>, or http://<alb dns> without a domain"),
+  tls: group("With a domain: HTTPS listener and the domain's hosted zone", hasDomain, {
+    https_listener_arn: str("Listener on port 443 (TLS 1.3 policy)"),
+    hosted_zone_id: str("Route 53 zone of the domain (SES DNS records)"),
+  }),
+});
+
+export const ECS_CLUSTER = contract("ecs-cluster", {
+  cluster_name: str("ECS cluster markmail-<env>"),
+  cluster_arn: str("ARN of the ECS cluster"),
+  execution_role_arn: str("Task execution role (pulls images, injects secrets)"),
+  task_role_arn: str("Task role markmail-<env>-task-role (inline policy SecretsManagerAccess)"),
+  task_role_name: str("Name of the task role"),
+  backend_repository_name: str("ECR repository of the backend image"),
+  backend_repository_arn: str("ARN of the backend repository"),
+  backend_repository_url: str("Registry URL of the backend repository"),
+  frontend_repository_name: str("ECR repository of the frontend image"),
+  frontend_repository_arn: str("ARN of the frontend repository"),
+  frontend_repository_url: str("Registry URL of the frontend repository"),
+  backend_log_group_name: str("/ecs/markmail-<env>-backend"),
+  frontend_log_group_name: str("/ecs/markmail-<env>-frontend"),
+  kms_key_arn: str("Customer-managed key of the cluster layer (logs, ECR, ECS Exec)"),
+});
+
+export const ECS = contract("ecs", {
+  backend_service_name: str("ECS service markmail-<env>-backend"),
+  frontend_service_name: str("ECS service markmail-<env>-frontend"),
+});
+
+export const MONITORING = contract("monitoring", {
+  alarm_topic_arn: str("SNS topic of the environment's alarms"),
+  alarm_topic_kms_key_arn: str("CMK of the alarm topic (publishers need kms:GenerateDataKey)"),
+  dashboard_name: str("CloudWatch dashboard MarkMail-<env>"),
+  ses_configuration_set: str("SES configuration set of the backend's mail"),
+});
+
+export type NetworkOutputs = ContractValues<typeof NETWORK.outputs>;
+export type DatabaseOutputs = ContractValues<typeof DATABASE.outputs>;
+export type SecretsOutputs = ContractValues<typeof SECRETS_LAYER.outputs>;
+export type AlbOutputs = ContractValues<typeof ALB.outputs>;
+export type EcsClusterOutputs = ContractValues<typeof ECS_CLUSTER.outputs>;
+export type EcsOutputs = ContractValues<typeof ECS.outputs>;
+export type MonitoringOutputs = ContractValues<typeof MONITORING.outputs>;
+
+/** Every layer contract, in deploy order. */
+export const CONTRACTS: readonly LayerContract[] = [NETWORK, DATABASE, SECRETS_LAYER, ALB, ECS_CLUSTER, ECS, MONITORING];

@@ -1,4 +1,4 @@
-import { Fn, TerraformOutput } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { APP, SECRETS } from "../config/contract";
 import { AuroraPostgres } from "../constructs/aurora-postgres";
@@ -6,12 +6,8 @@ import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password
 import { CustomerKey } from "../constructs/kms-key";
 import { Redis } from "../constructs/redis";
 import { WriteOnlySecret } from "../constructs/secret";
-import { DatabaseOutputs, NetworkOutputs } from "./contracts";
+import { DATABASE, NETWORK } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
-
-export interface DatabaseStackProps extends LayerProps {
-  readonly network: NetworkOutputs;
-}
 
 /**
  * `markmail-<env>-database`: Aurora PostgreSQL (writer `markmail-<env>`), Redis, and
@@ -19,10 +15,9 @@ export interface DatabaseStackProps extends LayerProps {
  * write-only attributes: it reaches RDS and Secrets Manager, never the plan or the state.
  */
 export class DatabaseStack extends LayerStack {
-  readonly outputs: DatabaseOutputs;
-
-  constructor(scope: Construct, props: DatabaseStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "database", props);
+    const network = this.upstream(NETWORK);
     const env = this.env;
     const region = this.config.region;
     const key = new CustomerKey(this, "key", {
@@ -39,8 +34,8 @@ export class DatabaseStack extends LayerStack {
       settings: env.database,
       region,
       availabilityZones: env.network.availabilityZones,
-      dbSubnetGroupName: props.network.dbSubnetGroupName,
-      securityGroupIds: [props.network.securityGroups.database],
+      dbSubnetGroupName: network.db_subnet_group_name,
+      securityGroupIds: [network.database_security_group_id],
       databaseName: APP.dbName,
       masterUsername: APP.dbUser,
       masterPassword: password,
@@ -73,24 +68,23 @@ export class DatabaseStack extends LayerStack {
     const redis = new Redis(this, "redis", {
       name: this.name("cache"),
       settings: env.cache,
-      subnetGroupName: props.network.cacheSubnetGroupName,
-      securityGroupIds: [props.network.securityGroups.cache],
+      subnetGroupName: network.cache_subnet_group_name,
+      securityGroupIds: [network.cache_security_group_id],
       port: APP.redisPort,
       kmsKeyArn: key.arn,
       logRetentionDays: env.logRetentionDays,
     });
 
-    new TerraformOutput(this, "writer_instance_identifier", { value: aurora.writerIdentifier });
-    new TerraformOutput(this, "cluster_endpoint", { value: host });
-    this.outputs = {
-      clusterIdentifier: aurora.cluster.clusterIdentifier,
-      writerInstanceIdentifier: aurora.writerIdentifier,
-      clusterEndpoint: host,
-      readerEndpoint: aurora.cluster.readerEndpoint,
-      dbSecret: { arn: dbSecret.secret.arn, name: secretName },
-      kmsKeyArn: key.arn,
-      redisPrimaryEndpoint: redis.group.primaryEndpointAddress,
-      redisReplicationGroupId: redis.group.replicationGroupId,
-    };
+    this.publish(DATABASE, {
+      cluster_identifier: aurora.cluster.clusterIdentifier,
+      writer_instance_identifier: aurora.writerIdentifier,
+      cluster_endpoint: host,
+      reader_endpoint: aurora.cluster.readerEndpoint,
+      db_secret_arn: dbSecret.secret.arn,
+      db_secret_name: secretName,
+      kms_key_arn: key.arn,
+      redis_primary_endpoint: redis.group.primaryEndpointAddress,
+      redis_replication_group_id: redis.group.replicationGroupId,
+    });
   }
 }

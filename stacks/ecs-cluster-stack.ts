@@ -1,17 +1,11 @@
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerRepository } from "../constructs/container-repository";
 import { FargateCluster } from "../constructs/ecs-cluster";
 import { CustomerKey } from "../constructs/kms-key";
 import { EncryptedLogGroup } from "../constructs/log-group";
 import { mailSender, TaskRoles } from "../constructs/task-roles";
-import { DatabaseOutputs, EcsClusterOutputs, SecretsOutputs } from "./contracts";
+import { DATABASE, ECS_CLUSTER, SECRETS_LAYER } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
-
-export interface EcsClusterStackProps extends LayerProps {
-  readonly database: DatabaseOutputs;
-  readonly secrets: SecretsOutputs;
-}
 
 const SERVICES = ["backend", "frontend"] as const;
 
@@ -21,14 +15,13 @@ const SERVICES = ["backend", "frontend"] as const;
  * execution role and the task role `markmail-<env>-task-role`.
  */
 export class EcsClusterStack extends LayerStack {
-  readonly outputs: EcsClusterOutputs;
-
-  constructor(scope: Construct, props: EcsClusterStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "ecs-cluster", props);
     const env = this.env;
     const region = this.config.region;
     const prefix = this.name();
-    const { database, secrets } = props;
+    const database = this.upstream(DATABASE);
+    const secrets = this.upstream(SECRETS_LAYER);
 
     const key = new CustomerKey(this, "key", {
       alias: this.name("ecs"),
@@ -70,30 +63,29 @@ export class EcsClusterStack extends LayerStack {
       repositoryArns: SERVICES.map((s) => repositories[s].arn),
       logGroupArns: SERVICES.map((s) => logGroups[s].arn),
       // Exactly the secrets the ecs layer's task definitions reference in `secrets`.
-      injectedSecretArns: [database.dbSecret.arn, secrets.jwt.arn, secrets.salesforce.arn, secrets.ai.arn, secrets.stripe.arn],
-      executionKeyArns: [database.kmsKeyArn, secrets.kmsKeyArn, key.arn],
-      applicationSecretArns: [secrets.salesforce.arn, secrets.ai.arn, secrets.stripe.arn, secrets.jwt.arn],
-      applicationSecretsKeyArn: secrets.kmsKeyArn,
+      injectedSecretArns: [database.db_secret_arn, secrets.jwt_secret_arn, secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn],
+      executionKeyArns: [database.kms_key_arn, secrets.kms_key_arn, key.arn],
+      applicationSecretArns: [secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn, secrets.jwt_secret_arn],
+      applicationSecretsKeyArn: secrets.kms_key_arn,
       mail: { configurationSetName: prefix, identities: [mailSender(env.domain).identity] },
       exec: env.services.executeCommand ? { logGroupArn: cluster.execLogGroup.arn, kmsKeyArn: key.arn } : undefined,
     });
 
-    new TerraformOutput(this, "cluster_name", { value: cluster.cluster.name });
-    new TerraformOutput(this, "task_role_name", { value: roles.task.name });
-    for (const svc of SERVICES) new TerraformOutput(this, `${svc}_repository_url`, { value: repositories[svc].url });
-
-    this.outputs = {
-      clusterName: cluster.cluster.name,
-      clusterArn: cluster.cluster.arn,
-      executionRoleArn: roles.execution.arn,
-      taskRoleArn: roles.task.arn,
-      taskRoleName: roles.task.name,
-      repositories: {
-        backend: { name: repositories.backend.name, arn: repositories.backend.arn, url: repositories.backend.url },
-        frontend: { name: repositories.frontend.name, arn: repositories.frontend.arn, url: repositories.frontend.url },
-      },
-      logGroups: { backend: logGroups.backend.name, frontend: logGroups.frontend.name },
-      kmsKeyArn: key.arn,
-    };
+    this.publish(ECS_CLUSTER, {
+      cluster_name: cluster.cluster.name,
+      cluster_arn: cluster.cluster.arn,
+      execution_role_arn: roles.execution.arn,
+      task_role_arn: roles.task.arn,
+      task_role_name: roles.task.name,
+      backend_repository_name: repositories.backend.name,
+      backend_repository_arn: repositories.backend.arn,
+      backend_repository_url: repositories.backend.url,
+      frontend_repository_name: repositories.frontend.name,
+      frontend_repository_arn: repositories.frontend.arn,
+      frontend_repository_url: repositories.frontend.url,
+      backend_log_group_name: logGroups.backend.name,
+      frontend_log_group_name: logGroups.frontend.name,
+      kms_key_arn: key.arn,
+    });
   }
 }

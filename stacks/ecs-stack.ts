@@ -4,16 +4,8 @@ import { APP, SECRETS, SecretName } from "../config/contract";
 import { ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/container-definition";
 import { FargateService } from "../constructs/fargate-service";
 import { mailSender } from "../constructs/task-roles";
-import { AlbOutputs, DatabaseOutputs, EcsClusterOutputs, EcsOutputs, NetworkOutputs, SecretsOutputs } from "./contracts";
+import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
-
-export interface EcsStackProps extends LayerProps {
-  readonly network: NetworkOutputs;
-  readonly database: DatabaseOutputs;
-  readonly secrets: SecretsOutputs;
-  readonly alb: AlbOutputs;
-  readonly cluster: EcsClusterOutputs;
-}
 
 /**
  * The tag of the first task definition revision. The pipeline pushes commit-SHA tags (immutable)
@@ -24,13 +16,15 @@ export const BOOTSTRAP_IMAGE_TAG = "bootstrap";
 
 /** `markmail-<env>-ecs`: the backend and frontend Fargate services `markmail-<env>-<service>`. */
 export class EcsStack extends LayerStack {
-  readonly outputs: EcsOutputs;
-
-  constructor(scope: Construct, props: EcsStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "ecs", props);
     const env = this.env;
     const region = this.config.region;
-    const { network, database, secrets, alb, cluster } = props;
+    const network = this.upstream(NETWORK);
+    const database = this.upstream(DATABASE);
+    const secrets = this.upstream(SECRETS_LAYER);
+    const alb = this.upstream(ALB);
+    const cluster = this.upstream(ECS_CLUSTER);
     const exec = env.services.executeCommand;
     // ECS Exec's agent needs writable state and log folders on the read-only root filesystem.
     const execPaths = exec ? [...ECS_EXEC_PATHS] : [];
@@ -39,12 +33,12 @@ export class EcsStack extends LayerStack {
       if (!(SECRETS[name].keys as readonly string[]).includes(key)) throw new Error(`secret ${name} has no JSON key ${key} (config/contract.ts SECRETS)`);
       return secretKeyRef(arn, key);
     };
-    const ai = Object.fromEntries(SECRETS.ai.keys.map((k) => [k, ref("ai", k, secrets.ai.arn)]));
-    const stripe = Object.fromEntries(SECRETS.stripe.keys.map((k) => [k, ref("stripe", k, secrets.stripe.arn)]));
+    const ai = Object.fromEntries(SECRETS.ai.keys.map((k) => [k, ref("ai", k, secrets.ai_secret_arn)]));
+    const stripe = Object.fromEntries(SECRETS.stripe.keys.map((k) => [k, ref("stripe", k, secrets.stripe_secret_arn)]));
 
     const backend: ContainerSpec = {
       name: APP.backendContainer,
-      image: `${cluster.repositories.backend.url}:${BOOTSTRAP_IMAGE_TAG}`,
+      image: `${cluster.backend_repository_url}:${BOOTSTRAP_IMAGE_TAG}`,
       port: APP.backendPort,
       environment: {
         ENVIRONMENT: env.name,
@@ -56,23 +50,23 @@ export class EcsStack extends LayerStack {
         EMAIL_PROVIDER: "aws_ses",
         AWS_SES_FROM_EMAIL: mailSender(env.domain).address,
         AWS_SES_CONFIGURATION_SET: this.name(),
-        FRONTEND_URL: alb.publicUrl,
-        SALESFORCE_REDIRECT_URI: `${alb.publicUrl}${APP.salesforceCallbackPath}`,
+        FRONTEND_URL: alb.public_url,
+        SALESFORCE_REDIRECT_URI: `${alb.public_url}${APP.salesforceCallbackPath}`,
         // TLS in transit is required by the cache; no AUTH token (see constructs/redis.ts).
-        REDIS_URL: `rediss://${database.redisPrimaryEndpoint}:${APP.redisPort}`,
+        REDIS_URL: `rediss://${database.redis_primary_endpoint}:${APP.redisPort}`,
       },
       secrets: {
-        DATABASE_URL: ref("db", "url", database.dbSecret.arn),
-        JWT_SECRET: ref("jwt", "secret", secrets.jwt.arn),
-        SALESFORCE_CLIENT_ID: ref("salesforce", "client_id", secrets.salesforce.arn),
-        SALESFORCE_CLIENT_SECRET: ref("salesforce", "client_secret", secrets.salesforce.arn),
+        DATABASE_URL: ref("db", "url", database.db_secret_arn),
+        JWT_SECRET: ref("jwt", "secret", secrets.jwt_secret_arn),
+        SALESFORCE_CLIENT_ID: ref("salesforce", "client_id", secrets.salesforce_secret_arn),
+        SALESFORCE_CLIENT_SECRET: ref("salesforce", "client_secret", secrets.salesforce_secret_arn),
         // The guide's key; the original app read SALESFORCE_IS_SANDBOX, both carry the same value.
-        SALESFORCE_USE_SANDBOX: ref("salesforce", "use_sandbox", secrets.salesforce.arn),
-        SALESFORCE_IS_SANDBOX: ref("salesforce", "use_sandbox", secrets.salesforce.arn),
+        SALESFORCE_USE_SANDBOX: ref("salesforce", "use_sandbox", secrets.salesforce_secret_arn),
+        SALESFORCE_IS_SANDBOX: ref("salesforce", "use_sandbox", secrets.salesforce_secret_arn),
         ...ai,
         ...stripe,
       },
-      logs: { group: cluster.logGroups.backend, region, streamPrefix: "backend" },
+      logs: { group: cluster.backend_log_group_name, region, streamPrefix: "backend" },
       healthCheck: { command: `curl -f http://localhost:${APP.backendPort}${APP.backendHealthPath} || exit 1` },
       scratchPaths: ["/tmp", ...execPaths],
       user: APP.backendUser,
@@ -80,10 +74,10 @@ export class EcsStack extends LayerStack {
     };
     const frontend: ContainerSpec = {
       name: APP.frontendContainer,
-      image: `${cluster.repositories.frontend.url}:${BOOTSTRAP_IMAGE_TAG}`,
+      image: `${cluster.frontend_repository_url}:${BOOTSTRAP_IMAGE_TAG}`,
       port: APP.frontendPort,
       environment: { ENVIRONMENT: env.name },
-      logs: { group: cluster.logGroups.frontend, region, streamPrefix: "frontend" },
+      logs: { group: cluster.frontend_log_group_name, region, streamPrefix: "frontend" },
       healthCheck: { command: `wget --no-verbose --tries=1 --spider http://127.0.0.1:${APP.frontendPort}${APP.frontendHealthPath} || exit 1` },
       // nginx writes its pid, temp bodies and caches.
       scratchPaths: ["/tmp", "/var/cache/nginx", "/var/run", ...execPaths],
@@ -92,42 +86,42 @@ export class EcsStack extends LayerStack {
     };
 
     const common = {
-      clusterName: cluster.clusterName,
-      executionRoleArn: cluster.executionRoleArn,
-      taskRoleArn: cluster.taskRoleArn,
-      subnetIds: network.privateSubnetIds,
-      securityGroupIds: [network.securityGroups.ecs],
+      clusterName: cluster.cluster_name,
+      executionRoleArn: cluster.execution_role_arn,
+      taskRoleArn: cluster.task_role_arn,
+      subnetIds: network.private_subnet_ids,
+      securityGroupIds: [network.ecs_security_group_id],
       fargateSpot: env.services.fargateSpot,
       enableExecuteCommand: exec,
     };
+    // Construct ids "Backend"/"Frontend": "backend" is taken by the state backend; addresses are
+    // lower-cased anyway (aws_ecs_service.backend, aws_ecs_task_definition.backend).
     const services = {
-      backend: new FargateService(this, "backend-service", {
+      backend: new FargateService(this, "Backend", {
         ...common,
         name: this.name("backend"),
         ...env.services.backend,
         container: backend,
-        targetGroupArn: alb.backendTargetGroupArn,
+        targetGroupArn: alb.backend_target_group_arn,
       }),
-      frontend: new FargateService(this, "frontend-service", {
+      frontend: new FargateService(this, "Frontend", {
         ...common,
         name: this.name("frontend"),
         ...env.services.frontend,
         container: frontend,
-        targetGroupArn: alb.frontendTargetGroupArn,
+        targetGroupArn: alb.frontend_target_group_arn,
       }),
     };
 
     for (const [svc, s] of Object.entries(services)) {
-      new TerraformOutput(this, `${svc}_service_name`, { value: s.service.name });
       new TerraformOutput(this, `${svc}_task_definition_family`, { value: s.taskDefinition.family });
     }
     new TerraformOutput(this, "redeploy_command", {
-      value: `aws ecs update-service --cluster ${cluster.clusterName} --service ${services.backend.service.name} --force-new-deployment`,
+      value: `aws ecs update-service --cluster ${cluster.cluster_name} --service ${services.backend.service.name} --force-new-deployment`,
     });
-
-    this.outputs = {
-      backendServiceName: services.backend.service.name,
-      frontendServiceName: services.frontend.service.name,
-    };
+    this.publish(ECS, {
+      backend_service_name: services.backend.service.name,
+      frontend_service_name: services.frontend.service.name,
+    });
   }
 }

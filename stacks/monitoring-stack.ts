@@ -6,29 +6,20 @@ import { applicationWidgets, Dashboard, guideDashboardName } from "../constructs
 import { CustomerKey } from "../constructs/kms-key";
 import { MailSending } from "../constructs/mail";
 import { NotificationTopic, TopicPublisher, topicKeyStatement } from "../constructs/notification-topic";
-import { AlbOutputs, DatabaseOutputs, EcsClusterOutputs, EcsOutputs, MonitoringOutputs } from "./contracts";
+import { ALB, DATABASE, ECS, ECS_CLUSTER, MONITORING } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
-
-export interface MonitoringStackProps extends LayerProps {
-  readonly database: DatabaseOutputs;
-  readonly alb: AlbOutputs;
-  readonly cluster: EcsClusterOutputs;
-  readonly ecs: EcsOutputs;
-}
 
 /** `markmail-<env>-monitoring`: alarm topic, dashboard `MarkMail-<env>`, alarms and SES. */
 export class MonitoringStack extends LayerStack {
-  readonly outputs: MonitoringOutputs;
-
-  constructor(scope: Construct, props: MonitoringStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "monitoring", props);
+    const database = this.upstream(DATABASE);
+    const alb = this.upstream(ALB);
+    const cluster = this.upstream(ECS_CLUSTER);
+    const ecs = this.upstream(ECS);
     const region = this.config.region;
     const account = AccountContext.of(this, region);
     const prefix = this.name();
-
-    if (this.env.domain !== undefined && props.alb.hostedZoneId === undefined) {
-      throw new Error(`${prefix}-monitoring: ${this.env.name} has the domain ${this.env.domain} but the alb layer passed no hostedZoneId for the SES DNS records`);
-    }
 
     // Only this environment's alarms and configuration set may use the key and publish.
     const cloudwatch: TopicPublisher = {
@@ -53,11 +44,11 @@ export class MonitoringStack extends LayerStack {
     });
 
     const targets = {
-      clusterName: props.cluster.clusterName,
-      services: { backend: props.ecs.backendServiceName, frontend: props.ecs.frontendServiceName },
-      loadBalancer: props.alb.albArnSuffix,
-      targetGroups: { backend: props.alb.backendTargetGroupArnSuffix, frontend: props.alb.frontendTargetGroupArnSuffix },
-      dbClusterIdentifier: props.database.clusterIdentifier,
+      clusterName: cluster.cluster_name,
+      services: { backend: ecs.backend_service_name, frontend: ecs.frontend_service_name },
+      loadBalancer: alb.alb_arn_suffix,
+      targetGroups: { backend: alb.backend_target_group_arn_suffix, frontend: alb.frontend_target_group_arn_suffix },
+      dbClusterIdentifier: database.cluster_identifier,
     };
     new ApplicationAlarms(this, "alarms", { namePrefix: prefix, targets, thresholds: this.env.monitoring, topicArn: topic.arn });
 
@@ -67,7 +58,7 @@ export class MonitoringStack extends LayerStack {
       kmsKeyArn: key.arn,
       topicNames: { bounces: this.name("bounces"), complaints: this.name("complaints") },
       notificationEmail: this.config.notificationEmail,
-      domain: this.env.domain !== undefined ? { domain: this.env.domain, hostedZoneId: props.alb.hostedZoneId! } : undefined,
+      domain: this.env.domain !== undefined && alb.tls ? { domain: this.env.domain, hostedZoneId: alb.tls.hosted_zone_id } : undefined,
       alarms: {
         topicArn: topic.arn,
         bounceRatePercent: this.env.monitoring.bounceRatePercent,
@@ -85,14 +76,11 @@ export class MonitoringStack extends LayerStack {
       description: "The guide's CloudWatch dashboard",
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${dashboard.name}`,
     });
-    new TerraformOutput(this, "alarm_topic_arn", { value: topic.arn });
-    new TerraformOutput(this, "ses_configuration_set", { value: mail.configurationSetName });
-
-    this.outputs = {
-      alarmTopicArn: topic.arn,
-      dashboardName: dashboard.name,
-      sesConfigurationSetName: mail.configurationSetName,
-      alarmTopicKmsKeyArn: key.arn,
-    };
+    this.publish(MONITORING, {
+      alarm_topic_arn: topic.arn,
+      alarm_topic_kms_key_arn: key.arn,
+      dashboard_name: dashboard.name,
+      ses_configuration_set: mail.configurationSetName,
+    });
   }
 }

@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { APP } from "../config/contract";
 import { VpcFlowLog } from "../constructs/flow-log";
@@ -7,13 +6,11 @@ import { SecurityGroups } from "../constructs/security-groups";
 import { DataSubnetGroups } from "../constructs/subnet-groups";
 import { NetworkVpc } from "../constructs/vpc";
 import { VpcEndpoints } from "../constructs/vpc-endpoints";
-import { NetworkOutputs } from "./contracts";
+import { NETWORK } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
 /** `markmail-<env>-network`: VPC, subnets, NAT, flow logs, endpoints, security groups, subnet groups. */
 export class NetworkStack extends LayerStack {
-  readonly outputs: NetworkOutputs;
-
   constructor(scope: Construct, props: LayerProps) {
     super(scope, "network", props);
     const net = this.env.network;
@@ -56,22 +53,19 @@ export class NetworkStack extends LayerStack {
 
     const subnetGroups = new DataSubnetGroups(this, "subnet-groups", { namePrefix: prefix, subnetIds: vpc.subnetIds("isolated") });
 
-    new TerraformOutput(this, "vpc_id", { value: vpc.vpc.id });
-    this.outputs = {
-      vpcId: vpc.vpc.id,
-      vpcCidr: net.cidr,
-      publicSubnetIds: vpc.subnetIds("public"),
-      privateSubnetIds: vpc.subnetIds("private"),
-      isolatedSubnetIds: vpc.subnetIds("isolated"),
-      securityGroups: {
-        alb: sgs.id("alb"),
-        ecs: sgs.id("ecs"),
-        database: sgs.id("database"),
-        cache: sgs.id("cache"),
-        bastion: sgs.id("bastion"),
-      },
-      dbSubnetGroupName: subnetGroups.db.name,
-      cacheSubnetGroupName: subnetGroups.cache.name,
-    };
+    this.publish(NETWORK, {
+      vpc_id: vpc.vpc.id,
+      vpc_cidr: net.cidr,
+      public_subnet_ids: vpc.subnetIds("public"),
+      private_subnet_ids: vpc.subnetIds("private"),
+      isolated_subnet_ids: vpc.subnetIds("isolated"),
+      alb_security_group_id: sgs.id("alb"),
+      ecs_security_group_id: sgs.id("ecs"),
+      database_security_group_id: sgs.id("database"),
+      cache_security_group_id: sgs.id("cache"),
+      bastion_security_group_id: sgs.id("bastion"),
+      db_subnet_group_name: subnetGroups.db.name,
+      cache_subnet_group_name: subnetGroups.cache.name,
+    });
   }
 }

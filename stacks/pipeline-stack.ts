@@ -5,22 +5,17 @@ import { ArtifactBucket } from "../constructs/artifact-bucket";
 import { ImageBuildProject } from "../constructs/build-project";
 import { CustomerKey } from "../constructs/kms-key";
 import { DeliveryPipeline } from "../constructs/pipeline";
-import { EcsClusterOutputs, EcsOutputs, MonitoringOutputs, SecretsOutputs } from "./contracts";
+import { ECS, ECS_CLUSTER, MONITORING, SECRETS_LAYER } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
-
-export interface PipelineStackProps extends LayerProps {
-  readonly secrets: SecretsOutputs;
-  readonly cluster: EcsClusterOutputs;
-  readonly ecs: EcsOutputs;
-  readonly monitoring: MonitoringOutputs;
-}
 
 /** `markmail-<env>-pipeline`: GitHub → CodeBuild (backend, frontend) → [approval] → ECS. */
 export class PipelineStack extends LayerStack {
-  readonly outputs: { readonly pipelineName: string };
-
-  constructor(scope: Construct, props: PipelineStackProps) {
+  constructor(scope: Construct, props: LayerProps) {
     super(scope, "pipeline", props);
+    const secrets = this.upstream(SECRETS_LAYER);
+    const cluster = this.upstream(ECS_CLUSTER);
+    const ecs = this.upstream(ECS);
+    const monitoring = this.upstream(MONITORING);
     const region = this.config.region;
     const env = this.env;
 
@@ -44,8 +39,8 @@ export class PipelineStack extends LayerStack {
         service: svc,
         containerName: svc === "backend" ? APP.backendContainer : APP.frontendContainer,
         region,
-        repository: props.cluster.repositories[svc],
-        dockerhubSecret: { arn: props.secrets.dockerhub.arn, kmsKeyArn: props.secrets.kmsKeyArn },
+        repository: { name: cluster[`${svc}_repository_name`], arn: cluster[`${svc}_repository_arn`] },
+        dockerhubSecret: { arn: secrets.dockerhub_secret_arn, kmsKeyArn: secrets.kms_key_arn },
         artifactBucketArn: artifacts.arn,
         kmsKeyArn: key.arn,
         logRetentionDays: env.logRetentionDays,
@@ -65,12 +60,12 @@ export class PipelineStack extends LayerStack {
       kmsKeyArn: key.arn,
       builds: { backend, frontend },
       deploy: {
-        clusterName: props.cluster.clusterName,
-        services: { backend: props.ecs.backendServiceName, frontend: props.ecs.frontendServiceName },
-        passRoleArns: [props.cluster.executionRoleArn, props.cluster.taskRoleArn],
+        clusterName: cluster.cluster_name,
+        services: { backend: ecs.backend_service_name, frontend: ecs.frontend_service_name },
+        passRoleArns: [cluster.execution_role_arn, cluster.task_role_arn],
       },
       approval: env.pipeline.manualApproval
-        ? { topicArn: props.monitoring.alarmTopicArn, topicKmsKeyArn: props.monitoring.alarmTopicKmsKeyArn }
+        ? { topicArn: monitoring.alarm_topic_arn, topicKmsKeyArn: monitoring.alarm_topic_kms_key_arn }
         : undefined,
     });
 
@@ -83,6 +78,5 @@ export class PipelineStack extends LayerStack {
     });
     if (pipeline.connection) new TerraformOutput(this, "github_connection_status", { value: pipeline.connection.connectionStatus });
 
-    this.outputs = { pipelineName: pipeline.name };
   }
 }

@@ -4,13 +4,11 @@ import { APP, SECRETS, SecretName } from "../config/contract";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
 import { CustomerKey } from "../constructs/kms-key";
 import { OperatorSecret, PLACEHOLDER, WriteOnlySecret } from "../constructs/secret";
-import { SecretRef, SecretsOutputs } from "./contracts";
+import { SECRETS_LAYER } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
 /** `markmail-<env>-secrets`: the application secrets and their customer-managed key. */
 export class SecretsStack extends LayerStack {
-  readonly outputs: SecretsOutputs;
-
   constructor(scope: Construct, props: LayerProps) {
     super(scope, "secrets", props);
     const env = this.env;
@@ -26,10 +24,10 @@ export class SecretsStack extends LayerStack {
       ? `https://${env.domain}${APP.salesforceCallbackPath}`
       : `https://REPLACE_ME.example.com${APP.salesforceCallbackPath}`;
 
-    const operator = (name: Exclude<SecretName, "db" | "jwt">, description: string, defaults: Record<string, string> = {}): SecretRef => {
+    const operator = (name: Exclude<SecretName, "db" | "jwt">, description: string, defaults: Record<string, string> = {}): string => {
       const id = this.name(SECRETS[name].suffix);
       const s = new OperatorSecret(this, name, { name: id, description, initial: { ...placeholders(name), ...defaults }, ...common });
-      return { arn: s.secret.arn, name: id };
+      return s.secret.arn;
     };
 
     const salesforce = operator("salesforce", "Salesforce OAuth2 connected app (client_id, client_secret, redirect_url, use_sandbox)", {
@@ -55,13 +53,13 @@ export class SecretsStack extends LayerStack {
       ...common,
     });
 
-    this.outputs = {
-      kmsKeyArn: key.arn,
-      jwt: { arn: jwt.secret.arn, name: jwtName },
-      salesforce,
-      ai,
-      stripe,
-      dockerhub,
-    };
+    this.publish(SECRETS_LAYER, {
+      kms_key_arn: key.arn,
+      jwt_secret_arn: jwt.secret.arn,
+      salesforce_secret_arn: salesforce,
+      ai_secret_arn: ai,
+      stripe_secret_arn: stripe,
+      dockerhub_secret_arn: dockerhub,
+    });
   }
 }

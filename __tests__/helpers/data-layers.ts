@@ -6,8 +6,8 @@ import { EnvironmentConfig } from "../../config";
 import { configFrom, synthJson, TfJson } from "./synth";
 
 /**
- * The network, database and secrets stacks of the configured environments, wired as main.ts
- * wires them (network outputs → database), without the later layers. Keyed by stack id.
+ * The network, database and secrets stacks of the configured environments, without the later
+ * layers. Keyed by stack id.
  */
 export function dataLayers(vars: Record<string, string> = {}, change?: (e: EnvironmentConfig) => EnvironmentConfig): Map<string, TerraformStack> {
   const loaded = configFrom(vars);
@@ -15,8 +15,7 @@ export function dataLayers(vars: Record<string, string> = {}, change?: (e: Envir
   const app = Testing.app();
   const stacks: TerraformStack[] = [];
   for (const env of config.environments) {
-    const network = new NetworkStack(app, { config, env });
-    stacks.push(network, new DatabaseStack(app, { config, env, network: network.outputs }), new SecretsStack(app, { config, env }));
+    stacks.push(new NetworkStack(app, { config, env }), new DatabaseStack(app, { config, env }), new SecretsStack(app, { config, env }));
   }
   for (const s of stacks) s.prepareStack();
   return new Map(stacks.map((s) => [s.node.id, s]));

@@ -49,7 +49,7 @@ Options:
 It refuses to run while a deployment of the service is in progress (e.g. the pipeline's).
 
 Example, after changing the backend's environment in stacks/ecs-stack.ts:
-  npm run deploy:stack -- markmail-dev-ecs
+  npx cdktf deploy markmail-dev-ecs
   scripts/ecs/rollout.sh dev backend --dry-run
   scripts/ecs/rollout.sh dev backend --wait
 EOF

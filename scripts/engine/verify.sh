@@ -182,7 +182,9 @@ if [[ $plan == 1 ]]; then
     curl -fsS -o /dev/null "$endpoint/moto-api/" || { echo "verify:engine: moto server did not start" >&2; cat "$work/moto.log" >&2; exit 1; }
     export endpoint
     # What the plan-time data sources read: the public hosted zone of each domain (aws_route53_zone
-    # lookup) and the AL2023 AMI parameter (moto ships it; put it only when missing).
+    # lookup), the AL2023 AMI parameter (moto ships it; put it only when missing), and the upstream
+    # state objects whose existence each terraform_remote_state precondition checks
+    # (aws_s3_objects; the reads themselves are redirected to the generated local states).
     aws=("$venv/bin/aws" --endpoint-url "$endpoint" --region ap-northeast-1)
     export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
     for zone in dev.markmail.example.com staging.markmail.example.com markmail.example.com; do
@@ -191,6 +193,13 @@ if [[ $plan == 1 ]]; then
     ami_param=/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
     "${aws[@]}" ssm get-parameter --name "$ami_param" >/dev/null 2>&1 \
       || "${aws[@]}" ssm put-parameter --name "$ami_param" --type String --value ami-0123456789abcdef0 >/dev/null
+    "${aws[@]}" s3api create-bucket --bucket markmail-terraform-state \
+      --create-bucket-configuration LocationConstraint=ap-northeast-1 >/dev/null
+    for env in dev staging prod; do
+      for layer in network database secrets alb ecs-cluster ecs monitoring pipeline bastion; do
+        "${aws[@]}" s3api put-object --bucket markmail-terraform-state --key "markmail/$env/$layer.tfstate" >/dev/null
+      done
+    done
     unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 
     t0=$(now_ms)
