@@ -229,9 +229,9 @@ _plan_redis := fx.tagged("prod", {
 	"auth_token": null,
 })
 
-_raw_rg(body) := fx.raw("prod", {"aws_elasticache_replication_group": {"redis": body}})
+_raw_rg(body) := fx.raw("prod", {"aws_elasticache_replication_group": {"sessions": body}})
 
-_plan_rg(after) := fx.plan([fx.rc_unknown("aws_elasticache_replication_group", "redis", after, {"primary_endpoint_address": true})])
+_plan_rg(after) := fx.plan([fx.rc_unknown("aws_elasticache_replication_group", "sessions", after, {"primary_endpoint_address": true})])
 
 test_elasticache_encrypted_raw_pass if {
 	count(rules.elasticache_encrypted.deny) == 0 with input as _raw_rg(_raw_redis)
@@ -240,7 +240,7 @@ test_elasticache_encrypted_raw_pass if {
 test_elasticache_encrypted_raw_fail if {
 	bad := object.union(object.remove(_raw_redis, ["at_rest_encryption_enabled", "kms_key_id"]), {"transit_encryption_mode": "preferred"})
 	denies := rules.elasticache_encrypted.deny with input as _raw_rg(bad)
-	fx.fires(denies, "MM-007", "aws_elasticache_replication_group.redis")
+	fx.fires(denies, "MM-007", "aws_elasticache_replication_group.sessions")
 	count(denies) == 3
 	single := fx.raw("dev", {"aws_elasticache_cluster": {"redis": {"cluster_id": "markmail-dev-redis", "engine": "redis", "node_type": "cache.t4g.micro", "num_cache_nodes": 1}}})
 	fx.fires(rules.elasticache_encrypted.deny, "MM-007", "aws_elasticache_cluster.redis") with input as single
@@ -252,7 +252,7 @@ test_elasticache_encrypted_plan_pass if {
 
 test_elasticache_encrypted_plan_fail if {
 	denies := rules.elasticache_encrypted.deny with input as _plan_rg(object.union(_plan_redis, {"transit_encryption_enabled": false}))
-	fx.fires(denies, "MM-007", "aws_elasticache_replication_group.redis")
+	fx.fires(denies, "MM-007", "aws_elasticache_replication_group.sessions")
 }
 
 test_elasticache_auth_raw_pass if {
@@ -260,20 +260,20 @@ test_elasticache_auth_raw_pass if {
 }
 
 test_elasticache_auth_raw_fail if {
-	fx.fires(rules.elasticache_auth.deny, "MM-008", "aws_elasticache_replication_group.redis") with input as _raw_rg(object.remove(_raw_redis, ["auth_token"]))
+	fx.fires(rules.elasticache_auth.deny, "MM-008", "aws_elasticache_replication_group.sessions") with input as _raw_rg(object.remove(_raw_redis, ["auth_token"]))
 
 	# a literal token is a secret in the repository
-	fx.fires(rules.elasticache_auth.deny, "MM-008", "aws_elasticache_replication_group.redis") with input as _raw_rg(object.union(_raw_redis, {"auth_token": "hunter2hunter2hunter2"}))
+	fx.fires(rules.elasticache_auth.deny, "MM-008", "aws_elasticache_replication_group.sessions") with input as _raw_rg(object.union(_raw_redis, {"auth_token": "hunter2hunter2hunter2"}))
 }
 
 test_elasticache_auth_plan_pass if {
 	count(rules.elasticache_auth.deny) == 0 with input as _plan_rg(_plan_redis)
 
 	# auth_token from a generated password is sensitive/unknown in the plan
-	token := fx.plan([fx.rc_unknown("aws_elasticache_replication_group", "redis", object.remove(_plan_redis, ["user_group_ids", "auth_token"]), {"auth_token": true})])
+	token := fx.plan([fx.rc_unknown("aws_elasticache_replication_group", "sessions", object.remove(_plan_redis, ["user_group_ids", "auth_token"]), {"auth_token": true})])
 	count(rules.elasticache_auth.deny) == 0 with input as token
 }
 
 test_elasticache_auth_plan_fail if {
-	fx.fires(rules.elasticache_auth.deny, "MM-008", "aws_elasticache_replication_group.redis") with input as _plan_rg(object.union(_plan_redis, {"user_group_ids": []}))
+	fx.fires(rules.elasticache_auth.deny, "MM-008", "aws_elasticache_replication_group.sessions") with input as _plan_rg(object.union(_plan_redis, {"user_group_ids": []}))
 }

@@ -123,14 +123,14 @@ test_exceptions_are_narrow_and_reasoned if {
 		count(e.reason) > 40
 	}
 
-	# the Redis exception covers the database layer's group in both shapes, and nothing else
-	group := {"address": "aws_elasticache_replication_group.redis_group_D692ECB6"}
+	# the Redis exception covers the database layer's group (one address in both shapes), and nothing else
+	group := {"address": "aws_elasticache_replication_group.redis"}
 	lib.excepted("MM-008", group)
-	lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.redis_group"})
 	not lib.excepted("MM-007", group)
-	not lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.sessions"})
+	not lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.cache"})
+	not lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.redis_copy"})
 	not lib.msg("MM-008", group, "x", "y")
-	lib.msg("MM-007", group, "x", "y") == "[MM-007] aws_elasticache_replication_group.redis_group_D692ECB6: x (y)"
+	lib.msg("MM-007", group, "x", "y") == "[MM-007] aws_elasticache_replication_group.redis: x (y)"
 }
 
 test_aggregate_splits_by_enforcement_level if {
