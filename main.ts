@@ -46,7 +46,9 @@ export function main(): void {
     }
     throw err;
   }
-  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+  // On stdout: under the cdktf CLI, whatever the app writes to stderr is shown as [ERROR].
+  for (const notice of config.notices) process.stdout.write(`${notice}\n`);
+  for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
 
   const app = new App();
   const stacks = defineApp(app, config);

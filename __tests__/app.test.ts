@@ -105,6 +105,26 @@ describe("provider and state", () => {
     expect(cloud.terraform.cloud).toEqual({ hostname: "app.terraform.io", organization: "acme", workspaces: { name: "markmail-dev-ecs" } });
   });
 
+  test("PROD_ACCOUNT_ID pins prod's provider to that account (allowed_account_ids); other environments stay unpinned", () => {
+    const pinned = buildApp(configFrom({ PROD_ACCOUNT_ID: "111122223333", DEV_ACCOUNT_ID: "444455556666" }));
+    const provider = (id: string) => synthJson(pinned.get(id)!).provider.aws[0];
+    for (const layer of ["network", "database", "ecs", "pipeline"]) {
+      expect(provider(`markmail-prod-${layer}`).allowed_account_ids).toEqual(["111122223333"]);
+      expect(provider(`markmail-dev-${layer}`).allowed_account_ids).toEqual(["444455556666"]);
+      expect(provider(`markmail-staging-${layer}`).allowed_account_ids).toBeUndefined();
+    }
+  });
+
+  test("MARKMAIL_REGION moves every stack and the state bucket; a stray AWS_REGION moves nothing and is named in a warning", () => {
+    const moved = configFrom({ MARKMAIL_REGION: "ca-central-1", CDK_CONTEXT_ENVIRONMENT: "prod" });
+    expect(moved.environments[0].network.availabilityZones).toEqual(["ca-central-1a", "ca-central-1b", "ca-central-1d"]);
+    expect(moved.backend).toMatchObject({ region: "ca-central-1" });
+    expect(moved.notices).toEqual(["region: ca-central-1 (MARKMAIL_REGION); state: s3://markmail-terraform-state in ca-central-1"]);
+    const stray = configFrom({ AWS_REGION: "us-east-1" });
+    expect(stray.region).toBe("ap-northeast-1");
+    expect(stray.warnings).toContain("AWS_REGION=us-east-1 is not used by synth: the stacks are in ap-northeast-1 (set MARKMAIL_REGION to move them)");
+  });
+
   test("no stack emits terraform.required_version (it crashes checkov's JSON parser)", () => {
     for (const stack of stacks.values()) expect(synthJson(stack).terraform.required_version).toBeUndefined();
   });

@@ -201,7 +201,7 @@ describe("names come from the same config as the layer stacks' S3 backends", () 
   test.each([
     [{}],
     [{ TF_STATE_BUCKET: "acme-tf-state", TF_LOCK_TABLE: "acme_locks", TF_STATE_REGION: "eu-central-1" }],
-    [{ AWS_REGION: "us-west-2" }],
+    [{ MARKMAIL_REGION: "us-west-2" }],
     [{ TF_STATE_KMS_KEY: "alias/acme/tf-state" }],
   ])("%j", (vars) => {
     const json = bootstrap(vars);

@@ -1,11 +1,14 @@
 import { EnvName, EnvironmentConfig } from "./types";
+import { REGION_ZONES } from "./regions";
 
 /**
  * AZ letters per region. ap-northeast-1b is not offered to new accounts, so Tokyo uses a/c/d
  * (the original stacks used 1a and 1c). Other regions default to a/b/c.
  */
 export function zoneLetters(region: string): readonly string[] {
-  return region === "ap-northeast-1" ? ["a", "c", "d"] : ["a", "b", "c"];
+  const letters = REGION_ZONES[region];
+  if (letters === undefined) throw new Error(`no availability zones known for ${region} (config/regions.ts)`);
+  return letters;
 }
 
 type Defaults = Omit<EnvironmentConfig, "name" | "domain" | "network" | "pipeline"> & {

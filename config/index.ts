@@ -1,5 +1,6 @@
 import { DEFAULTS, zoneLetters } from "./defaults";
 import { ConfigError, invalid } from "./errors";
+import { REGION_ZONES, REGIONS } from "./regions";
 import { AppConfig, BackendConfig, ENVIRONMENTS, EnvName, EnvironmentConfig } from "./types";
 import { validateAcrossEnvironments, validateEnvironment } from "./validate";
 import { bool, check, oneOf, optional, optionalChecked } from "./validators";
@@ -27,19 +28,37 @@ export const INPUTS = {
   GITHUB_BRANCH: "pipeline branch; needs CDK_CONTEXT_ENVIRONMENT (defaults: dev→dev, staging→staging, prod→main)",
   GITHUB_CONNECTION_ARN: "reuse an existing CodeConnections connection (default: one is created per environment)",
   CREATE_BASTION: "true adds the markmail-<env>-bastion stacks (default: false)",
-  AWS_REGION: "AWS region of every stack (default: ap-northeast-1)",
+  MARKMAIL_REGION: "AWS region of every stack and, by default, of the state bucket (default: ap-northeast-1; AWS_REGION is not read)",
+  DEV_ACCOUNT_ID: "12-digit AWS account id dev may be applied in (default: any; the provider's allowed_account_ids)",
+  STAGING_ACCOUNT_ID: "12-digit AWS account id staging may be applied in (default: any)",
+  PROD_ACCOUNT_ID: "12-digit AWS account id prod may be applied in (default: any)",
   TF_BACKEND: "s3, local or cloud (default: s3)",
   TF_STATE_BUCKET: "S3 state bucket (default: markmail-terraform-state)",
   TF_LOCK_TABLE: "DynamoDB lock table (default: markmail-terraform-locks)",
-  TF_STATE_REGION: "region of the state bucket (default: AWS_REGION)",
+  TF_STATE_REGION: "region of the state bucket (default: MARKMAIL_REGION)",
   TF_STATE_KMS_KEY: "KMS alias encrypting the state objects (default: alias/markmail-terraform-state, made by the bootstrap)",
   TF_STATE_LOCKING: "dynamodb, lockfile or both (default: both)",
   TFC_ORGANIZATION: "HCP Terraform organization, required with TF_BACKEND=cloud",
   TFC_HOSTNAME: "HCP Terraform / Terraform Enterprise host (default: app.terraform.io)",
 } as const;
 
+/** Inputs that only one backend reads: set with another, they would be ignored silently. */
+const BACKEND_INPUTS = {
+  s3: ["TF_STATE_BUCKET", "TF_LOCK_TABLE", "TF_STATE_REGION", "TF_STATE_KMS_KEY", "TF_STATE_LOCKING"],
+  cloud: ["TFC_ORGANIZATION", "TFC_HOSTNAME"],
+  local: [],
+} as const;
+
 function readBackend(vars: NodeJS.ProcessEnv, region: string): BackendConfig {
   const kind = oneOf(vars, "TF_BACKEND", ["s3", "local", "cloud"] as const, "s3");
+  for (const [other, names] of Object.entries(BACKEND_INPUTS)) {
+    if (other === kind) continue;
+    for (const name of names) {
+      if (optional(vars, name) !== undefined) {
+        throw new ConfigError(`${name} is set but TF_BACKEND=${kind} does not use it: expected it unset, or TF_BACKEND=${other}`);
+      }
+    }
+  }
   if (kind === "local") return { kind };
   if (kind === "cloud") {
     const organization = optionalChecked(vars, "TFC_ORGANIZATION", "tfcOrganization");
@@ -47,7 +66,7 @@ function readBackend(vars: NodeJS.ProcessEnv, region: string): BackendConfig {
       throw new ConfigError("TFC_ORGANIZATION is not set: expected an HCP Terraform organization name when TF_BACKEND=cloud");
     }
     const hostname = optional(vars, "TFC_HOSTNAME") ?? "app.terraform.io";
-    check("TFC_HOSTNAME", hostname, "domain");
+    check("TFC_HOSTNAME", hostname, "hostname");
     return { kind, organization, hostname };
   }
   return {
@@ -64,7 +83,7 @@ function readBackend(vars: NodeJS.ProcessEnv, region: string): BackendConfig {
 export function buildEnvironment(
   name: EnvName,
   region: string,
-  inputs: { domain?: string; branch?: string; hostedZone?: "lookup" | "create" } = {},
+  inputs: { domain?: string; branch?: string; hostedZone?: "lookup" | "create"; accountId?: string } = {},
 ): EnvironmentConfig {
   const d = DEFAULTS[name];
   const { azCount, ...network } = d.network;
@@ -74,6 +93,7 @@ export function buildEnvironment(
     name,
     domain: inputs.domain,
     hostedZone: inputs.hostedZone ?? d.hostedZone,
+    accountId: inputs.accountId,
     network: { ...network, availabilityZones: zoneLetters(region).slice(0, azCount).map((l) => `${region}${l}`) },
     pipeline: { ...pipeline, branch: inputs.branch ?? defaultBranch },
   };
@@ -84,7 +104,10 @@ export function buildEnvironment(
  * accepted form) before any construct exists, so a bad value never leaves a half-written cdktf.out.
  */
 export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
-  const region = optionalChecked(vars, "AWS_REGION", "region") ?? DEFAULT_REGION;
+  const region = optional(vars, "MARKMAIL_REGION") ?? DEFAULT_REGION;
+  if (!REGIONS.includes(region)) {
+    throw invalid("MARKMAIL_REGION", region, `one of ${REGIONS.join(", ")} (the regions whose availability zones config/regions.ts knows)`);
+  }
   const only = optional(vars, "CDK_CONTEXT_ENVIRONMENT");
   if (only !== undefined && !(ENVIRONMENTS as readonly string[]).includes(only)) {
     throw invalid("CDK_CONTEXT_ENVIRONMENT", only, `one of ${ENVIRONMENTS.join(", ")} (or unset for all)`);
@@ -97,13 +120,20 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const hostedZone = oneOf(vars, "HOSTED_ZONE_MODE", ["lookup", "create"] as const, "lookup");
 
-  const all = ENVIRONMENTS.map((name) =>
-    buildEnvironment(name, region, {
+  const all = ENVIRONMENTS.map((name) => {
+    const azCount = DEFAULTS[name].network.azCount;
+    if (REGION_ZONES[region].length < azCount) {
+      throw new ConfigError(
+        `MARKMAIL_REGION=${region} has ${REGION_ZONES[region].length} usable availability zones (${REGION_ZONES[region].join(", ")}) but ${name} needs ${azCount}: expected a region with at least ${azCount}`,
+      );
+    }
+    return buildEnvironment(name, region, {
       domain: optionalChecked(vars, `${name.toUpperCase()}_DOMAIN`, "domain"),
       branch: name === only ? branch : undefined,
       hostedZone,
-    }),
-  );
+      accountId: optionalChecked(vars, `${name.toUpperCase()}_ACCOUNT_ID`, "accountId"),
+    });
+  });
   for (const env of all) validateEnvironment(env, region);
   validateAcrossEnvironments(all);
   const environments = all.filter((e) => only === undefined || e.name === only);
@@ -120,12 +150,22 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
   if (notificationEmail === undefined) {
     warnings.push("NOTIFICATION_EMAIL is not set: alarms go to the SNS topic but no person is subscribed");
   }
+  const awsRegion = optional(vars, "AWS_REGION");
+  if (awsRegion !== undefined && awsRegion !== region) {
+    warnings.push(`AWS_REGION=${awsRegion} is not used by synth: the stacks are in ${region} (set MARKMAIL_REGION to move them)`);
+  }
+  const backend = readBackend(vars, region);
+  const notices = [
+    `region: ${region} (MARKMAIL_REGION); state: ${
+      backend.kind === "s3" ? `s3://${backend.bucket} in ${backend.region}` : backend.kind === "cloud" ? `HCP Terraform organization ${backend.organization}` : "local files in terraform-state/"
+    }`,
+  ];
 
   return {
     project: PROJECT,
     region,
     environments,
-    backend: readBackend(vars, region),
+    backend,
     github: {
       owner: optionalChecked(vars, "GITHUB_OWNER", "githubOwner") ?? "engineers-hub-ltd-in-house-project",
       repo: optionalChecked(vars, "GITHUB_REPO", "githubRepo") ?? "markmail",
@@ -134,5 +174,6 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
     notificationEmail,
     createBastion: bool(vars, "CREATE_BASTION", false),
     warnings,
+    notices,
   };
 }

@@ -140,6 +140,8 @@ export interface EnvironmentConfig {
   readonly domain?: string;
   /** How the Route 53 zone of `domain` is found: looked up by name, or created by the alb layer. */
   readonly hostedZone: "lookup" | "create";
+  /** The only AWS account the environment's stacks may be applied in (provider allowed_account_ids). */
+  readonly accountId?: string;
   readonly network: NetworkSettings;
   readonly database: DatabaseSettings;
   readonly cache: CacheSettings;
@@ -178,6 +180,8 @@ export interface AppConfig {
   /** Alarm recipient; unset means no e-mail subscription (a warning is printed). */
   readonly notificationEmail?: string;
   readonly createBastion: boolean;
+  /** Lines to print once on every synth (the region, where state goes); never fatal. */
+  readonly notices: readonly string[];
   /** Warnings to print once (e.g. HTTP-only environments); never fatal. */
   readonly warnings: readonly string[];
 }

@@ -5,8 +5,18 @@ const DNS_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 
 export const FORMS = {
   domain: {
+    // 64: the limit of an ACM certificate's first name (the environment's domain); *.<domain>
+    // and mail.<domain> then stay within DNS's 253.
+    re: new RegExp(`^(?=.{4,64}$)(?:${DNS_LABEL}\\.)+[a-z]{2,63}$`),
+    form: "a lower-case DNS name of at most 64 characters (the ACM certificate name limit) such as dev.markmail.example.com",
+  },
+  hostname: {
     re: new RegExp(`^(?=.{4,253}$)(?:${DNS_LABEL}\\.)+[a-z]{2,63}$`),
-    form: "a lower-case DNS name such as dev.markmail.example.com",
+    form: "a host name such as app.terraform.io or tfe.example.com",
+  },
+  accountId: {
+    re: /^\d{12}$/,
+    form: "a 12-digit AWS account id such as 123456789012",
   },
   email: {
     re: /^[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
@@ -17,20 +27,22 @@ export const FORMS = {
     form: "an AWS region code such as ap-northeast-1",
   },
   githubOwner: {
-    re: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/,
+    re: /^(?!.*--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/,
     form: "a GitHub user or organization name (letters, digits, single hyphens, at most 39 characters)",
   },
   githubRepo: {
-    re: /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/,
-    form: "a GitHub repository name (letters, digits, '.', '_', '-', at most 100 characters)",
+    re: /^(?!\.{1,2}$)(?!.*\.git$)[A-Za-z0-9._-]{1,100}$/,
+    form: "a GitHub repository name without .git (letters, digits, '.', '_', '-', at most 100 characters)",
   },
   branch: {
-    re: /^(?![/.-])(?!.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[A-Za-z0-9._/-]{1,200}$/,
-    form: "a git branch name such as main or release/2026-11",
+    re: /^(?!refs\/)(?![/.-])(?!.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[A-Za-z0-9._/-]{1,200}$/,
+    form: "a git branch name such as main or release/2026-11 (without refs/heads/)",
   },
   bucket: {
-    re: /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    form: "an S3 bucket name (3-63 lower-case letters, digits, '.', '-')",
+    // S3 reserves the prefixes xn--, sthree-, amzn-s3-demo- and the suffixes -s3alias, --ol-s3,
+    // .mrap, --x-s3 and --table-s3.
+    re: /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    form: "an S3 bucket name (3-63 lower-case letters, digits, '.', '-'; not an S3-reserved prefix or suffix such as xn-- or -s3alias)",
   },
   table: {
     re: /^[A-Za-z0-9_.-]{3,255}$/,

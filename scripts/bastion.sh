@@ -24,7 +24,7 @@ markmail-<env>-network and markmail-<env>-database must be deployed first.
 
 Options:
   --profile P      AWS profile (exported as AWS_PROFILE for cdktf, --profile for the AWS CLI)
-  --region R       AWS region (on/off: exported as AWS_REGION, which is also the stacks'
+  --region R       AWS region (on/off: exported as MARKMAIL_REGION and AWS_REGION: the stacks'
                    region, so only pass it if the stacks live there; status: default AWS_REGION,
                    AWS_DEFAULT_REGION, ap-northeast-1)
   --auto-approve   on/off without the confirmation prompt
@@ -81,7 +81,7 @@ args=("$verb" "$stack")
 [[ "$auto_approve" == true ]] && args+=(--auto-approve)
 
 if [[ -n "$PROFILE" ]]; then export AWS_PROFILE="$PROFILE"; fi
-if [[ "$REGION_GIVEN" == true ]]; then export AWS_REGION="$REGION"; fi
+if [[ "$REGION_GIVEN" == true ]]; then export MARKMAIL_REGION="$REGION" AWS_REGION="$REGION"; fi
 export CREATE_BASTION=true CDK_CONTEXT_ENVIRONMENT="$env"
 cd "$ROOT"
 echo "CREATE_BASTION=true CDK_CONTEXT_ENVIRONMENT=$env ${CDKTF_CMD[*]} ${args[*]}" >&2

@@ -31,6 +31,8 @@ export abstract class LayerStack extends TerraformStack {
 
     new AwsProvider(this, "aws", {
       region: props.config.region,
+      // A dev stack can never be applied in the prod account (and so on), when the ids are configured.
+      allowedAccountIds: props.env.accountId ? [props.env.accountId] : undefined,
       defaultTags: [
         {
           tags: {
