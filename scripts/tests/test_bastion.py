@@ -19,7 +19,7 @@ def cdktf(tmp_path):
     stub.write_text(
         "#!/usr/bin/env python3\nimport json, os, sys\n"
         f"json.dump({{'argv': sys.argv[1:], 'cwd': os.getcwd(), 'env': {{k: os.environ.get(k) for k in "
-        "('CREATE_BASTION', 'CDK_CONTEXT_ENVIRONMENT', 'AWS_PROFILE', 'AWS_REGION')}}, "
+        "('CREATE_BASTION', 'CDK_CONTEXT_ENVIRONMENT', 'AWS_PROFILE', 'AWS_REGION', 'MARKMAIL_REGION')}}, "
         f"open({str(log)!r}, 'w'))\n"
     )
     stub.chmod(0o755)
@@ -51,9 +51,9 @@ def test_on_deploys_the_bastion_stack(run, cdktf):
     res = run(SCRIPT, "staging", "on", "--profile", "ops", env=env)
     assert res.code == 0, res
     got = json.loads(log.read_text())
-    assert got["argv"] == ["deploy", "markmail-staging-bastion", "--ignore-missing-stack-dependencies"]
+    assert got["argv"] == ["deploy", "markmail-staging-bastion"]
     assert got["cwd"] == str(REPO)
-    assert got["env"] == {"CREATE_BASTION": "true", "CDK_CONTEXT_ENVIRONMENT": "staging", "AWS_PROFILE": "ops", "AWS_REGION": None}
+    assert got["env"] == {"CREATE_BASTION": "true", "CDK_CONTEXT_ENVIRONMENT": "staging", "AWS_PROFILE": "ops", "AWS_REGION": None, "MARKMAIL_REGION": None}
     assert "CREATE_BASTION=true CDK_CONTEXT_ENVIRONMENT=staging" in res.stderr
 
 
@@ -62,8 +62,8 @@ def test_off_destroys_it(run, cdktf):
     res = run(SCRIPT, "dev", "off", "--auto-approve", "--region", "us-west-2", env=env)
     assert res.code == 0, res
     got = json.loads(log.read_text())
-    assert got["argv"] == ["destroy", "markmail-dev-bastion", "--ignore-missing-stack-dependencies", "--auto-approve"]
-    assert got["env"]["AWS_REGION"] == "us-west-2"
+    assert got["argv"] == ["destroy", "markmail-dev-bastion", "--auto-approve"]
+    assert got["env"]["AWS_REGION"] == got["env"]["MARKMAIL_REGION"] == "us-west-2"
 
 
 def test_status_lists_the_instance(run, aws):
