@@ -231,6 +231,8 @@ const RESOURCE_WILDCARD_OK = new Set(
     "ecs:DescribeTaskDefinition",
     "ecs:ListTaskDefinitions",
     "ecs:ListClusters",
+    "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalingPolicies",
     "logs:DescribeLogGroups",
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",

@@ -3,7 +3,7 @@ import { ConfigError, invalid } from "./errors";
 import { REGION_ZONES, REGIONS } from "./regions";
 import { AppConfig, BackendConfig, ENVIRONMENTS, EnvName, EnvironmentConfig } from "./types";
 import { validateAcrossEnvironments, validateEnvironment } from "./validate";
-import { bool, check, oneOf, optional, optionalChecked } from "./validators";
+import { bool, check, FORMS, oneOf, optional, optionalChecked } from "./validators";
 
 export * from "./types";
 export { ConfigError } from "./errors";
@@ -161,15 +161,24 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
     }`,
   ];
 
+  const owner = optionalChecked(vars, "GITHUB_OWNER", "githubOwner") ?? "engineers-hub-ltd-in-house-project";
+  const infraRepo = optional(vars, "INFRA_GITHUB_REPO") ?? `${owner}/markmail-infrastructure`;
+  const [infraOwner, infraName, ...more] = infraRepo.split("/");
+  if (more.length > 0 || !FORMS.githubOwner.re.test(infraOwner ?? "") || !FORMS.githubRepo.re.test(infraName ?? "")) {
+    throw invalid("INFRA_GITHUB_REPO", infraRepo, "<owner>/<repository> of this infrastructure repository on GitHub");
+  }
+  const infraBranch = optionalChecked(vars, "INFRA_GITHUB_BRANCH", "branch") ?? "main";
+
   return {
     project: PROJECT,
     region,
     environments,
     backend,
     github: {
-      owner: optionalChecked(vars, "GITHUB_OWNER", "githubOwner") ?? "engineers-hub-ltd-in-house-project",
+      owner,
       repo: optionalChecked(vars, "GITHUB_REPO", "githubRepo") ?? "markmail",
       connectionArn: optionalChecked(vars, "GITHUB_CONNECTION_ARN", "connectionArn"),
+      infra: { owner: infraOwner, repo: infraName, branch: infraBranch },
     },
     notificationEmail,
     createBastion: bool(vars, "CREATE_BASTION", false),

@@ -110,6 +110,12 @@ export interface ServicesSettings {
   readonly executeCommand: boolean;
   /** Put part of the capacity on Fargate Spot (non-prod cost saving). */
   readonly fargateSpot: boolean;
+  /**
+   * ROLLING: new tasks replace old ones in the one target group. BLUE_GREEN: ECS starts the new
+   * revision in the alternate target group, shifts the listener rules to it, keeps the old set for
+   * `bakeTimeMinutes` to roll back instantly, then stops it.
+   */
+  readonly deployment: { readonly strategy: "ROLLING" | "BLUE_GREEN"; readonly bakeTimeMinutes: number };
 }
 
 export interface MonitoringSettings {
@@ -167,6 +173,11 @@ export interface GithubSettings {
   readonly repo: string;
   /** Reuse an existing connection instead of creating one per environment. */
   readonly connectionArn?: string;
+  /**
+   * This infrastructure repository: the pipeline's second source. Its deploy stage synthesizes the
+   * ECS stack from it and applies it (INFRA_GITHUB_REPO owner/name, INFRA_GITHUB_BRANCH).
+   */
+  readonly infra: { readonly owner: string; readonly repo: string; readonly branch: string };
 }
 
 /** The whole, validated configuration of one synth run. */

@@ -117,6 +117,9 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
   // Services
   sizing(`${p}.services.backend`, env.services.backend);
   sizing(`${p}.services.frontend`, env.services.frontend);
+  const dep = env.services.deployment;
+  expect(dep.strategy === "ROLLING" || dep.strategy === "BLUE_GREEN", `${p}.services.deployment.strategy`, dep.strategy, "ROLLING or BLUE_GREEN");
+  expect(Number.isInteger(dep.bakeTimeMinutes) && dep.bakeTimeMinutes >= 0 && dep.bakeTimeMinutes <= 1440, `${p}.services.deployment.bakeTimeMinutes`, dep.bakeTimeMinutes, "an integer 0-1440 (ECS limit)");
 
   expect(LOG_RETENTION_DAYS.includes(env.logRetentionDays as never), `${p}.logRetentionDays`, env.logRetentionDays, "a CloudWatch retention value such as 30, 90 or 365");
   expect(Number.isInteger(env.keepImages) && env.keepImages >= 1 && env.keepImages <= 1000, `${p}.keepImages`, env.keepImages, "an integer from 1 to 1000");
@@ -152,6 +155,7 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
     expect(net.natGateways === "one-per-az", `${p}.network.natGateways`, net.natGateways, "one-per-az in prod (no single point of failure)");
     expect(!env.services.executeCommand, `${p}.services.executeCommand`, env.services.executeCommand, "false in prod (no interactive shells in production tasks)");
     expect(!env.services.fargateSpot, `${p}.services.fargateSpot`, env.services.fargateSpot, "false in prod (Spot capacity can be reclaimed)");
+    expect(dep.strategy === "BLUE_GREEN" && dep.bakeTimeMinutes >= 5, `${p}.services.deployment`, JSON.stringify(dep), 'BLUE_GREEN with bakeTimeMinutes >= 5 in prod (instant rollback while the old set still runs)');
   }
 }
 

@@ -26,6 +26,20 @@ export interface ApplicationAlarmsProps {
 }
 
 const SERVICES = ["backend", "frontend"] as const;
+
+/** `<prefix>-<what>`: every alarm name of the environment. */
+export function alarmName(namePrefix: string, what: string): string {
+  return `${namePrefix}-${what}`;
+}
+
+/**
+ * The alarms an ECS deployment of `service` watches and rolls back on: the guide's HighErrorRate
+ * and the service's unhealthy-hosts alarm. The monitoring layer creates them (after the ECS layer),
+ * so the ECS layer names them from the same function instead of reading them from state.
+ */
+export function deploymentAlarmNames(namePrefix: string, service: (typeof SERVICES)[number]): string[] {
+  return [alarmName(namePrefix, "high-error-rate"), alarmName(namePrefix, `${service}-unhealthy-hosts`)];
+}
 const MIB = 1024 * 1024;
 
 /**
@@ -41,8 +55,8 @@ export class ApplicationAlarms extends Construct {
     const t = props.targets;
     const m = props.thresholds;
     const add = (constructId: string, what: string, p: Omit<MetricAlarmProps, "alarmName" | "actions">) => {
-      const alarmName = `${props.namePrefix}-${what}`;
-      this.alarms.set(alarmName, new MetricAlarm(this, constructId, { ...p, alarmName, actions: [props.topicArn] }));
+      const name = alarmName(props.namePrefix, what);
+      this.alarms.set(name, new MetricAlarm(this, constructId, { ...p, alarmName: name, actions: [props.topicArn] }));
     };
     const alb = { LoadBalancer: t.loadBalancer };
 

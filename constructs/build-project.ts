@@ -1,6 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
-import { scratchInitName } from "./container-definition";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
 import { imageBuildspec, renderBuildspec } from "./buildspec";
@@ -10,8 +9,6 @@ export interface ImageBuildProjectProps {
   /** Project name, `markmail-<env>-<service>-build`. */
   readonly name: string;
   readonly service: "backend" | "frontend";
-  /** Container name written into imagedefinitions.json (the task definition's container). */
-  readonly containerName: string;
   readonly region: string;
   /** The ECR repository this project (and only this project) pushes to. */
   readonly repository: { readonly name: string; readonly arn: string };
@@ -35,7 +32,7 @@ export const BUILD_IMAGE = "aws/codebuild/standard:7.0";
 
 /**
  * A CodeBuild project that builds one service's Docker image from the pipeline's source, pushes
- * it to its ECR repository tagged with the commit SHA and emits imagedefinitions.json. Its own
+ * it to its ECR repository tagged with the commit SHA and emits image-tag.txt. Its own
  * log group (retention, KMS) and a role limited to that log group, that repository, the Docker Hub
  * secret and the artifact bucket.
  */
@@ -113,11 +110,9 @@ export class ImageBuildProject extends Construct {
         service: props.service,
         dockerhubSecretArn: props.dockerhubSecret.arn,
         buildArgs: Object.keys(buildArgs),
-        // The task definition's scratch-init container runs the app image as well.
-        sameImageContainers: [scratchInitName(props.containerName)],
       }),
     );
-    const plain = { AWS_ACCOUNT_ID: account.accountId, IMAGE_REPO_NAME: props.repository.name, CONTAINER_NAME: props.containerName, ...buildArgs };
+    const plain = { AWS_ACCOUNT_ID: account.accountId, IMAGE_REPO_NAME: props.repository.name, ...buildArgs };
 
     this.project = new CodebuildProject(this, "project", {
       name: props.name,

@@ -82,11 +82,6 @@ export interface ImageBuildspecProps {
   readonly buildArgs?: string[];
   /** Characters of the commit SHA in the image tag. @default 12 */
   readonly shaLength?: number;
-  /**
-   * Containers of the task definition that run the same image (the scratch-init container):
-   * they get the new image too, or the deploy would pull a tag that was never pushed. @default []
-   */
-  readonly sameImageContainers?: string[];
 }
 
 /** Names of environment variables that must never be plain buildspec/project values. */
@@ -96,9 +91,10 @@ const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_KEY/i;
  * The guide's buildspec (ECR login, `docker build -f backend/Dockerfile -t $IMAGE_REPO_NAME:$IMAGE_TAG
  * backend/`, tag, push), extended: Docker Hub login from Secrets Manager (pull rate limits), the
  * commit SHA as the only tag (ECR tags are immutable, so no `latest`), idempotent re-runs of the
- * same commit, and imagedefinitions.json for the ECS deploy action.
+ * same commit, and `image-tag.txt` (the tag alone) for the deploy stage, which writes it to the
+ * service's SSM parameter and applies the ECS stack. The build never changes what runs.
  *
- * Expects project variables AWS_ACCOUNT_ID, IMAGE_REPO_NAME and CONTAINER_NAME (CodeBuild sets
+ * Expects project variables AWS_ACCOUNT_ID and IMAGE_REPO_NAME (CodeBuild sets
  * AWS_DEFAULT_REGION and CODEBUILD_RESOLVED_SOURCE_VERSION).
  */
 export function imageBuildspec(props: ImageBuildspecProps): Buildspec {
@@ -146,23 +142,17 @@ export function imageBuildspec(props: ImageBuildspecProps): Buildspec {
           "echo Build completed on `date`",
           // Tags are immutable: a re-run of the same commit finds its image already pushed.
           `docker push ${image} || aws ecr describe-images --repository-name $IMAGE_REPO_NAME --image-ids imageTag=$IMAGE_TAG`,
-          imageDefinitionsCommand(image, props.sameImageContainers ?? []),
-          "cat imagedefinitions.json",
+          `printf '%s' "$IMAGE_TAG" > ${IMAGE_TAG_FILE}`,
+          `echo "image tag: $(cat ${IMAGE_TAG_FILE})"`,
         ],
       },
     },
-    artifacts: { files: ["imagedefinitions.json"] },
+    artifacts: { files: [IMAGE_TAG_FILE] },
   };
 }
 
-/** Writes imagedefinitions.json: the app container ($CONTAINER_NAME) and any container sharing its image. */
-function imageDefinitionsCommand(image: string, others: string[]): string {
-  for (const name of others) if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw new Error(`buildspec: container name "${name}" is not valid`);
-  const entry = '{"name":"%s","imageUri":"%s"}';
-  const format = `[${[entry, ...others.map(() => entry)].join(",")}]`;
-  const args = [`"$CONTAINER_NAME" "${image}"`, ...others.map((n) => `"${n}" "${image}"`)].join(" ");
-  return `printf '${format}' ${args} > imagedefinitions.json`;
-}
+/** The build's output artifact: the image tag it pushed, nothing else. */
+export const IMAGE_TAG_FILE = "image-tag.txt";
 
 /** The buildspec as YAML, refusing plain variables that look secret. */
 export function renderBuildspec(spec: Buildspec): string {

@@ -34,14 +34,29 @@ export interface FargateServiceProps {
   readonly cpuTargetPercent?: number;
   /** Target tracking: average memory percent. @default 80 */
   readonly memoryTargetPercent?: number;
+  /** CloudWatch alarms the deployment watches; any in ALARM rolls it back (beside the circuit breaker). */
+  readonly deploymentAlarmNames: string[];
+  /** ECS native blue/green instead of a rolling update. @default rolling */
+  readonly blueGreen?: BlueGreenSettings;
+}
+
+export interface BlueGreenSettings {
+  /** Minutes the old (blue) set keeps running after the traffic shift; a rollback inside it is instant. */
+  readonly bakeTimeMinutes: number;
+  readonly alternateTargetGroupArn: string;
+  readonly productionListenerRuleArn: string;
+  readonly testListenerRuleArn: string;
+  /** The ECS infrastructure role that modifies the rules and registers targets. */
+  readonly roleArn: string;
 }
 
 /**
  * A Fargate service behind a target group: task definition (awsvpc, Linux/x86_64, the given roles
  * and container, scratch volumes), service (private subnets, no public IP, circuit breaker with
  * rollback, zero-downtime 100/200 %, ECS-managed tags) and target-tracking autoscaling on CPU and
- * memory. The pipeline owns the running task definition and autoscaling owns the count, so
- * Terraform ignores both on the service after creation.
+ * memory. Terraform owns the task definition and the service (the image tag is data the ECS
+ * layer reads from SSM); old revisions stay registered so a rollback can use them. Autoscaling
+ * owns the count, the one attribute Terraform ignores on the service.
  */
 export class FargateService extends Construct {
   readonly taskDefinition: EcsTaskDefinition;
@@ -53,6 +68,11 @@ export class FargateService extends Construct {
     if (props.assignPublicIp) throw new Error(`service ${props.name}: assignPublicIp must be false; tasks sit in private subnets behind the ALB`);
     if (!(props.minCount >= 1 && props.minCount <= props.desiredCount && props.desiredCount <= props.maxCount)) {
       throw new Error(`service ${props.name}: counts must satisfy 1 <= min (${props.minCount}) <= desired (${props.desiredCount}) <= max (${props.maxCount})`);
+    }
+    if (props.deploymentAlarmNames.length === 0) throw new Error(`service ${props.name}: deploymentAlarmNames must name the alarms a deployment rolls back on`);
+    const bg = props.blueGreen;
+    if (bg && !(Number.isInteger(bg.bakeTimeMinutes) && bg.bakeTimeMinutes >= 0 && bg.bakeTimeMinutes <= 1440)) {
+      throw new Error(`service ${props.name}: bakeTimeMinutes must be an integer 0-1440, got ${bg.bakeTimeMinutes}`);
     }
     const c = props.container;
 
@@ -67,6 +87,9 @@ export class FargateService extends Construct {
       taskRoleArn: props.taskRoleArn,
       containerDefinitions: renderContainerDefinitions([c]),
       volume: (c.scratchPaths ?? []).map((p) => ({ name: scratchVolumeName(c.name, p) })),
+      // A new revision replaces the old one in state, but the old one stays ACTIVE in ECS: the
+      // circuit breaker and alarm rollbacks return to it, and the ECS history keeps it.
+      skipDestroy: true,
     });
 
     this.service = new EcsService(this, "service", {
@@ -77,22 +100,33 @@ export class FargateService extends Construct {
       capacityProviderStrategy: capacityStrategy(props.fargateSpot),
       platformVersion: "LATEST",
       networkConfiguration: { subnets: props.subnetIds, securityGroups: props.securityGroupIds, assignPublicIp: false },
-      loadBalancer: [{ targetGroupArn: props.targetGroupArn, containerName: c.name, containerPort: c.port }],
+      loadBalancer: [
+        {
+          targetGroupArn: props.targetGroupArn,
+          containerName: c.name,
+          containerPort: c.port,
+          advancedConfiguration: bg
+            ? {
+                alternateTargetGroupArn: bg.alternateTargetGroupArn,
+                productionListenerRule: bg.productionListenerRuleArn,
+                testListenerRule: bg.testListenerRuleArn,
+                roleArn: bg.roleArn,
+              }
+            : undefined,
+        },
+      ],
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 60,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      alarms: { alarmNames: props.deploymentAlarmNames, enable: true, rollback: true },
+      deploymentConfiguration: bg ? { strategy: "BLUE_GREEN", bakeTimeInMinutes: String(bg.bakeTimeMinutes) } : { strategy: "ROLLING" },
       // Zero downtime: a full new set starts before any old task stops.
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       enableExecuteCommand: props.enableExecuteCommand,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
-      // The pipeline registers a new revision per deploy and points the service at it; autoscaling
-      // moves the count. Terraform must not roll either back, so a plan after a deploy is clean.
-      // Trade-off: a container/environment change made here creates a new revision (image
-      // `:bootstrap`) that no task uses: the pipeline builds each revision from the running one.
-      // `scripts/ecs/rollout.sh <env> <service>` puts it into service with the running image
-      // (guide §9.3); later pipeline runs build on it.
-      lifecycle: { ignoreChanges: ["task_definition", "desired_count"] },
+      // Owner: Application Auto Scaling moves the count (the task definition is Terraform's, not ignored).
+      lifecycle: { ignoreChanges: ["desired_count"] },
     });
 
     const resourceId = `service/${props.clusterName}/${this.service.name}`;

@@ -44,6 +44,9 @@ export interface TargetSpec {
   readonly healthCheckPath: string;
 }
 
+/** Port of the blue/green test listener; not open in the ALB security group (see PublicLoadBalancerProps.blueGreen). */
+export const TEST_LISTENER_PORT = 9443;
+
 export interface RouteSpec {
   readonly priority: number;
   readonly paths: readonly string[];
@@ -84,6 +87,13 @@ export interface PublicLoadBalancerProps {
    * @default 30
    */
   readonly deregistrationDelaySeconds?: number;
+  /**
+   * ECS blue/green: a second target group per target (`<name>-alt`), production rules that forward
+   * to both (weights 100/0, owned by ECS once a deployment shifts them) and a test listener with
+   * the same routes on TEST_LISTENER_PORT. The network layer does not open that port, so test
+   * traffic reaches it only once someone adds a narrow ingress rule. @default undefined (one target group each)
+   */
+  readonly blueGreen?: boolean;
 }
 
 /**
@@ -101,6 +111,13 @@ export class PublicLoadBalancer extends Construct {
   readonly trafficListener: LbListener;
   readonly targetGroups: Record<string, LbTargetGroup>;
   readonly rules: LbListenerRule[];
+  /** With blueGreen: the alternate target groups, the test listener and its rules, and the production rule per target. */
+  readonly blueGreen?: {
+    readonly alternateTargetGroups: Record<string, LbTargetGroup>;
+    readonly testListener: LbListener;
+    readonly productionRules: Record<string, LbListenerRule>;
+    readonly testRules: Record<string, LbListenerRule>;
+  };
 
   constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
     super(scope, id);
@@ -109,6 +126,12 @@ export class PublicLoadBalancer extends Construct {
       throw new Error(`load balancer ${props.name}: needs public subnets in at least two AZs, got ${props.subnetIds.length}`);
     }
     assertRoutes(props.name, props.routes, props.targets);
+    if (props.blueGreen) {
+      for (const key of Object.keys(props.targets)) {
+        const n = props.routes.filter((r) => r.target === key).length;
+        if (n !== 1) throw new Error(`load balancer ${props.name}: blue/green needs exactly one route per target; ${key} has ${n} (ECS shifts one production rule per service)`);
+      }
+    }
     const delay = props.deregistrationDelaySeconds ?? 30;
     if (!Number.isInteger(delay) || delay < 0 || delay > 3600) throw new Error(`load balancer ${props.name}: deregistrationDelaySeconds must be 0-3600, got ${delay}`);
 
@@ -141,11 +164,10 @@ export class PublicLoadBalancer extends Construct {
       dependsOn: [this.logBucket.policy],
     });
 
-    this.targetGroups = {};
-    for (const [key, t] of Object.entries(props.targets)) {
-      checkName("target group", t.name, NAME_LIMITS.targetGroup);
-      this.targetGroups[key] = new LbTargetGroup(this, `${key}-tg`, {
-        name: t.name,
+    const targetGroup = (id: string, name: string, t: TargetSpec) => {
+      checkName("target group", name, NAME_LIMITS.targetGroup);
+      return new LbTargetGroup(this, id, {
+        name,
         targetType: "ip",
         protocol: "HTTP",
         port: t.port,
@@ -163,6 +185,12 @@ export class PublicLoadBalancer extends Construct {
           matcher: GUIDE_HEALTH_CHECK.matcher,
         },
       });
+    };
+    this.targetGroups = {};
+    const alternate: Record<string, LbTargetGroup> = {};
+    for (const [key, t] of Object.entries(props.targets)) {
+      this.targetGroups[key] = targetGroup(`${key}-tg`, t.name, t);
+      if (props.blueGreen) alternate[key] = targetGroup(`${key}-alt-tg`, `${t.name}-alt`, t);
     }
 
     const unavailable: LbListenerDefaultAction = {
@@ -194,17 +222,45 @@ export class PublicLoadBalancer extends Construct {
     }
     this.trafficListener = this.httpsListener ?? this.httpListener;
 
-    this.rules = [...props.routes]
-      .sort((a, b) => a.priority - b.priority)
-      .map(
-        (r) =>
-          new LbListenerRule(this, `rule-${r.priority}`, {
-            listenerArn: this.trafficListener.arn,
-            priority: r.priority,
-            condition: [{ pathPattern: { values: [...r.paths] } }],
-            action: [{ type: "forward", targetGroupArn: this.targetGroups[r.target].arn }],
-          }),
-      );
+    const sorted = [...props.routes].sort((a, b) => a.priority - b.priority);
+    const rule = (id: string, listener: LbListener, r: RouteSpec) =>
+      new LbListenerRule(this, id, {
+        listenerArn: listener.arn,
+        priority: r.priority,
+        condition: [{ pathPattern: { values: [...r.paths] } }],
+        action: props.blueGreen
+          ? [
+              {
+                type: "forward",
+                forward: {
+                  targetGroup: [
+                    { arn: this.targetGroups[r.target].arn, weight: 100 },
+                    { arn: alternate[r.target].arn, weight: 0 },
+                  ],
+                },
+              },
+            ]
+          : [{ type: "forward", targetGroupArn: this.targetGroups[r.target].arn }],
+        // Owner: ECS blue/green deployments shift these weights (and leave them swapped); Terraform sets them once.
+        lifecycle: props.blueGreen ? { ignoreChanges: ["action"] } : undefined,
+      });
+    this.rules = sorted.map((r) => rule(`rule-${r.priority}`, this.trafficListener, r));
+
+    if (props.blueGreen) {
+      const testListener = new LbListener(this, "test", {
+        loadBalancerArn: this.lb.arn,
+        port: TEST_LISTENER_PORT,
+        protocol: props.tls ? "HTTPS" : "HTTP",
+        sslPolicy: props.tls ? (props.tls.sslPolicy ?? TLS_POLICY) : undefined,
+        certificateArn: props.tls?.certificateArn,
+        defaultAction: [unavailable],
+      });
+      const testRules = sorted.map((r) => rule(`test-rule-${r.priority}`, testListener, r));
+      // ECS needs one production and one test rule per service: the first (most specific) route of each target.
+      const firstOf = (rules: LbListenerRule[]) =>
+        Object.fromEntries(Object.keys(props.targets).map((key) => [key, rules[sorted.findIndex((r) => r.target === key)]]));
+      this.blueGreen = { alternateTargetGroups: alternate, testListener, productionRules: firstOf(this.rules), testRules: firstOf(testRules) };
+    }
   }
 
   /**

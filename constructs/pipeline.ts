@@ -2,7 +2,6 @@ import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-
 import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
 import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarconnections-connection";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
 import { ServiceRole } from "./service-role";
 
 type Service = "backend" | "frontend";
@@ -27,21 +26,20 @@ export interface DeliveryPipelineProps {
   readonly kmsKeyArn: string;
   /** The two CodeBuild projects, by service. */
   readonly builds: Record<Service, { readonly name: string; readonly arn: string }>;
-  readonly deploy: {
-    readonly clusterName: string;
-    readonly services: Record<Service, string>;
-    /** Execution and task role ARNs the new task definition revisions use (iam:PassRole). */
-    readonly passRoleArns: string[];
-  };
+  /** This infrastructure repository (second source, no trigger): the deploy stage applies its ECS stack. */
+  readonly infraSource: { readonly owner: string; readonly repo: string; readonly branch: string };
+  /** The CodeBuild project of the deploy stage (constructs/deploy-project.ts). */
+  readonly deploy: { readonly name: string; readonly arn: string };
   /** A manual approval stage before deploy, announced on this topic. @default none */
   readonly approval?: { readonly topicArn: string; readonly topicKmsKeyArn: string };
 }
 
 /**
- * CodePipeline V2: GitHub source through a connection → both images built in parallel →
- * (optional manual approval) → both ECS services updated with the standard ECS deploy action and
- * each build's imagedefinitions.json. One role, limited to these projects, this bucket, this
- * connection, these services and the task roles.
+ * CodePipeline V2: the application repository (trigger) and this infrastructure repository
+ * through one connection → both images built in parallel → (optional manual approval) → one
+ * CodeBuild action that writes the new image tags and applies the ECS stack with Terraform. No ECS
+ * deploy action: the pipeline never changes a service outside Terraform. One role, limited to
+ * these projects, this bucket and this connection.
  */
 export class DeliveryPipeline extends Construct {
   readonly pipeline: Codepipeline;
@@ -54,8 +52,6 @@ export class DeliveryPipeline extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
     super(scope, id);
     if (props.connectionName.length > 32) throw new Error(`connection name ${props.connectionName}: longer than 32 characters`);
-    if (props.deploy.passRoleArns.length === 0) throw new Error(`pipeline ${props.name}: passRoleArns must name the task roles (iam:PassRole is never granted on *)`);
-    const account = AccountContext.of(this, props.region);
     this.name = props.name;
 
     if (props.connectionArn === undefined) {
@@ -65,8 +61,6 @@ export class DeliveryPipeline extends Construct {
       this.connectionArn = props.connectionArn;
     }
 
-    const ecs = (resource: string) => account.arn("ecs", resource);
-    const clusterArn = ecs(`cluster/${props.deploy.clusterName}`);
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       {
         sid: "ArtifactObjects",
@@ -92,39 +86,7 @@ export class DeliveryPipeline extends Construct {
         sid: "RunBuilds",
         effect: "Allow",
         actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"],
-        resources: SERVICES.map((s) => props.builds[s].arn),
-      },
-      {
-        sid: "EcsServices",
-        effect: "Allow",
-        actions: ["ecs:DescribeServices", "ecs:UpdateService"],
-        resources: SERVICES.map((s) => ecs(`service/${props.deploy.clusterName}/${props.deploy.services[s]}`)),
-      },
-      { sid: "EcsTaskDefinitions", effect: "Allow", actions: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"], resources: ["*"] },
-      {
-        sid: "EcsTagNewRevisions",
-        effect: "Allow",
-        actions: ["ecs:TagResource"],
-        // Task definition families are named markmail-<env>-<service>.
-        resources: [ecs(`task-definition/${props.deploy.clusterName}-*:*`)],
-        condition: [{ test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] }],
-      },
-      { sid: "EcsTasks", effect: "Allow", actions: ["ecs:DescribeTasks"], resources: [ecs(`task/${props.deploy.clusterName}/*`)] },
-      {
-        sid: "EcsListTasks",
-        effect: "Allow",
-        actions: ["ecs:ListTasks"],
-        // ListTasks authorizes against container instances (service authorization reference),
-        // narrowed to this cluster twice: by ARN and by the ecs:cluster condition.
-        resources: [ecs(`container-instance/${props.deploy.clusterName}/*`)],
-        condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [clusterArn] }],
-      },
-      {
-        sid: "PassTaskRoles",
-        effect: "Allow",
-        actions: ["iam:PassRole"],
-        resources: props.deploy.passRoleArns,
-        condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
+        resources: [...SERVICES.map((s) => props.builds[s].arn), props.deploy.arn],
       },
     ];
     if (props.approval) {
@@ -166,6 +128,23 @@ export class DeliveryPipeline extends Construct {
               OutputArtifactFormat: "CODE_ZIP",
             },
           },
+          {
+            // Not in the trigger: infrastructure changes are deployed with cdktf deploy; this
+            // source only gives the deploy stage the stack a developer would apply.
+            name: "Infra_Source",
+            category: "Source",
+            owner: "AWS",
+            provider: "CodeStarSourceConnection",
+            version: "1",
+            namespace: "InfraVariables",
+            outputArtifacts: ["InfraSource"],
+            configuration: {
+              ConnectionArn: this.connectionArn,
+              FullRepositoryId: `${props.infraSource.owner}/${props.infraSource.repo}`,
+              BranchName: props.infraSource.branch,
+              OutputArtifactFormat: "CODE_ZIP",
+            },
+          },
         ],
       },
       {
@@ -195,7 +174,7 @@ export class DeliveryPipeline extends Construct {
             version: "1",
             configuration: {
               NotificationArn: props.approval.topicArn,
-              CustomData: `Deploy commit #{SourceVariables.CommitId} of ${props.source.owner}/${props.source.repo}@${props.source.branch} to ${props.deploy.clusterName}?`,
+              CustomData: `Deploy commit #{SourceVariables.CommitId} of ${props.source.owner}/${props.source.repo}@${props.source.branch} with ${props.infraSource.repo}@#{InfraVariables.CommitId} (${props.name})?`,
             },
           },
         ],
@@ -203,20 +182,18 @@ export class DeliveryPipeline extends Construct {
     }
     stages.push({
       name: "Deploy",
-      action: SERVICES.map((s) => ({
-        name: `Deploy_${title(s)}`,
-        category: "Deploy",
-        owner: "AWS",
-        provider: "ECS",
-        version: "1",
-        runOrder: 1,
-        inputArtifacts: [`${title(s)}BuildOutput`],
-        configuration: {
-          ClusterName: props.deploy.clusterName,
-          ServiceName: props.deploy.services[s],
-          FileName: "imagedefinitions.json",
+      action: [
+        {
+          name: "Deploy_Ecs",
+          category: "Build",
+          owner: "AWS",
+          provider: "CodeBuild",
+          version: "1",
+          runOrder: 1,
+          inputArtifacts: ["InfraSource", ...SERVICES.map((s) => `${title(s)}BuildOutput`)],
+          configuration: { ProjectName: props.deploy.name, PrimarySource: "InfraSource" },
         },
-      })),
+      ],
     });
 
     this.pipeline = new Codepipeline(this, "pipeline", {

@@ -11,6 +11,13 @@ export const UNSCOPABLE_ACTIONS = new Set([
   "ecs:RegisterTaskDefinition",
   "ecs:DescribeTaskDefinition",
   "ec2:DescribeInstances",
+  // Describe calls without resource-level permissions.
+  "application-autoscaling:DescribeScalableTargets",
+  "application-autoscaling:DescribeScalingPolicies",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetHealth",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeRules",
   // ECS Exec / Session Manager channels: the SSM session is not an IAM resource.
   "ssmmessages:CreateControlChannel",
   "ssmmessages:CreateDataChannel",

@@ -7,7 +7,7 @@ import { CustomerKey } from "../constructs/kms-key";
 import { assertGuideRouting, PublicLoadBalancer, TargetSpec } from "../constructs/load-balancer";
 import { NAME_LIMITS } from "../constructs/naming";
 import { WebAcl } from "../constructs/waf";
-import { ALB, NETWORK } from "./contracts";
+import { ALB, isBlueGreen, NETWORK } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
 /**
@@ -53,6 +53,7 @@ export class AlbStack extends LayerStack {
       tls: certificate ? { certificateArn: certificate.certificateArn } : undefined,
       targets,
       routes: APP.routes,
+      blueGreen: isBlueGreen(env),
     });
 
     if (certificate && domain) {
@@ -104,6 +105,18 @@ export class AlbStack extends LayerStack {
       frontend_target_group_arn_suffix: alb.targetGroups.frontend.arnSuffix,
       public_url: publicUrl,
       tls: certificate && alb.httpsListener ? { https_listener_arn: alb.httpsListener.arn, hosted_zone_id: certificate.zoneId } : undefined,
+      blue_green: alb.blueGreen
+        ? {
+            backend_alternate_target_group_arn: alb.blueGreen.alternateTargetGroups.backend.arn,
+            frontend_alternate_target_group_arn: alb.blueGreen.alternateTargetGroups.frontend.arn,
+            backend_production_listener_rule_arn: alb.blueGreen.productionRules.backend.arn,
+            frontend_production_listener_rule_arn: alb.blueGreen.productionRules.frontend.arn,
+            backend_test_listener_rule_arn: alb.blueGreen.testRules.backend.arn,
+            frontend_test_listener_rule_arn: alb.blueGreen.testRules.frontend.arn,
+            listener_rule_ids: [...alb.rules, ...Object.values(alb.blueGreen.testRules)].map((r) => r.id),
+            target_group_ids: [...Object.values(alb.targetGroups), ...Object.values(alb.blueGreen.alternateTargetGroups)].map((t) => t.id),
+          }
+        : undefined,
     });
   }
 }

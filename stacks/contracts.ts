@@ -56,6 +56,8 @@ export function outputFields(c: LayerContract, env: EnvironmentConfig): [name: s
 }
 
 const hasDomain = (env: EnvironmentConfig) => env.domain !== undefined;
+/** Environments whose services deploy blue/green (config services.deployment.strategy). */
+export const isBlueGreen = (env: EnvironmentConfig) => env.services.deployment.strategy === "BLUE_GREEN";
 
 export const NETWORK = contract("network", {
   vpc_id: str("VPC of the environment"),
@@ -108,6 +110,16 @@ export const ALB = contract("alb", {
     https_listener_arn: str("Listener on port 443 (TLS 1.3 policy)"),
     hosted_zone_id: str("Route 53 zone of the domain (SES DNS records)"),
   }),
+  blue_green: group("With blue/green deployments: the alternate target groups and the rules ECS shifts", isBlueGreen, {
+    backend_alternate_target_group_arn: str("Alternate (green) target group of the backend"),
+    frontend_alternate_target_group_arn: str("Alternate (green) target group of the frontend"),
+    backend_production_listener_rule_arn: str("Production listener rule of the backend (/api/*); ECS owns its weights"),
+    frontend_production_listener_rule_arn: str("Production listener rule of the frontend (/*); ECS owns its weights"),
+    backend_test_listener_rule_arn: str("Test listener rule of the backend on the test listener"),
+    frontend_test_listener_rule_arn: str("Test listener rule of the frontend on the test listener"),
+    listener_rule_ids: list("Every listener rule ECS may modify (ids are ARNs; the ECS infrastructure role's scope)"),
+    target_group_ids: list("Every target group ECS may register tasks in (ids are ARNs; the ECS infrastructure role's scope)"),
+  }),
 });
 
 export const ECS_CLUSTER = contract("ecs-cluster", {
@@ -125,6 +137,8 @@ export const ECS_CLUSTER = contract("ecs-cluster", {
   backend_log_group_name: str("/ecs/markmail-<env>-backend"),
   frontend_log_group_name: str("/ecs/markmail-<env>-frontend"),
   kms_key_arn: str("Customer-managed key of the cluster layer (logs, ECR, ECS Exec)"),
+  backend_image_tag_parameter: str("SSM parameter /markmail/<env>/backend/image-tag: the image tag the backend runs (the pipeline writes it)"),
+  frontend_image_tag_parameter: str("SSM parameter /markmail/<env>/frontend/image-tag: the image tag the frontend runs (the pipeline writes it)"),
 });
 
 export const ECS = contract("ecs", {

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { ContainerRepository } from "../constructs/container-repository";
+import { ImageTagParameter, imageTagParameterName } from "../constructs/image-tag-parameter";
 import { FargateCluster } from "../constructs/ecs-cluster";
 import { CustomerKey } from "../constructs/kms-key";
 import { EncryptedLogGroup } from "../constructs/log-group";
@@ -11,7 +12,7 @@ const SERVICES = ["backend", "frontend"] as const;
 
 /**
  * `markmail-<env>-ecs-cluster`: cluster `markmail-<env>` (Container Insights, Fargate capacity,
- * encrypted ECS Exec), ECR repositories, log groups `/ecs/markmail-<env>-<service>`, the task
+ * encrypted ECS Exec), ECR repositories, log groups `/ecs/markmail-<env>-<service>`, the image-tag parameters `/markmail/<env>/<service>/image-tag`, the task
  * execution role and the task role `markmail-<env>-task-role`.
  */
 export class EcsClusterStack extends LayerStack {
@@ -57,6 +58,10 @@ export class EcsClusterStack extends LayerStack {
       ]),
     ) as Record<(typeof SERVICES)[number], EncryptedLogGroup>;
 
+    const imageTags = Object.fromEntries(
+      SERVICES.map((svc) => [svc, new ImageTagParameter(this, `${svc}-image-tag`, { name: imageTagParameterName(this.config.project, env.name, svc), service: svc })]),
+    ) as Record<(typeof SERVICES)[number], ImageTagParameter>;
+
     const roles = new TaskRoles(this, "roles", {
       namePrefix: prefix,
       region,
@@ -86,6 +91,8 @@ export class EcsClusterStack extends LayerStack {
       backend_log_group_name: logGroups.backend.name,
       frontend_log_group_name: logGroups.frontend.name,
       kms_key_arn: key.arn,
+      backend_image_tag_parameter: imageTags.backend.parameter.name,
+      frontend_image_tag_parameter: imageTags.frontend.parameter.name,
     });
   }
 }

@@ -1,20 +1,23 @@
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { APP, SECRETS, SecretName } from "../config/contract";
 import { ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/container-definition";
-import { FargateService } from "../constructs/fargate-service";
+import { deploymentAlarmNames } from "../constructs/alarms";
+import { BlueGreenSettings, FargateService } from "../constructs/fargate-service";
+import { ServiceRole } from "../constructs/service-role";
 import { mailSender } from "../constructs/task-roles";
 import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
-/**
- * The tag of the first task definition revision. The pipeline pushes commit-SHA tags (immutable)
- * and deploys new revisions; until its first run, tasks cannot start (the circuit breaker stops
- * the attempt). Push an image with this tag to start the service before the pipeline has run.
- */
-export const BOOTSTRAP_IMAGE_TAG = "bootstrap";
+export { BOOTSTRAP_IMAGE_TAG } from "../constructs/image-tag-parameter";
 
-/** `markmail-<env>-ecs`: the backend and frontend Fargate services `markmail-<env>-<service>`. */
+/**
+ * `markmail-<env>-ecs`: the backend and frontend Fargate services `markmail-<env>-<service>`.
+ * Terraform owns their task definitions; the image tag of each is read at plan time from the SSM
+ * parameter `/markmail/<env>/<service>/image-tag` (the pipeline's deploy stage writes it, then
+ * applies this stack), so a deploy from a laptop and one from the pipeline plan the same thing.
+ */
 export class EcsStack extends LayerStack {
   constructor(scope: Construct, props: LayerProps) {
     super(scope, "ecs", props);
@@ -33,12 +36,16 @@ export class EcsStack extends LayerStack {
       if (!(SECRETS[name].keys as readonly string[]).includes(key)) throw new Error(`secret ${name} has no JSON key ${key} (config/contract.ts SECRETS)`);
       return secretKeyRef(arn, key);
     };
+    // insecure_value: the tag is not secret, and a sensitive value would hide the whole container
+    // definition diff in every plan.
+    const tag = (svc: "backend" | "frontend") =>
+      new DataAwsSsmParameter(this, `${svc}-image-tag`, { name: cluster[`${svc}_image_tag_parameter`] }).insecureValue;
     const ai = Object.fromEntries(SECRETS.ai.keys.map((k) => [k, ref("ai", k, secrets.ai_secret_arn)]));
     const stripe = Object.fromEntries(SECRETS.stripe.keys.map((k) => [k, ref("stripe", k, secrets.stripe_secret_arn)]));
 
     const backend: ContainerSpec = {
       name: APP.backendContainer,
-      image: `${cluster.backend_repository_url}:${BOOTSTRAP_IMAGE_TAG}`,
+      image: `${cluster.backend_repository_url}:${tag("backend")}`,
       port: APP.backendPort,
       environment: {
         ENVIRONMENT: env.name,
@@ -74,7 +81,7 @@ export class EcsStack extends LayerStack {
     };
     const frontend: ContainerSpec = {
       name: APP.frontendContainer,
-      image: `${cluster.frontend_repository_url}:${BOOTSTRAP_IMAGE_TAG}`,
+      image: `${cluster.frontend_repository_url}:${tag("frontend")}`,
       port: APP.frontendPort,
       environment: { ENVIRONMENT: env.name },
       logs: { group: cluster.frontend_log_group_name, region, streamPrefix: "frontend" },
@@ -94,6 +101,42 @@ export class EcsStack extends LayerStack {
       fargateSpot: env.services.fargateSpot,
       enableExecuteCommand: exec,
     };
+    const bg = alb.blue_green;
+    const strategy = env.services.deployment;
+    const infrastructureRole = bg
+      ? new ServiceRole(this, "infrastructure", {
+          name: this.name("ecs-infrastructure"),
+          description: `ECS blue/green deployments of ${this.name()}: shift the listener rules, register tasks`,
+          service: "ecs.amazonaws.com",
+          region,
+          statements: [
+            {
+              sid: "DescribeLoadBalancing",
+              effect: "Allow",
+              actions: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules"],
+              resources: ["*"],
+            },
+            { sid: "ShiftRules", effect: "Allow", actions: ["elasticloadbalancing:ModifyRule"], resources: bg.listener_rule_ids },
+            {
+              sid: "RegisterTasks",
+              effect: "Allow",
+              actions: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+              resources: bg.target_group_ids,
+            },
+          ],
+        })
+      : undefined;
+    const blueGreen = (svc: "backend" | "frontend"): BlueGreenSettings | undefined =>
+      bg && infrastructureRole
+        ? {
+            bakeTimeMinutes: strategy.bakeTimeMinutes,
+            alternateTargetGroupArn: bg[`${svc}_alternate_target_group_arn`],
+            productionListenerRuleArn: bg[`${svc}_production_listener_rule_arn`],
+            testListenerRuleArn: bg[`${svc}_test_listener_rule_arn`],
+            roleArn: infrastructureRole.arn,
+          }
+        : undefined;
+
     // Construct ids "Backend"/"Frontend": "backend" is taken by the state backend; addresses are
     // lower-cased anyway (aws_ecs_service.backend, aws_ecs_task_definition.backend).
     const services = {
@@ -103,6 +146,8 @@ export class EcsStack extends LayerStack {
         ...env.services.backend,
         container: backend,
         targetGroupArn: alb.backend_target_group_arn,
+        deploymentAlarmNames: deploymentAlarmNames(this.name(), "backend"),
+        blueGreen: blueGreen("backend"),
       }),
       frontend: new FargateService(this, "Frontend", {
         ...common,
@@ -110,6 +155,8 @@ export class EcsStack extends LayerStack {
         ...env.services.frontend,
         container: frontend,
         targetGroupArn: alb.frontend_target_group_arn,
+        deploymentAlarmNames: deploymentAlarmNames(this.name(), "frontend"),
+        blueGreen: blueGreen("frontend"),
       }),
     };
 

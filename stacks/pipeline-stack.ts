@@ -1,14 +1,21 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { APP } from "../config/contract";
 import { ArtifactBucket } from "../constructs/artifact-bucket";
 import { ImageBuildProject } from "../constructs/build-project";
+import { EcsDeployProject } from "../constructs/deploy-project";
+import { imageTagParameterName } from "../constructs/image-tag-parameter";
+import { stateKey } from "../constructs/state-backend";
 import { CustomerKey } from "../constructs/kms-key";
 import { DeliveryPipeline } from "../constructs/pipeline";
-import { ECS, ECS_CLUSTER, MONITORING, SECRETS_LAYER } from "./contracts";
+import { AccountContext } from "../constructs/account";
+import { synthInputs } from "../constructs/synth-inputs";
+import { ECS, ECS_CLUSTER, isBlueGreen, MONITORING, SECRETS_LAYER } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
-/** `markmail-<env>-pipeline`: GitHub → CodeBuild (backend, frontend) → [approval] → ECS. */
+/**
+ * `markmail-<env>-pipeline`: GitHub (application, and this repository) → CodeBuild (backend,
+ * frontend images) → [approval] → CodeBuild applying `markmail-<env>-ecs` with the new image tags.
+ */
 export class PipelineStack extends LayerStack {
   constructor(scope: Construct, props: LayerProps) {
     super(scope, "pipeline", props);
@@ -37,7 +44,6 @@ export class PipelineStack extends LayerStack {
       new ImageBuildProject(this, `${svc}-build`, {
         name: this.name(`${svc}-build`),
         service: svc,
-        containerName: svc === "backend" ? APP.backendContainer : APP.frontendContainer,
         region,
         repository: { name: cluster[`${svc}_repository_name`], arn: cluster[`${svc}_repository_arn`] },
         dockerhubSecret: { arn: secrets.dockerhub_secret_arn, kmsKeyArn: secrets.kms_key_arn },
@@ -50,6 +56,39 @@ export class PipelineStack extends LayerStack {
     // Vite inlines the API base URL at build time; without a domain the ALB serves /api on the same host.
     const frontend = build("frontend", { VITE_API_URL: env.domain !== undefined ? `https://${env.domain}/api` : "/api" });
 
+    const account = AccountContext.of(this, region);
+    const backendState = this.config.backend;
+    const ecsStack = this.stateOf("ecs").stackId;
+    const deploy = new EcsDeployProject(this, "ecs-deploy", {
+      name: this.name("ecs-deploy"),
+      env: env.name,
+      region,
+      stackId: ecsStack,
+      synthInputs: synthInputs(this.config, env),
+      buildArtifacts: { backend: "BackendBuildOutput", frontend: "FrontendBuildOutput" },
+      imageTagParameterArns: (["backend", "frontend"] as const).map((s) => account.arn("ssm", `parameter${imageTagParameterName(this.config.project, env.name, s)}`)),
+      state:
+        backendState.kind === "s3"
+          ? {
+              bucket: backendState.bucket,
+              key: stateKey(this.config.project, env.name, "ecs"),
+              envPrefix: `${this.config.project}/${env.name}/`,
+              lockTable: backendState.locking === "lockfile" ? undefined : backendState.lockTable,
+              kmsAlias: backendState.kmsKeyId,
+              region: backendState.region,
+            }
+          : // Other backends: the project cannot reach the state; its plan would create everything and the image-only guard stops it.
+            { bucket: `${this.config.project}-terraform-state`, key: stateKey(this.config.project, env.name, "ecs"), envPrefix: `${this.config.project}/${env.name}/`, kmsAlias: `alias/${this.config.project}-terraform-state`, region },
+      cluster: { name: cluster.cluster_name, services: { backend: ecs.backend_service_name, frontend: ecs.frontend_service_name } },
+      passRoles: {
+        tasks: [cluster.execution_role_arn, cluster.task_role_arn],
+        ecs: isBlueGreen(env) ? [account.arn("iam", `role/${this.name("ecs-infrastructure")}`, { region: "" })] : [],
+      },
+      artifactBucketArn: artifacts.arn,
+      kmsKeyArn: key.arn,
+      logRetentionDays: env.logRetentionDays,
+    });
+
     const pipeline = new DeliveryPipeline(this, "pipeline", {
       name: this.name("pipeline"),
       region,
@@ -59,11 +98,8 @@ export class PipelineStack extends LayerStack {
       artifactBucket: artifacts,
       kmsKeyArn: key.arn,
       builds: { backend, frontend },
-      deploy: {
-        clusterName: cluster.cluster_name,
-        services: { backend: ecs.backend_service_name, frontend: ecs.frontend_service_name },
-        passRoleArns: [cluster.execution_role_arn, cluster.task_role_arn],
-      },
+      infraSource: this.config.github.infra,
+      deploy,
       approval: env.pipeline.manualApproval
         ? { topicArn: monitoring.alarm_topic_arn, topicKmsKeyArn: monitoring.alarm_topic_kms_key_arn }
         : undefined,

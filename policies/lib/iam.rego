@@ -150,6 +150,8 @@ resource_wildcard_actions := {
 	"elasticloadbalancing:describelisteners", # Describe* calls have no resource-level permission
 	"elasticloadbalancing:describerules", # Describe* calls have no resource-level permission
 	"elasticloadbalancing:describetargethealth", # Describe* calls have no resource-level permission
+	"application-autoscaling:describescalabletargets", # Describe* calls have no resource-level permission
+	"application-autoscaling:describescalingpolicies", # Describe* calls have no resource-level permission
 	"codebuild:listprojects", # list operation
 	"ses:getsendquota", # no resource-level permission
 	"ses:getaccount", # no resource-level permission
