@@ -1,11 +1,25 @@
 import { TerraformStack, Testing } from "cdktf";
 import { AppConfig } from "../config";
 import { APP } from "../config/contract";
-import { assertGuideRouting, assertRoutes, PublicLoadBalancer, TargetSpec, TLS_POLICY } from "../constructs/load-balancer";
+import {
+  assertGuideRouting,
+  assertRoutes,
+  PublicLoadBalancer,
+  TargetSpec,
+  TLS_POLICY,
+} from "../constructs/load-balancer";
 import { BODY_SIZE_LABEL, WebAcl } from "../constructs/waf";
 import { AlbStack } from "../stacks/alb-stack";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { buildApp, configFor, configFrom, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import {
+  buildApp,
+  configFor,
+  configFrom,
+  onlyResource,
+  resources,
+  synthJson,
+  TfJson,
+} from "./helpers/synth";
 
 const DOMAIN = "dev.markmail.example.com";
 
@@ -14,8 +28,10 @@ function albJson(config: AppConfig): TfJson {
   return synthJson(new AlbStack(testApp(), { config, env }));
 }
 
-const byName = (json: TfJson, type: string, name: string) => resources(json, type).find(([, b]) => b.name === name);
-const idOf = (json: TfJson, type: string, name: string) => `${type}.${byName(json, type, name)![0]}`;
+const byName = (json: TfJson, type: string, name: string) =>
+  resources(json, type).find(([, b]) => b.name === name);
+const idOf = (json: TfJson, type: string, name: string) =>
+  `${type}.${byName(json, type, name)![0]}`;
 
 describe("alb layer, dev without a domain (HTTP only)", () => {
   const json = albJson(configFor("dev"));
@@ -26,44 +42,90 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
       name: "markmail-dev-alb",
       load_balancer_type: "application",
       internal: false,
-      subnets: "${data.terraform_remote_state.network.outputs.public_subnet_ids}",
-      security_groups: ["${data.terraform_remote_state.network.outputs.alb_security_group_id}"],
+      subnets:
+        "${data.terraform_remote_state.network.outputs.public_subnet_ids}",
+      security_groups: [
+        "${data.terraform_remote_state.network.outputs.alb_security_group_id}",
+      ],
     });
     expect(lb.name.length).toBeLessThanOrEqual(32);
     expect(resources(json, "aws_security_group")).toHaveLength(0);
   });
 
   test("drops invalid headers, defensive desync mitigation, idle timeout from config, no deletion protection in dev", () => {
-    expect(lb).toMatchObject({ drop_invalid_header_fields: true, desync_mitigation_mode: "defensive", idle_timeout: 60, enable_deletion_protection: false });
+    expect(lb).toMatchObject({
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "defensive",
+      idle_timeout: 60,
+      enable_deletion_protection: false,
+    });
   });
 
   test("access logs to an SSE-S3, private, TLS-only bucket that expires logs after accessLogRetentionDays", () => {
     const [bucketId, bucket] = resources(json, "aws_s3_bucket")[0];
-    expect(lb.access_logs).toEqual({ bucket: `\${aws_s3_bucket.${bucketId}.id}`, prefix: "alb", enabled: true });
-    expect(bucket.bucket).toMatch(/^markmail-dev-alb-logs-\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/);
+    expect(lb.access_logs).toEqual({
+      bucket: `\${aws_s3_bucket.${bucketId}.id}`,
+      prefix: "alb",
+      enabled: true,
+    });
+    expect(bucket.bucket).toMatch(
+      /^markmail-dev-alb-logs-\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/
+    );
     expect(bucket.force_destroy).toBe(true);
-    const sse = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration");
-    expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
-    expect(onlyResource(json, "aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
-    const lifecycle = onlyResource(json, "aws_s3_bucket_lifecycle_configuration");
-    expect(lifecycle.rule.find((r: any) => r.id === "expire-current-objects").expiration).toEqual([{ days: 30 }]);
-    expect(lb.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);
+    const sse = onlyResource(
+      json,
+      "aws_s3_bucket_server_side_encryption_configuration"
+    );
+    expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({
+      sse_algorithm: "AES256",
+    });
+    expect(
+      onlyResource(json, "aws_s3_bucket_public_access_block")
+    ).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+    const lifecycle = onlyResource(
+      json,
+      "aws_s3_bucket_lifecycle_configuration"
+    );
+    expect(
+      lifecycle.rule.find((r: any) => r.id === "expire-current-objects")
+        .expiration
+    ).toEqual([{ days: 30 }]);
+    expect(lb.depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_bucket_policy\./),
+    ]);
   });
 
   test("bucket policy: the Tokyo ELB account may put objects under alb/AWSLogs/<account>/ only", () => {
-    const doc = Object.values(json.data!.aws_iam_policy_document).find((d: any) => d.statement.some((s: any) => s.sid === "AlbAccessLogDelivery")) as any;
-    const grant = doc.statement.find((s: any) => s.sid === "AlbAccessLogDelivery");
-    expect(grant.principals[0].identifiers[0]).toMatch(/:iam::582318560864:root$/);
+    const doc = Object.values(json.data!.aws_iam_policy_document).find(
+      (d: any) => d.statement.some((s: any) => s.sid === "AlbAccessLogDelivery")
+    ) as any;
+    const grant = doc.statement.find(
+      (s: any) => s.sid === "AlbAccessLogDelivery"
+    );
+    expect(grant.principals[0].identifiers[0]).toMatch(
+      /:iam::582318560864:root$/
+    );
     expect(grant.actions).toEqual(["s3:PutObject"]);
-    expect(grant.resources[0]).toMatch(/:s3:::markmail-dev-alb-logs-\$\{[^}]+\}\/alb\/AWSLogs\/\$\{data\.aws_caller_identity\.[^}]+\.account_id\}\/\*$/);
-    expect(doc.statement.map((s: any) => s.sid)).toEqual(expect.arrayContaining(["DenyInsecureTransport", "DenyOutdatedTls"]));
+    expect(grant.resources[0]).toMatch(
+      /:s3:::markmail-dev-alb-logs-\$\{[^}]+\}\/alb\/AWSLogs\/\$\{data\.aws_caller_identity\.[^}]+\.account_id\}\/\*$/
+    );
+    expect(doc.statement.map((s: any) => s.sid)).toEqual(
+      expect.arrayContaining(["DenyInsecureTransport", "DenyOutdatedTls"])
+    );
   });
 
   test("HTTP:80 only, default fixed 503; no certificate, zone or HTTPS", () => {
     const listener = onlyResource(json, "aws_lb_listener");
     expect(listener).toMatchObject({ port: 80, protocol: "HTTP" });
     expect(listener.default_action).toEqual([
-      { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Service Unavailable", status_code: "503" } },
+      {
+        type: "fixed-response",
+        fixed_response: {
+          content_type: "text/plain",
+          message_body: "Service Unavailable",
+          status_code: "503",
+        },
+      },
     ]);
     expect(resources(json, "aws_acm_certificate")).toHaveLength(0);
     expect(resources(json, "aws_route53_record")).toHaveLength(0);
@@ -71,28 +133,73 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
   });
 
   test("says loudly that the environment is HTTP only", () => {
-    expect(json.output!.transport.value).toMatch(/^HTTP ONLY: dev has no domain \(set DEV_DOMAIN/);
-    expect(json.output!.public_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[^}]+\.dns_name\}$/);
+    expect(json.output!.transport.value).toMatch(
+      /^HTTP ONLY: dev has no domain \(set DEV_DOMAIN/
+    );
+    expect(json.output!.public_url.value).toMatch(
+      /^http:\/\/\$\{aws_lb\.[^}]+\.dns_name\}$/
+    );
   });
 
   test("target groups: ip, HTTP:8080 in the VPC, the guide's health checks, 30 s deregistration delay", () => {
-    const backend = byName(json, "aws_lb_target_group", "markmail-dev-backend")![1];
-    const frontend = byName(json, "aws_lb_target_group", "markmail-dev-frontend")![1];
+    const backend = byName(
+      json,
+      "aws_lb_target_group",
+      "markmail-dev-backend"
+    )![1];
+    const frontend = byName(
+      json,
+      "aws_lb_target_group",
+      "markmail-dev-frontend"
+    )![1];
     for (const tg of [backend, frontend]) {
-      expect(tg).toMatchObject({ target_type: "ip", protocol: "HTTP", port: APP.backendPort, vpc_id: "${data.terraform_remote_state.network.outputs.vpc_id}", deregistration_delay: "30" });
+      expect(tg).toMatchObject({
+        target_type: "ip",
+        protocol: "HTTP",
+        port: APP.backendPort,
+        vpc_id: "${data.terraform_remote_state.network.outputs.vpc_id}",
+        deregistration_delay: "30",
+      });
       expect(tg.name.length).toBeLessThanOrEqual(32);
     }
-    const timings = { interval: 30, timeout: 5, healthy_threshold: 2, unhealthy_threshold: 3, matcher: "200" };
+    const timings = {
+      interval: 30,
+      timeout: 5,
+      healthy_threshold: 2,
+      unhealthy_threshold: 3,
+      matcher: "200",
+    };
     expect(backend.health_check).toMatchObject({ path: "/health", ...timings });
     expect(frontend.health_check).toMatchObject({ path: "/", ...timings });
   });
 
   test("routing exactly as the guide, on the HTTP listener: /api/* priority 1 → backend, /* priority 2 → frontend", () => {
-    const listener = `\${aws_lb_listener.${resources(json, "aws_lb_listener")[0][0]}.arn}`;
-    const rules = resources(json, "aws_lb_listener_rule").map(([, r]) => r).sort((a, b) => a.priority - b.priority);
-    expect(rules.map((r) => [r.priority, r.condition[0].path_pattern.values, r.action[0].target_group_arn, r.listener_arn])).toEqual([
-      [1, ["/api/*"], `\${${idOf(json, "aws_lb_target_group", "markmail-dev-backend")}.arn}`, listener],
-      [2, ["/*"], `\${${idOf(json, "aws_lb_target_group", "markmail-dev-frontend")}.arn}`, listener],
+    const listener = `\${aws_lb_listener.${
+      resources(json, "aws_lb_listener")[0][0]
+    }.arn}`;
+    const rules = resources(json, "aws_lb_listener_rule")
+      .map(([, r]) => r)
+      .sort((a, b) => a.priority - b.priority);
+    expect(
+      rules.map((r) => [
+        r.priority,
+        r.condition[0].path_pattern.values,
+        r.action[0].target_group_arn,
+        r.listener_arn,
+      ])
+    ).toEqual([
+      [
+        1,
+        ["/api/*"],
+        `\${${idOf(json, "aws_lb_target_group", "markmail-dev-backend")}.arn}`,
+        listener,
+      ],
+      [
+        2,
+        ["/*"],
+        `\${${idOf(json, "aws_lb_target_group", "markmail-dev-frontend")}.arn}`,
+        listener,
+      ],
     ]);
     expect(rules.every((r) => r.action[0].type === "forward")).toBe(true);
   });
@@ -105,54 +212,100 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
 
 describe("alb layer, dev with DEV_DOMAIN (zone looked up)", () => {
   const json = albJson(configFor("dev", { DEV_DOMAIN: DOMAIN }));
-  const [zoneId, zone] = Object.entries(json.data!.aws_route53_zone)[0] as [string, any];
+  const [zoneId, zone] = Object.entries(json.data!.aws_route53_zone)[0] as [
+    string,
+    any
+  ];
   const zoneRef = `\${data.aws_route53_zone.${zoneId}.zone_id}`;
 
   test("zone looked up by the domain name; ACM certificate for the domain and *.domain, DNS-validated", () => {
     expect(zone).toEqual({ name: DOMAIN, private_zone: false });
     const cert = onlyResource(json, "aws_acm_certificate");
-    expect(cert).toMatchObject({ domain_name: DOMAIN, subject_alternative_names: [`*.${DOMAIN}`], validation_method: "DNS" });
-    const [recId, rec] = resources(json, "aws_route53_record").find(([, r]) => r.for_each)!;
-    expect(rec).toMatchObject({ zone_id: zoneRef, allow_overwrite: true, name: "${each.value.resource_record_name}", records: ["${each.value.resource_record_value}"] });
+    expect(cert).toMatchObject({
+      domain_name: DOMAIN,
+      subject_alternative_names: [`*.${DOMAIN}`],
+      validation_method: "DNS",
+    });
+    const [recId, rec] = resources(json, "aws_route53_record").find(
+      ([, r]) => r.for_each
+    )!;
+    expect(rec).toMatchObject({
+      zone_id: zoneRef,
+      allow_overwrite: true,
+      name: "${each.value.resource_record_name}",
+      records: ["${each.value.resource_record_value}"],
+    });
     expect(rec.for_each).toContain("domain_validation_options");
     const validation = onlyResource(json, "aws_acm_certificate_validation");
-    expect(validation.validation_record_fqdns).toContain(`aws_route53_record.${recId}`);
+    expect(validation.validation_record_fqdns).toContain(
+      `aws_route53_record.${recId}`
+    );
   });
 
   test("HTTPS:443 with the TLS 1.3 policy and the validated certificate, default 503; HTTP:80 redirects 301", () => {
-    const https = resources(json, "aws_lb_listener").find(([, l]) => l.protocol === "HTTPS")![1];
-    expect(https).toMatchObject({ port: 443, ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+    const https = resources(json, "aws_lb_listener").find(
+      ([, l]) => l.protocol === "HTTPS"
+    )![1];
+    expect(https).toMatchObject({
+      port: 443,
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    });
     expect(TLS_POLICY).toBe(https.ssl_policy);
-    expect(https.certificate_arn).toMatch(/^\$\{aws_acm_certificate_validation\.[^}]+\.certificate_arn\}$/);
+    expect(https.certificate_arn).toMatch(
+      /^\$\{aws_acm_certificate_validation\.[^}]+\.certificate_arn\}$/
+    );
     expect(https.default_action[0].fixed_response.status_code).toBe("503");
-    const http = resources(json, "aws_lb_listener").find(([, l]) => l.protocol === "HTTP")![1];
-    expect(http.default_action).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }]);
+    const http = resources(json, "aws_lb_listener").find(
+      ([, l]) => l.protocol === "HTTP"
+    )![1];
+    expect(http.default_action).toEqual([
+      {
+        type: "redirect",
+        redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" },
+      },
+    ]);
   });
 
   test("listener rules sit on the HTTPS listener", () => {
-    const [httpsId] = resources(json, "aws_lb_listener").find(([, l]) => l.protocol === "HTTPS")!;
-    for (const [, r] of resources(json, "aws_lb_listener_rule")) expect(r.listener_arn).toBe(`\${aws_lb_listener.${httpsId}.arn}`);
+    const [httpsId] = resources(json, "aws_lb_listener").find(
+      ([, l]) => l.protocol === "HTTPS"
+    )!;
+    for (const [, r] of resources(json, "aws_lb_listener_rule"))
+      expect(r.listener_arn).toBe(`\${aws_lb_listener.${httpsId}.arn}`);
   });
 
   test("A alias record for the domain to the ALB; https public URL; no HTTP-only notice", () => {
-    const alias = resources(json, "aws_route53_record").find(([, r]) => r.type === "A")![1];
+    const alias = resources(json, "aws_route53_record").find(
+      ([, r]) => r.type === "A"
+    )![1];
     const [lbId] = resources(json, "aws_lb")[0];
     expect(alias).toEqual({
       zone_id: zoneRef,
       name: DOMAIN,
       type: "A",
-      alias: { name: `\${aws_lb.${lbId}.dns_name}`, zone_id: `\${aws_lb.${lbId}.zone_id}`, evaluate_target_health: true },
+      alias: {
+        name: `\${aws_lb.${lbId}.dns_name}`,
+        zone_id: `\${aws_lb.${lbId}.zone_id}`,
+        evaluate_target_health: true,
+      },
     });
     expect(json.output!.public_url.value).toBe(`https://${DOMAIN}`);
     expect(json.output!.transport).toBeUndefined();
   });
 
   test("hostedZone=create: the zone is created and its name servers are an output", () => {
-    const created = albJson(configFor("dev", { DEV_DOMAIN: DOMAIN }, (e) => ({ ...e, hostedZone: "create" })));
+    const created = albJson(
+      configFor("dev", { DEV_DOMAIN: DOMAIN }, (e) => ({
+        ...e,
+        hostedZone: "create",
+      }))
+    );
     const [id, z] = resources(created, "aws_route53_zone")[0];
     expect(z.name).toBe(DOMAIN);
     expect(created.data?.aws_route53_zone).toBeUndefined();
-    expect(created.output!.zone_name_servers.value).toBe(`\${aws_route53_zone.${id}.name_servers}`);
+    expect(created.output!.zone_name_servers.value).toBe(
+      `\${aws_route53_zone.${id}.name_servers}`
+    );
   });
 });
 
@@ -164,14 +317,28 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
   test("deletion protection and a year of access logs, no force_destroy", () => {
     expect(onlyResource(json, "aws_lb").enable_deletion_protection).toBe(true);
     expect(resources(json, "aws_s3_bucket")[0][1].force_destroy).toBe(false);
-    const lifecycle = onlyResource(json, "aws_s3_bucket_lifecycle_configuration");
-    expect(lifecycle.rule.find((r: any) => r.id === "expire-current-objects").expiration).toEqual([{ days: 365 }]);
+    const lifecycle = onlyResource(
+      json,
+      "aws_s3_bucket_lifecycle_configuration"
+    );
+    expect(
+      lifecycle.rule.find((r: any) => r.id === "expire-current-objects")
+        .expiration
+    ).toEqual([{ days: 365 }]);
   });
 
   test("web ACL markmail-prod-waf: regional, default allow, visibility on the ACL and every rule", () => {
-    expect(acl).toMatchObject({ name: "markmail-prod-waf", scope: "REGIONAL", default_action: { allow: {} } });
+    expect(acl).toMatchObject({
+      name: "markmail-prod-waf",
+      scope: "REGIONAL",
+      default_action: { allow: {} },
+    });
     for (const r of [acl, ...acl.rule]) {
-      expect(r.visibility_config).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true, metric_name: expect.stringMatching(/^markmail-prod-waf/) });
+      expect(r.visibility_config).toMatchObject({
+        cloudwatch_metrics_enabled: true,
+        sampled_requests_enabled: true,
+        metric_name: expect.stringMatching(/^markmail-prod-waf/),
+      });
     }
     expect(acl.rule.map((r: any) => [r.priority, r.name])).toEqual([
       [1, "RateLimitPerIp"],
@@ -185,7 +352,13 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
   test("rate-based rule per IP at the configured limit blocks", () => {
     expect(rule("RateLimitPerIp")).toMatchObject({
       action: { block: {} },
-      statement: { rate_based_statement: { limit: 2000, aggregate_key_type: "IP", evaluation_window_sec: 300 } },
+      statement: {
+        rate_based_statement: {
+          limit: 2000,
+          aggregate_key_type: "IP",
+          evaluation_window_sec: 300,
+        },
+      },
     });
   });
 
@@ -196,19 +369,34 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
         managed_rule_group_statement: {
           vendor_name: "AWS",
           name: "AWSManagedRulesCommonRuleSet",
-          rule_action_override: [{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }],
+          rule_action_override: [
+            { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+          ],
         },
       },
     });
-    const [label, not] = rule("OversizedBodyOutsideApi").statement.and_statement.statement;
+    const [label, not] = rule("OversizedBodyOutsideApi").statement.and_statement
+      .statement;
     expect(rule("OversizedBodyOutsideApi").action).toEqual({ block: {} });
-    expect(label).toEqual({ label_match_statement: { scope: "LABEL", key: BODY_SIZE_LABEL } });
-    expect(not.not_statement.statement[0].byte_match_statement).toMatchObject({ search_string: "/api/", positional_constraint: "STARTS_WITH", field_to_match: { uri_path: {} } });
+    expect(label).toEqual({
+      label_match_statement: { scope: "LABEL", key: BODY_SIZE_LABEL },
+    });
+    expect(not.not_statement.statement[0].byte_match_statement).toMatchObject({
+      search_string: "/api/",
+      positional_constraint: "STARTS_WITH",
+      field_to_match: { uri_path: {} },
+    });
     expect(rule("AWSManagedRulesKnownBadInputsRuleSet").statement).toEqual({
-      managed_rule_group_statement: { vendor_name: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" },
+      managed_rule_group_statement: {
+        vendor_name: "AWS",
+        name: "AWSManagedRulesKnownBadInputsRuleSet",
+      },
     });
     // Webhook senders (Stripe, Salesforce) run on cloud hosts: hosting-provider IPs are only counted.
-    expect(rule("AWSManagedRulesAnonymousIpList").statement.managed_rule_group_statement.rule_action_override).toEqual([
+    expect(
+      rule("AWSManagedRulesAnonymousIpList").statement
+        .managed_rule_group_statement.rule_action_override
+    ).toEqual([
       { name: "HostingProviderIPList", action_to_use: { count: {} } },
     ]);
   });
@@ -225,30 +413,67 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
   test("logs to aws-waf-logs-markmail-prod (CMK, retention) with Authorization and Cookie redacted", () => {
     const [groupId, group] = resources(json, "aws_cloudwatch_log_group")[0];
     const [keyId] = resources(json, "aws_kms_key")[0];
-    expect(group).toEqual({ name: "aws-waf-logs-markmail-prod", retention_in_days: 365, kms_key_id: `\${aws_kms_key.${keyId}.arn}` });
-    const logging = onlyResource(json, "aws_wafv2_web_acl_logging_configuration");
-    expect(logging.log_destination_configs).toEqual([`\${aws_cloudwatch_log_group.${groupId}.arn}`]);
-    expect(logging.redacted_fields).toEqual([{ single_header: { name: "authorization" } }, { single_header: { name: "cookie" } }]);
+    expect(group).toEqual({
+      name: "aws-waf-logs-markmail-prod",
+      retention_in_days: 365,
+      kms_key_id: `\${aws_kms_key.${keyId}.arn}`,
+    });
+    const logging = onlyResource(
+      json,
+      "aws_wafv2_web_acl_logging_configuration"
+    );
+    expect(logging.log_destination_configs).toEqual([
+      `\${aws_cloudwatch_log_group.${groupId}.arn}`,
+    ]);
+    expect(logging.redacted_fields).toEqual([
+      { single_header: { name: "authorization" } },
+      { single_header: { name: "cookie" } },
+    ]);
     const policy = onlyResource(json, "aws_cloudwatch_log_resource_policy");
     expect(policy.policy_name).toBe("markmail-prod-waf-logs");
-    expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_resource_policy\./)]);
+    expect(logging.depends_on).toEqual([
+      expect.stringMatching(/^aws_cloudwatch_log_resource_policy\./),
+    ]);
   });
 
   test("WAF can be switched on per environment (staging) and off in prod", () => {
-    const staging = albJson(configFor("staging", {}, (e) => ({ ...e, alb: { ...e.alb, waf: { enabled: true, rateLimitPer5Minutes: 500 } } })));
-    expect(onlyResource(staging, "aws_wafv2_web_acl").rule[0].statement.rate_based_statement.limit).toBe(500);
-    const off = albJson(configFor("prod", {}, (e) => ({ ...e, alb: { ...e.alb, waf: { ...e.alb.waf, enabled: false } } })));
+    const staging = albJson(
+      configFor("staging", {}, (e) => ({
+        ...e,
+        alb: { ...e.alb, waf: { enabled: true, rateLimitPer5Minutes: 500 } },
+      }))
+    );
+    expect(
+      onlyResource(staging, "aws_wafv2_web_acl").rule[0].statement
+        .rate_based_statement.limit
+    ).toBe(500);
+    const off = albJson(
+      configFor("prod", {}, (e) => ({
+        ...e,
+        alb: { ...e.alb, waf: { ...e.alb.waf, enabled: false } },
+      }))
+    );
     expect(resources(off, "aws_wafv2_web_acl")).toHaveLength(0);
   });
 });
 
 describe("alb guardrails", () => {
   const targets: Record<string, TargetSpec> = {
-    backend: { name: "markmail-dev-backend", port: 8080, healthCheckPath: "/health" },
-    frontend: { name: "markmail-dev-frontend", port: 8080, healthCheckPath: "/" },
+    backend: {
+      name: "markmail-dev-backend",
+      port: 8080,
+      healthCheckPath: "/health",
+    },
+    frontend: {
+      name: "markmail-dev-frontend",
+      port: 8080,
+      healthCheckPath: "/",
+    },
   };
   const stack = () => new TerraformStack(Testing.app(), "s");
-  const lbProps = (over: Partial<ConstructorParameters<typeof PublicLoadBalancer>[2]> = {}) => ({
+  const lbProps = (
+    over: Partial<ConstructorParameters<typeof PublicLoadBalancer>[2]> = {}
+  ) => ({
     name: "markmail-dev-alb",
     region: "ap-northeast-1",
     vpcId: "vpc-1",
@@ -264,37 +489,153 @@ describe("alb guardrails", () => {
 
   test("the guide's routing and health checks pass; any drift throws", () => {
     expect(() => assertGuideRouting(APP.routes, targets)).not.toThrow();
-    expect(() => assertGuideRouting([{ priority: 10, paths: ["/api/*"], target: "backend" }, { priority: 100, paths: ["/*"], target: "frontend" }], targets)).toThrow(/drifted from the guide/);
-    expect(() => assertGuideRouting([{ priority: 1, paths: ["/api/*", "/health"], target: "backend" }, APP.routes[1]], targets)).toThrow(/drifted/);
-    expect(() => assertGuideRouting([APP.routes[0], { priority: 2, paths: ["/*"], target: "backend" }], targets)).toThrow(/drifted/);
-    expect(() => assertGuideRouting(APP.routes, { ...targets, backend: { ...targets.backend, healthCheckPath: "/healthz" } })).toThrow(/backend health check path must be \/health/);
+    expect(() =>
+      assertGuideRouting(
+        [
+          { priority: 10, paths: ["/api/*"], target: "backend" },
+          { priority: 100, paths: ["/*"], target: "frontend" },
+        ],
+        targets
+      )
+    ).toThrow(/drifted from the guide/);
+    expect(() =>
+      assertGuideRouting(
+        [
+          { priority: 1, paths: ["/api/*", "/health"], target: "backend" },
+          APP.routes[1],
+        ],
+        targets
+      )
+    ).toThrow(/drifted/);
+    expect(() =>
+      assertGuideRouting(
+        [APP.routes[0], { priority: 2, paths: ["/*"], target: "backend" }],
+        targets
+      )
+    ).toThrow(/drifted/);
+    expect(() =>
+      assertGuideRouting(APP.routes, {
+        ...targets,
+        backend: { ...targets.backend, healthCheckPath: "/healthz" },
+      })
+    ).toThrow(/backend health check path must be \/health/);
   });
 
   test("malformed routes throw: duplicate priority, unknown target, rule shadowed by the catch-all, no routes", () => {
-    expect(() => assertRoutes("a", [APP.routes[0], { ...APP.routes[1], priority: 1 }], targets)).toThrow(/duplicate rule priority 1/);
-    expect(() => assertRoutes("a", [{ priority: 1, paths: ["/x"], target: "admin" }], targets)).toThrow(/unknown target "admin"/);
-    expect(() => assertRoutes("a", [{ priority: 1, paths: ["/*"], target: "frontend" }, { priority: 2, paths: ["/api/*"], target: "backend" }], targets)).toThrow(/can never match/);
+    expect(() =>
+      assertRoutes(
+        "a",
+        [APP.routes[0], { ...APP.routes[1], priority: 1 }],
+        targets
+      )
+    ).toThrow(/duplicate rule priority 1/);
+    expect(() =>
+      assertRoutes(
+        "a",
+        [{ priority: 1, paths: ["/x"], target: "admin" }],
+        targets
+      )
+    ).toThrow(/unknown target "admin"/);
+    expect(() =>
+      assertRoutes(
+        "a",
+        [
+          { priority: 1, paths: ["/*"], target: "frontend" },
+          { priority: 2, paths: ["/api/*"], target: "backend" },
+        ],
+        targets
+      )
+    ).toThrow(/can never match/);
     expect(() => assertRoutes("a", [], targets)).toThrow(/no routes/);
   });
 
   test("names over 32 characters and a single subnet throw", () => {
-    expect(() => new PublicLoadBalancer(stack(), "lb", lbProps({ name: "markmail-staging-alb-with-a-long-name" }))).toThrow(/limit is 32/);
-    expect(() => new PublicLoadBalancer(stack(), "lb", lbProps({ targets: { ...targets, backend: { ...targets.backend, name: "markmail-staging-backend-service-x" } } }))).toThrow(/target group name .* limit is 32/);
-    expect(() => new PublicLoadBalancer(stack(), "lb", lbProps({ subnetIds: ["subnet-a"] }))).toThrow(/at least two AZs/);
+    expect(
+      () =>
+        new PublicLoadBalancer(
+          stack(),
+          "lb",
+          lbProps({ name: "markmail-staging-alb-with-a-long-name" })
+        )
+    ).toThrow(/limit is 32/);
+    expect(
+      () =>
+        new PublicLoadBalancer(
+          stack(),
+          "lb",
+          lbProps({
+            targets: {
+              ...targets,
+              backend: {
+                ...targets.backend,
+                name: "markmail-staging-backend-service-x",
+              },
+            },
+          })
+        )
+    ).toThrow(/target group name .* limit is 32/);
+    expect(
+      () =>
+        new PublicLoadBalancer(
+          stack(),
+          "lb",
+          lbProps({ subnetIds: ["subnet-a"] })
+        )
+    ).toThrow(/at least two AZs/);
   });
 
   test("a web ACL that is not associated with the load balancer throws", () => {
-    const props = { name: "markmail-prod-waf", region: "ap-northeast-1", rateLimitPer5Minutes: 2000, logRetentionDays: 365, kmsKeyArn: "arn:aws:kms:ap-northeast-1:1:key/k" };
-    expect(() => new WebAcl(stack(), "waf", { ...props, protectedResourceArns: [] })).toThrow(/must be associated with the load balancer/);
-    expect(() => new WebAcl(stack(), "waf", { ...props, protectedResourceArns: ["arn:aws:apigateway:ap-northeast-1::/restapis/x"] })).toThrow(/must be associated/);
-    expect(() => new WebAcl(stack(), "waf", { ...props, protectedResourceArns: ["arn:aws:elasticloadbalancing:x"], rateLimitPer5Minutes: 10 })).toThrow(/rateLimitPer5Minutes/);
-    expect(() => new WebAcl(stack(), "waf", { ...props, protectedResourceArns: ["arn:aws:elasticloadbalancing:x"], logGroupName: "/waf/x" })).toThrow(/aws-waf-logs-/);
+    const props = {
+      name: "markmail-prod-waf",
+      region: "ap-northeast-1",
+      rateLimitPer5Minutes: 2000,
+      logRetentionDays: 365,
+      kmsKeyArn: "arn:aws:kms:ap-northeast-1:1:key/k",
+    };
+    expect(
+      () => new WebAcl(stack(), "waf", { ...props, protectedResourceArns: [] })
+    ).toThrow(/must be associated with the load balancer/);
+    expect(
+      () =>
+        new WebAcl(stack(), "waf", {
+          ...props,
+          protectedResourceArns: [
+            "arn:aws:apigateway:ap-northeast-1::/restapis/x",
+          ],
+        })
+    ).toThrow(/must be associated/);
+    expect(
+      () =>
+        new WebAcl(stack(), "waf", {
+          ...props,
+          protectedResourceArns: ["arn:aws:elasticloadbalancing:x"],
+          rateLimitPer5Minutes: 10,
+        })
+    ).toThrow(/rateLimitPer5Minutes/);
+    expect(
+      () =>
+        new WebAcl(stack(), "waf", {
+          ...props,
+          protectedResourceArns: ["arn:aws:elasticloadbalancing:x"],
+          logGroupName: "/waf/x",
+        })
+    ).toThrow(/aws-waf-logs-/);
   });
 
   test("regions opened after August 2022 use the log-delivery service principal", () => {
     const s = stack();
-    const st = PublicLoadBalancer.logDeliveryStatement(s, "ap-southeast-4", "bucket", "alb");
-    expect(st.principals).toEqual([{ type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] }]);
+    const st = PublicLoadBalancer.logDeliveryStatement(
+      s,
+      "ap-southeast-4",
+      "bucket",
+      "alb"
+    );
+    expect(st.principals).toEqual([
+      {
+        type: "Service",
+        identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"],
+      },
+    ]);
   });
 });
 
@@ -304,10 +645,112 @@ describe("alb layer across environments (full app)", () => {
     for (const env of ["dev", "staging", "prod"]) {
       const json = synthJson(stacks.get(`markmail-${env}-alb`)!);
       expect(onlyResource(json, "aws_lb").name).toBe(`markmail-${env}-alb`);
-      expect(onlyResource(json, "aws_lb").subnets).toBe("${data.terraform_remote_state.network.outputs.public_subnet_ids}");
-      for (const [, tg] of resources(json, "aws_lb_target_group")) expect(tg.name.length).toBeLessThanOrEqual(32);
-      expect(resources(json, "aws_lb_listener").some(([, l]) => l.protocol === "HTTPS")).toBe(env === "dev");
-      expect(resources(json, "aws_wafv2_web_acl")).toHaveLength(env === "prod" ? 1 : 0);
+      expect(onlyResource(json, "aws_lb").subnets).toBe(
+        "${data.terraform_remote_state.network.outputs.public_subnet_ids}"
+      );
+      for (const [, tg] of resources(json, "aws_lb_target_group"))
+        expect(tg.name.length).toBeLessThanOrEqual(32);
+      expect(
+        resources(json, "aws_lb_listener").some(
+          ([, l]) => l.protocol === "HTTPS"
+        )
+      ).toBe(env === "dev");
+      expect(resources(json, "aws_wafv2_web_acl")).toHaveLength(
+        env === "prod" ? 1 : 0
+      );
     }
+  });
+});
+
+describe("blue/green load balancing (prod)", () => {
+  const json = synthJson(buildApp(configFor("prod")).get("markmail-prod-alb")!);
+  const dev = synthJson(buildApp(configFor("dev")).get("markmail-dev-alb")!);
+
+  test("a second target group per service with the same health check; a test listener on 9443 with the guide's routes", () => {
+    const names = resources(json, "aws_lb_target_group")
+      .map(([, t]) => t.name)
+      .sort();
+    expect(names).toEqual([
+      "markmail-prod-backend",
+      "markmail-prod-backend-alt",
+      "markmail-prod-frontend",
+      "markmail-prod-frontend-alt",
+    ]);
+    const [, alt] = byName(
+      json,
+      "aws_lb_target_group",
+      "markmail-prod-backend-alt"
+    )!;
+    const [, blue] = byName(
+      json,
+      "aws_lb_target_group",
+      "markmail-prod-backend"
+    )!;
+    expect(alt.health_check).toEqual(blue.health_check);
+    const listeners = resources(json, "aws_lb_listener")
+      .map(([, l]) => l.port)
+      .sort();
+    expect(listeners).toEqual([80, 9443]);
+    expect(resources(dev, "aws_lb_target_group")).toHaveLength(2);
+    expect(resources(dev, "aws_lb_listener").map(([, l]) => l.port)).toEqual([
+      80,
+    ]);
+  });
+
+  test("production and test rules forward to both groups (100/0) and leave the action to ECS; dev rules forward plainly and are fully owned", () => {
+    const rules = resources(json, "aws_lb_listener_rule");
+    expect(rules).toHaveLength(4);
+    for (const [, r] of rules) {
+      expect(
+        r.action[0].forward.target_group.map((t: any) => t.weight)
+      ).toEqual([100, 0]);
+      expect(r.lifecycle).toEqual({ ignore_changes: ["action"] });
+    }
+    for (const [, r] of resources(dev, "aws_lb_listener_rule")) {
+      expect(r.lifecycle).toBeUndefined();
+      expect(r.action[0].target_group_arn).toBeDefined();
+    }
+    expect(Object.keys(json.output!)).toEqual(
+      expect.arrayContaining([
+        "backend_alternate_target_group_arn",
+        "backend_production_listener_rule_arn",
+        "frontend_test_listener_rule_arn",
+        "listener_rule_ids",
+        "target_group_ids",
+      ])
+    );
+    expect(Object.keys(dev.output!)).not.toContain("listener_rule_ids");
+  });
+
+  test("blue/green with two routes to one target throws (ECS shifts one production rule per service)", () => {
+    const targets: Record<string, TargetSpec> = {
+      a: { name: "a", port: 80, healthCheckPath: "/" },
+    };
+    const routes = [
+      { priority: 1, paths: ["/x/*"], target: "a" },
+      { priority: 2, paths: ["/*"], target: "a" },
+    ];
+    const mk = (blueGreen: boolean) => () =>
+      new PublicLoadBalancer(new TerraformStack(Testing.app(), "s"), "lb", {
+        name: "lb",
+        region: "ap-northeast-1",
+        vpcId: "v",
+        subnetIds: ["a", "b"],
+        securityGroupId: "g",
+        idleTimeoutSeconds: 60,
+        deletionProtection: false,
+        accessLogs: {
+          bucketName: "logs",
+          retentionDays: 7,
+          forceDestroy: true,
+        },
+        targets,
+        routes,
+        blueGreen,
+      });
+    expect(mk(true)).toThrow(
+      /blue\/green needs exactly one route per target; a has 2/
+    );
+    expect(mk(false)).not.toThrow();
   });
 });

@@ -17,7 +17,12 @@ describe("configuration defaults", () => {
       locking: "both",
     });
     expect(cfg.createBastion).toBe(false);
-    expect(cfg.github).toEqual({ owner: "engineers-hub-ltd-in-house-project", repo: "markmail", connectionArn: undefined });
+    expect(cfg.github).toEqual({
+      owner: "engineers-hub-ltd-in-house-project",
+      repo: "markmail",
+      connectionArn: undefined,
+      infra: { owner: "engineers-hub-ltd-in-house-project", repo: "markmail-infrastructure", branch: "main" },
+    });
   });
 
   test("pipeline branches default per environment: dev→dev, staging→staging, prod→main", () => {
@@ -123,6 +128,10 @@ describe("every input rejects a bad value with one line naming it and the accept
     ["GITHUB_BRANCH (malformed)", { CDK_CONTEXT_ENVIRONMENT: "dev", GITHUB_BRANCH: "feature..x" }, /^GITHUB_BRANCH=.* is not valid: expected a git branch name/],
     ["GITHUB_BRANCH (no environment)", { GITHUB_BRANCH: "develop" }, /^GITHUB_BRANCH is set but CDK_CONTEXT_ENVIRONMENT is not/],
     ["GITHUB_CONNECTION_ARN", { GITHUB_CONNECTION_ARN: "arn:aws:iam::123:role/x" }, /^GITHUB_CONNECTION_ARN=.* is not valid: expected a CodeStar\/CodeConnections connection ARN/],
+    ["INFRA_GITHUB_REPO", { INFRA_GITHUB_REPO: "markmail-infrastructure" }, /^INFRA_GITHUB_REPO="markmail-infrastructure" is not valid: expected <owner>\/<repository>/],
+    ["INFRA_GITHUB_REPO (three parts)", { INFRA_GITHUB_REPO: "acme/infra/x" }, /^INFRA_GITHUB_REPO=.* is not valid: expected <owner>\/<repository>/],
+    ["INFRA_GITHUB_REPO (.git)", { INFRA_GITHUB_REPO: "acme/infra.git" }, /^INFRA_GITHUB_REPO=.* is not valid: expected <owner>\/<repository>/],
+    ["INFRA_GITHUB_BRANCH", { INFRA_GITHUB_BRANCH: "refs/heads/main" }, /^INFRA_GITHUB_BRANCH=.* is not valid: expected a git branch name/],
     ["CREATE_BASTION", { CREATE_BASTION: "yes" }, /^CREATE_BASTION="yes" is not valid: expected true or false$/],
     ["MARKMAIL_REGION", { MARKMAIL_REGION: "tokyo" }, /^MARKMAIL_REGION="tokyo" is not valid: expected one of ap-northeast-1, .* \(the regions whose availability zones/],
     ["MARKMAIL_REGION (a real region the zone table lacks)", { MARKMAIL_REGION: "me-south-1" }, /^MARKMAIL_REGION="me-south-1" is not valid: expected one of /],

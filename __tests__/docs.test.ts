@@ -892,10 +892,15 @@ describe("what the guides state about the stacks", () => {
     expect(attr(facts, "cidr_block", "aws_vpc")).toEqual(new Set(envs.map((d) => d.network.cidr)));
   });
 
-  test("ECS: Terraform leaves desired count and task definition to autoscaling and the pipeline; image tags are immutable", () => {
+  test("ECS: Terraform owns the task definition (image tag from /markmail/<env>/<service>/image-tag), autoscaling the count; image tags are immutable", () => {
     const services = dev("aws_ecs_service");
     expect(services.map(({ body }) => body.name).sort()).toEqual(["markmail-dev-backend", "markmail-dev-frontend"]);
-    for (const { body } of services) expect(body.lifecycle?.ignore_changes).toEqual(expect.arrayContaining(["desired_count", "task_definition"]));
+    for (const { body } of services) expect(body.lifecycle?.ignore_changes).toEqual(["desired_count"]);
+    const params = dev("aws_ssm_parameter").map(({ body }) => [body.name, body.value, body.lifecycle?.ignore_changes]);
+    expect(params.sort()).toEqual([
+      ["/markmail/dev/backend/image-tag", "bootstrap", ["value"]],
+      ["/markmail/dev/frontend/image-tag", "bootstrap", ["value"]],
+    ]);
     for (const repo of bodies(facts, "aws_ecr_repository")) expect(repo.image_tag_mutability).toBe("IMMUTABLE");
     const logs = dev("aws_cloudwatch_log_group").find(({ body }) => body.name === "/ecs/markmail-dev-backend")!.body;
     expect(logs.retention_in_days).toBe(DEFAULTS.dev.logRetentionDays);

@@ -42,9 +42,14 @@ describe("ecs layer (dev, no domain)", () => {
     expect(backendTd.execution_role_arn).not.toBe(backendTd.task_role_arn);
   });
 
-  test("containers backend / frontend: bootstrap image of their repository, port 8080, essential", () => {
-    expect(backend).toMatchObject({ name: "backend", image: `${f.cluster.backend_repository_url}:bootstrap`, essential: true, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
-    expect(frontend).toMatchObject({ name: "frontend", image: `${f.cluster.frontend_repository_url}:bootstrap`, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+  test("containers backend / frontend: their repository at the tag the SSM parameter holds at plan time (never a literal tag), port 8080, essential", () => {
+    expect(backend).toMatchObject({ name: "backend", image: `${f.cluster.backend_repository_url}:\${data.aws_ssm_parameter.backend_image_tag.insecure_value}`, essential: true, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+    expect(frontend).toMatchObject({ name: "frontend", image: `${f.cluster.frontend_repository_url}:\${data.aws_ssm_parameter.frontend_image_tag.insecure_value}`, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+    expect(json.data!.aws_ssm_parameter).toEqual({
+      backend_image_tag: { name: f.cluster.backend_image_tag_parameter },
+      frontend_image_tag: { name: f.cluster.frontend_image_tag_parameter },
+    });
+    expect(JSON.stringify(json)).not.toContain(":bootstrap");
   });
 
   test("awslogs to /ecs/markmail-dev-<service> with stream prefixes backend / frontend", () => {
@@ -141,7 +146,7 @@ describe("ecs layer (dev, no domain)", () => {
     expect(fe.load_balancer).toEqual([{ target_group_arn: f.alb.frontend_target_group_arn, container_name: "frontend", container_port: 8080 }]);
   });
 
-  test("deployments: circuit breaker with rollback, 100/200 %, 60 s grace, exec on (dev), managed tags, pipeline-owned revision and count ignored", () => {
+  test("deployments: circuit breaker and alarms with rollback, rolling 100/200 % (dev), 60 s grace, exec on (dev), managed tags; Terraform owns the task definition, only the count is ignored", () => {
     for (const [, svc] of resources(json, "aws_ecs_service")) {
       expect(svc).toMatchObject({
         deployment_circuit_breaker: { enable: true, rollback: true },
@@ -151,13 +156,20 @@ describe("ecs layer (dev, no domain)", () => {
         enable_execute_command: true,
         propagate_tags: "SERVICE",
         enable_ecs_managed_tags: true,
-        lifecycle: { ignore_changes: ["task_definition", "desired_count"] },
+        deployment_configuration: { strategy: "ROLLING" },
+        lifecycle: { ignore_changes: ["desired_count"] },
       });
+      expect(svc.task_definition).toMatch(/^\$\{aws_ecs_task_definition\.(backend|frontend)\.arn\}$/);
+      const name = svc.name.replace("markmail-dev-", "");
+      expect(svc.alarms).toEqual({ alarm_names: ["markmail-dev-high-error-rate", `markmail-dev-${name}-unhealthy-hosts`], enable: true, rollback: true });
+      expect(svc.load_balancer[0].advanced_configuration).toBeUndefined();
       expect(svc.capacity_provider_strategy).toEqual([
         { capacity_provider: "FARGATE", base: 1, weight: 1 },
         { capacity_provider: "FARGATE_SPOT", weight: 1 },
       ]);
     }
+    // Old revisions stay registered: rollbacks go back to them.
+    for (const [, td] of resources(json, "aws_ecs_task_definition")) expect(td.skip_destroy).toBe(true);
   });
 
   test("autoscaling per service: min/max from config, CPU 70 % and memory 80 % target tracking", () => {
@@ -201,7 +213,7 @@ describe("ecs environment matrix", () => {
     const json = synthJson(stacks.get("markmail-dev-ecs")!);
     const [backend] = containers(byFamily(json, "markmail-dev-backend")[1]);
     const remote = /^\$\{data\.terraform_remote_state\.[^}]+\}/;
-    expect(backend.image).toMatch(new RegExp(remote.source + ":bootstrap$"));
+    expect(backend.image).toMatch(new RegExp(remote.source + ":\\$\\{data\\.aws_ssm_parameter\\.backend_image_tag\\.insecure_value\\}$"));
     expect(secretsOf(backend).DATABASE_URL).toBe("${data.terraform_remote_state.database.outputs.db_secret_arn}:url::");
     expect(secretsOf(backend).JWT_SECRET).toBe("${data.terraform_remote_state.secrets.outputs.jwt_secret_arn}:secret::");
     expect(envOf(backend).REDIS_URL).toMatch(/^rediss:\/\/\$\{data\.terraform_remote_state\.[^}]+\}:6379$/);
@@ -258,8 +270,13 @@ describe("ecs guardrails", () => {
       maxCount: 2,
       fargateSpot: false,
       enableExecuteCommand: false,
+      deploymentAlarmNames: ["markmail-dev-high-error-rate"],
     };
     const stack = () => new TerraformStack(Testing.app(), "s");
+    expect(() => new FargateService(stack(), "svc", { ...props, deploymentAlarmNames: [] })).toThrow(/deploymentAlarmNames must name the alarms/);
+    const bg = { bakeTimeMinutes: 5, alternateTargetGroupArn: "alt", productionListenerRuleArn: "p", testListenerRuleArn: "t", roleArn: "r" };
+    expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 1441 } })).toThrow(/bakeTimeMinutes must be an integer 0-1440/);
+    expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 2.5 } })).toThrow(/bakeTimeMinutes must be an integer 0-1440/);
     expect(() => new FargateService(stack(), "svc", { ...props, assignPublicIp: true })).toThrow(/assignPublicIp must be false/);
     expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 5 })).toThrow(/desired \(5\) <= max \(2\)/);
     expect(() => new FargateService(stack(), "svc", props)).not.toThrow();
@@ -305,5 +322,44 @@ describe("non-root users and writable scratch volumes", () => {
         user: "appuser",
       }),
     ).toThrow(/must be uid:gid/);
+  });
+});
+
+describe("blue/green releases (prod)", () => {
+  const json = synthJson(buildApp(configFor("prod")).get("markmail-prod-ecs")!);
+  const bgRef = (name: string) => `\${data.terraform_remote_state.alb.outputs.${name}}`;
+
+  test("each service: BLUE_GREEN with the bake time, the alternate target group and the rules from the ALB layer, the ECS infrastructure role", () => {
+    const [roleId, role] = resources(json, "aws_iam_role").find(([, r]) => r.name === "markmail-prod-ecs-infrastructure")!;
+    for (const svc of ["backend", "frontend"]) {
+      const [, s] = byName(json, "aws_ecs_service", `markmail-prod-${svc}`)!;
+      expect(s.deployment_configuration).toEqual({ strategy: "BLUE_GREEN", bake_time_in_minutes: "15" });
+      expect(s.load_balancer[0]).toMatchObject({
+        target_group_arn: bgRef(`${svc}_target_group_arn`),
+        advanced_configuration: {
+          alternate_target_group_arn: bgRef(`${svc}_alternate_target_group_arn`),
+          production_listener_rule: bgRef(`${svc}_production_listener_rule_arn`),
+          test_listener_rule: bgRef(`${svc}_test_listener_rule_arn`),
+          role_arn: `\${aws_iam_role.${roleId}.arn}`,
+        },
+      });
+      expect(s.alarms).toEqual({ alarm_names: ["markmail-prod-high-error-rate", `markmail-prod-${svc}-unhealthy-hosts`], enable: true, rollback: true });
+    }
+    expect(role.name).toBe("markmail-prod-ecs-infrastructure");
+    const trust = JSON.stringify(json.data!.aws_iam_policy_document);
+    expect(trust).toContain("ecs.amazonaws.com");
+    expect(trust).toContain("aws:SourceAccount");
+  });
+
+  test("the infrastructure role may modify only the ALB layer's rules and register only in its target groups", () => {
+    const doc = Object.values(json.data!.aws_iam_policy_document as Record<string, any>).find((d) => d.statement.some((s: any) => s.sid === "ShiftRules"))!;
+    const sid = (n: string) => doc.statement.find((s: any) => s.sid === n);
+    expect(sid("ShiftRules")).toMatchObject({ actions: ["elasticloadbalancing:ModifyRule"], resources: bgRef("listener_rule_ids") });
+    expect(sid("RegisterTasks").resources).toBe(bgRef("target_group_ids"));
+  });
+
+  test("dev stays rolling: no infrastructure role, no advanced configuration", () => {
+    const dev = synthJson(buildApp(configFor("dev")).get("markmail-dev-ecs")!);
+    expect(resources(dev, "aws_iam_role")).toHaveLength(0);
   });
 });

@@ -60,22 +60,25 @@ describe("pipeline layer (dev)", () => {
     expect(json.output!.github_connection_status).toBeDefined();
   });
 
-  test("build: both projects in parallel; deploy: standard ECS action per service with imagedefinitions.json", () => {
+  test("build: both projects in parallel; deploy: one CodeBuild action applying the ECS stack from the infrastructure source, no ECS deploy action", () => {
     const builds = pipeline.stage[1].action;
     expect(builds.map((a: any) => [a.configuration.ProjectName, a.run_order])).toEqual([
       ["markmail-dev-backend-build", 1],
       ["markmail-dev-frontend-build", 1],
     ]);
-    const deploys = pipeline.stage[2].action;
-    expect(deploys).toEqual([
+    expect(pipeline.stage[0].action[1]).toMatchObject({
+      name: "Infra_Source",
+      output_artifacts: ["InfraSource"],
+      configuration: { FullRepositoryId: "engineers-hub-ltd-in-house-project/markmail-infrastructure", BranchName: "main" },
+    });
+    expect(pipeline.stage[2].action).toEqual([
       expect.objectContaining({
-        provider: "ECS",
-        category: "Deploy",
-        input_artifacts: ["BackendBuildOutput"],
-        configuration: { ClusterName: f.cluster.cluster_name, ServiceName: f.ecs.backend_service_name, FileName: "imagedefinitions.json" },
+        provider: "CodeBuild",
+        input_artifacts: ["InfraSource", "BackendBuildOutput", "FrontendBuildOutput"],
+        configuration: { ProjectName: "markmail-dev-ecs-deploy", PrimarySource: "InfraSource" },
       }),
-      expect.objectContaining({ input_artifacts: ["FrontendBuildOutput"], configuration: expect.objectContaining({ ServiceName: f.ecs.frontend_service_name }) }),
     ]);
+    expect(JSON.stringify(pipeline)).not.toMatch(/"provider":"ECS"|imagedefinitions/);
   });
 
   test("artifact store: KMS-encrypted with this layer's key", () => {
@@ -105,8 +108,8 @@ describe("pipeline layer (dev)", () => {
   });
 
   test("CodeBuild projects: standard:7.0, MEDIUM, privileged for Docker, CMK, own log group with retention and KMS", () => {
-    expect([...projects.keys()].sort()).toEqual(["markmail-dev-backend-build", "markmail-dev-frontend-build"]);
-    for (const [name, p] of projects) {
+    expect([...projects.keys()].sort()).toEqual(["markmail-dev-backend-build", "markmail-dev-ecs-deploy", "markmail-dev-frontend-build"]);
+    for (const [name, p] of [...projects].filter(([n]) => n.endsWith("-build"))) {
       expect(p.environment).toMatchObject({
         image: "aws/codebuild/standard:7.0",
         compute_type: "BUILD_GENERAL1_MEDIUM",
@@ -120,12 +123,12 @@ describe("pipeline layer (dev)", () => {
       expect(group).toMatchObject({ retention_in_days: 30, kms_key_id: keyRef });
     }
     const vars = (name: string) => Object.fromEntries(projects.get(name)!.environment.environment_variable.map((v: any) => [v.name, v.value]));
-    expect(vars("markmail-dev-backend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.backend_repository_name, CONTAINER_NAME: "backend" });
-    expect(vars("markmail-dev-frontend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.frontend_repository_name, CONTAINER_NAME: "frontend", VITE_API_URL: "/api" });
+    expect(vars("markmail-dev-backend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.backend_repository_name, });
+    expect(vars("markmail-dev-frontend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.frontend_repository_name, VITE_API_URL: "/api" });
     for (const p of projects.values()) for (const v of p.environment.environment_variable) expect(v.type).toBe("PLAINTEXT");
   });
 
-  test("the rendered buildspec parses back and holds the guide's steps, the SHA tag and imagedefinitions.json", () => {
+  test("the rendered buildspec parses back and holds the guide's steps, the SHA tag and image-tag.txt", () => {
     const spec = yaml.load(projects.get("markmail-dev-backend-build")!.source.buildspec);
     expect(spec.version).toBe(0.2);
     expect(spec.env["secrets-manager"]).toEqual({
@@ -140,22 +143,15 @@ describe("pipeline layer (dev)", () => {
     expect(all).toContain("docker tag $IMAGE_REPO_NAME:$IMAGE_TAG $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG");
     expect(all.some((c) => c.startsWith("docker push $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG"))).toBe(true);
     expect(all).toContain('IMAGE_TAG=$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c 1-12)');
-    expect(all.find((c) => c.includes("imagedefinitions.json") && c.startsWith("printf"))).toContain('"$CONTAINER_NAME"');
     expect(spec.phases.pre_build["on-failure"]).toBe("ABORT");
     expect(spec.phases.build["on-failure"]).toBe("ABORT");
-    expect(spec.artifacts.files).toEqual(["imagedefinitions.json"]);
-
-    // Run the printf as CodeBuild would: the app container and the scratch-init container that
-    // shares its image both get the new image (a left-over :bootstrap tag would fail the deploy).
-    const printf = all.find((c) => c.includes("imagedefinitions.json") && c.startsWith("printf"))!.replace("> imagedefinitions.json", "");
-    const out = execFileSync("bash", ["-c", printf], {
-      env: { CONTAINER_NAME: "backend", AWS_ACCOUNT_ID: "111122223333", AWS_DEFAULT_REGION: "ap-northeast-1", IMAGE_REPO_NAME: "markmail-dev-backend", IMAGE_TAG: "abc123def456" },
-    }).toString();
-    const uri = "111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/markmail-dev-backend:abc123def456";
-    expect(JSON.parse(out)).toEqual([
-      { name: "backend", imageUri: uri },
-      { name: "backend-scratch-init", imageUri: uri },
-    ]);
+    expect(spec.artifacts.files).toEqual(["image-tag.txt"]);
+    // Run the write as CodeBuild would: the file holds the tag alone.
+    const write = all.find((c) => c.includes("> image-tag.txt"))!;
+    const dir = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "tag-"));
+    execFileSync("bash", ["-c", write], { cwd: dir, env: { IMAGE_TAG: "abc123def456" } });
+    expect(require("fs").readFileSync(require("path").join(dir, "image-tag.txt"), "utf8")).toBe("abc123def456");
+    expect(all.join("\n")).not.toMatch(/imagedefinitions|update-service|register-task-definition/);
     // Immutable tags: only the SHA is pushed; the Docker Hub password is never echoed to the log.
     expect(all.join("\n")).not.toMatch(/latest/);
     expect(all.filter((c) => c.includes("DOCKERHUB_PASSWORD"))).toEqual([expect.stringMatching(/^echo "\$DOCKERHUB_PASSWORD" \| docker login .*--password-stdin/)]);
@@ -168,38 +164,16 @@ describe("pipeline layer (dev)", () => {
     expect(text).not.toMatch(/REPLACE_ME|"password"\s*:|dckr_pat_/i);
   });
 
-  test("pipeline role: scoped to this bucket, these projects, this connection, these services and the two task roles", () => {
+  test("pipeline role: scoped to this bucket, these three projects and this connection; no ECS permission (the pipeline never touches a service)", () => {
     const st = new Map(rolePolicy(json, "markmail-dev-pipeline-role").map((s: any) => [s.sid, s]));
     expect(st.get("UseGithubConnection")!.resources).toEqual([ref(json, "aws_codestarconnections_connection", () => true, "arn")]);
     expect(st.get("RunBuilds")!.resources).toEqual([
       expect.stringMatching(/:codebuild:ap-northeast-1:.*:project\/markmail-dev-backend-build$/),
       expect.stringMatching(/:project\/markmail-dev-frontend-build$/),
+      expect.stringMatching(/:project\/markmail-dev-ecs-deploy$/),
     ]);
-    expect(st.get("EcsServices")!.resources).toEqual([
-      expect.stringMatching(/:ecs:ap-northeast-1:.*:service\//),
-      expect.stringMatching(/:service\//),
-    ]);
-    expect(st.get("EcsServices")!.resources.map((r: string) => r.split(":service/")[1])).toEqual([
-      `${f.cluster.cluster_name}/${f.ecs.backend_service_name}`,
-      `${f.cluster.cluster_name}/${f.ecs.frontend_service_name}`,
-    ]);
-    expect(st.get("PassTaskRoles")).toMatchObject({
-      actions: ["iam:PassRole"],
-      resources: [f.cluster.execution_role_arn, f.cluster.task_role_arn],
-      condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
-    });
-    const stars = [...st.values()].filter((s: any) => s.resources.includes("*"));
-    expect(stars.map((s: any) => s.sid)).toEqual(["EcsTaskDefinitions"]);
-    expect(st.get("EcsTaskDefinitions")!.actions).toEqual(["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]);
-    expect(st.get("EcsTagNewRevisions")).toMatchObject({
-      resources: [expect.stringMatching(/:task-definition\/\$\{data\.terraform_remote_state\.ecs_cluster\.outputs\.cluster_name\}-\*:\*$/)],
-      condition: [{ test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] }],
-    });
-    expect(st.get("EcsListTasks")).toMatchObject({
-      resources: [expect.stringMatching(/:ecs:ap-northeast-1:.*:container-instance\/\$\{data\.terraform_remote_state\.ecs_cluster\.outputs\.cluster_name\}\/\*$/)],
-      condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [expect.stringMatching(/:cluster\/\$\{data\.terraform_remote_state\.ecs_cluster\.outputs\.cluster_name\}$/)] }],
-    });
-    expect(st.has("ApprovalNotice")).toBe(false);
+    expect([...st.keys()].filter((k) => /^Ecs|PassTaskRoles/.test(k))).toEqual([]);
+    expect([...st.values()].filter((s: any) => s.resources.includes("*"))).toEqual([]);
   });
 
   test("build roles: own log group, own repository, the dockerhub secret only, the artifact bucket", () => {
@@ -264,27 +238,62 @@ describe("pipeline guardrails", () => {
     expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }])).not.toThrow();
   });
 
-  test("a pipeline without task roles to pass throws (PassRole is never granted on *)", () => {
-    expect(() =>
-      Testing.synthScope(
-        (s) =>
-          new DeliveryPipeline(s, "p", {
-            name: "markmail-dev-pipeline",
-            region: "ap-northeast-1",
-            source: { owner: "o", repo: "r", branch: "dev" },
-            connectionName: "markmail-dev-github",
-            artifactBucket: { name: "b", arn: "arn:aws:s3:::b" },
-            kmsKeyArn: "k",
-            builds: { backend: { name: "b", arn: "a" }, frontend: { name: "f", arn: "a" } },
-            deploy: { clusterName: "markmail-dev", services: { backend: "b", frontend: "f" }, passRoleArns: [] },
-          }),
-      ),
-    ).toThrow(/passRoleArns/);
-  });
-
   test("the YAML emitter round-trips quotes, colons, backticks, tokens and YAML keywords", () => {
     const value = { a: ["echo `date`", 'printf \'[{"n":"%s"}]\' "$X"', "${data.x.y}:username", "true", "0.2", "plain words", "a: b", "x #y", "- dash", "{x}", "ends:", " padded", "No", ".5", "*ref"], v: 0.2, b: true, e: [] };
     expect(yaml.load(renderYaml(value))).toEqual(value);
     expect(renderYaml(value)).toContain("- plain words");
+  });
+});
+
+describe("the deploy stage (markmail-<env>-ecs-deploy)", () => {
+  const { loadConfig } = require("../config");
+  const { synthInputs } = require("../constructs/synth-inputs");
+  const { EcsStack } = require("../stacks/ecs-stack");
+  const json = synthPipeline(configFor("prod"));
+  const project = resources(json, "aws_codebuild_project").find(([, b]) => b.name === "markmail-prod-ecs-deploy")![1];
+  const spec = yaml.load(project.source.buildspec);
+  const vars = Object.fromEntries(project.environment.environment_variable.map((v: any) => [v.name, v.value]));
+
+  test("installs pinned Terraform and OPA release binaries, checked against their SHA-256, then synthesizes and runs deploy-ecs.sh", () => {
+    const install: string[] = spec.phases.install.commands;
+    expect(install.join("\n")).toMatch(/terraform_1\.11\.4_linux_amd64\.zip/);
+    expect(install.join("\n")).toMatch(/sha256sum --check --ignore-missing terraform_1\.11\.4_SHA256SUMS/);
+    expect(install.join("\n")).toMatch(/opa\/releases\/download\/v1\.22\.4\/opa_linux_amd64_static/);
+    expect(install.filter((c) => c.includes("sha256sum --check"))).toHaveLength(2);
+    expect(spec.phases.build.commands).toEqual([
+      "npm run synth",
+      "bash scripts/pipeline/deploy-ecs.sh prod cdktf.out/stacks/markmail-prod-ecs backend=$CODEBUILD_SRC_DIR_BackendBuildOutput/image-tag.txt frontend=$CODEBUILD_SRC_DIR_FrontendBuildOutput/image-tag.txt",
+    ]);
+    expect(project.environment.privileged_mode).toBe(false);
+  });
+
+  test("its synth inputs reproduce the ECS stack a developer deploys, byte for byte (else the image-only guard would stop every run)", () => {
+    for (const vars0 of [{}, { PROD_DOMAIN: "markmail.example.com", PROD_ACCOUNT_ID: "123456789012", TF_STATE_BUCKET: "acme-state", TF_STATE_LOCKING: "lockfile" }]) {
+      const config = loadConfig({ ...vars0 });
+      const env = config.environments.find((e: any) => e.name === "prod");
+      const again = loadConfig(synthInputs(config, env));
+      const a = synthJson(new EcsStack(testApp(), { config, env }));
+      const b = synthJson(new EcsStack(testApp(), { config: again, env: onlyEnv(again) }));
+      expect(b).toEqual(a);
+    }
+    expect(vars).toMatchObject({ MARKMAIL_REGION: "ap-northeast-1", CDK_CONTEXT_ENVIRONMENT: "prod", TF_BACKEND: "s3", TF_STATE_BUCKET: "markmail-terraform-state" });
+  });
+
+  test("its role: the two image-tag parameters, this stack's state object and lock, upstream states read-only, the two services, the task roles", () => {
+    const st = new Map(rolePolicy(json, "markmail-prod-ecs-deploy-role").map((s: any) => [s.sid, s]));
+    expect(st.get("ImageTags")!.resources).toEqual([
+      expect.stringMatching(/:ssm:ap-northeast-1:.*:parameter\/markmail\/prod\/backend\/image-tag$/),
+      expect.stringMatching(/:parameter\/markmail\/prod\/frontend\/image-tag$/),
+    ]);
+    expect(st.get("StateWrite")!.resources).toEqual([
+      expect.stringMatching(/:s3:::markmail-terraform-state\/markmail\/prod\/ecs\.tfstate$/),
+      expect.stringMatching(/markmail\/prod\/ecs\.tfstate\.tflock$/),
+    ]);
+    expect(st.get("StateRead")!.actions).toEqual(["s3:GetObject"]);
+    expect(st.get("StateRead")!.resources).toEqual([expect.stringMatching(/markmail-terraform-state\/markmail\/prod\/\*$/)]);
+    expect(st.get("Services")!.resources).toHaveLength(2);
+    expect(st.get("PassInfrastructureRole")!.resources).toEqual([expect.stringMatching(/:iam::.*:role\/markmail-prod-ecs-infrastructure$/)]);
+    const stars = [...st.values()].filter((s: any) => s.resources.includes("*")).map((s: any) => s.sid);
+    expect(stars.sort()).toEqual(["RefreshScaling", "TaskDefinitions"]);
   });
 });

@@ -27,6 +27,8 @@ export const INPUTS = {
   GITHUB_REPO: "GitHub repository name (default: markmail)",
   GITHUB_BRANCH: "pipeline branch; needs CDK_CONTEXT_ENVIRONMENT (defaults: dev→dev, staging→staging, prod→main)",
   GITHUB_CONNECTION_ARN: "reuse an existing CodeConnections connection (default: one is created per environment)",
+  INFRA_GITHUB_REPO: "<owner>/<repository> of this infrastructure repository, the pipeline's deploy source (default: <GITHUB_OWNER>/markmail-infrastructure)",
+  INFRA_GITHUB_BRANCH: "branch of the infrastructure repository the pipeline deploys from (default: main)",
   CREATE_BASTION: "true adds the markmail-<env>-bastion stacks (default: false)",
   MARKMAIL_REGION: "AWS region of every stack and, by default, of the state bucket (default: ap-northeast-1; AWS_REGION is not read)",
   DEV_ACCOUNT_ID: "12-digit AWS account id dev may be applied in (default: any; the provider's allowed_account_ids)",

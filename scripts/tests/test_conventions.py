@@ -15,7 +15,6 @@ OPS_SCRIPTS = [
     "db/psql.sh",
     "bastion.sh",
     "ecs/why-stopped.sh",
-    "ecs/rollout.sh",
 ]
 
 
