@@ -1,7 +1,5 @@
 import { execFileSync } from "child_process";
-import { Testing } from "cdktf";
 import { imageBuildspec, renderBuildspec, renderYaml } from "../constructs/buildspec";
-import { DeliveryPipeline } from "../constructs/pipeline";
 import { assertLeastPrivilege } from "../constructs/service-role";
 import { PipelineStack } from "../stacks/pipeline-stack";
 import { AppConfig } from "../config";
