@@ -3,6 +3,7 @@
 //   TF_BACKEND=cloud TFC_ORGANIZATION=acme npx cdktf deploy --app "node -r ./scripts/swc-register.js hcp-workspaces.ts" --output cdktf.hcp.out markmail-hcp-workspaces
 import { App, Testing } from "cdktf";
 import { AppConfig, ConfigError, loadConfig } from "./config";
+import { synthOrExit } from "./config/errors";
 import { defineApp } from "./main";
 import { HcpWorkspacesStack, ReadGraph } from "./stacks/hcp-workspaces-stack";
 
@@ -19,19 +20,16 @@ export function readGraph(config: AppConfig): ReadGraph {
 }
 
 function main(): void {
-  let app: App;
-  try {
+  synthOrExit(() => {
     const config = loadConfig(process.env);
-    if (config.backend.kind !== "cloud") throw new ConfigError(`TF_BACKEND=${config.backend.kind}: hcp-workspaces.ts is for TF_BACKEND=cloud (expected TF_BACKEND=cloud and TFC_ORGANIZATION)`);
+    if (config.backend.kind !== "cloud") {
+      throw new ConfigError(`TF_BACKEND=${config.backend.kind}: hcp-workspaces.ts is for TF_BACKEND=cloud (expected TF_BACKEND=cloud and TFC_ORGANIZATION)`);
+    }
     const reads = readGraph({ ...config, createBastion: true });
-    app = new App();
+    const app = new App();
     new HcpWorkspacesStack(app, { config, reads }).runAllValidations();
-  } catch (err) {
-    const message = err instanceof ConfigError ? err.message : (err as Error).message.split("\n").filter(Boolean).join("; ");
-    process.stderr.write(`error: ${message}\n`);
-    process.exit(1);
-  }
-  app.synth();
+    return app;
+  });
 }
 
 if (require.main === module) main();

@@ -1,6 +1,7 @@
 // Wiring only: configuration → one stack per layer and environment → synth.
 import { App, TerraformStack } from "cdktf";
-import { AppConfig, ConfigError, loadConfig } from "./config";
+import { AppConfig, loadConfig } from "./config";
+import { synthOrExit } from "./config/errors";
 import { AlbStack } from "./stacks/alb-stack";
 import { BastionStack } from "./stacks/bastion-stack";
 import { DatabaseStack } from "./stacks/database-stack";
@@ -36,30 +37,16 @@ export function defineApp(app: App, config: AppConfig): TerraformStack[] {
 }
 
 export function main(): void {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  // On stdout: under the cdktf CLI, whatever the app writes to stderr is shown as [ERROR].
-  for (const notice of config.notices) process.stdout.write(`${notice}\n`);
-  for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
-
-  const app = new App();
-  const stacks = defineApp(app, config);
-  // Validate every stack before the first file is written: a bad value never leaves a half-written cdktf.out.
-  try {
-    for (const stack of stacks) stack.runAllValidations();
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message.split("\n").filter(Boolean).join("; ")}\n`);
-    process.exit(1);
-  }
-  app.synth();
+  synthOrExit(() => {
+    const config = loadConfig(process.env);
+    // On stdout: under the cdktf CLI, whatever the app writes to stderr is shown as [ERROR].
+    for (const notice of config.notices) process.stdout.write(`${notice}\n`);
+    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
+    const app = new App();
+    // Validate every stack before the first file is written: a bad value never leaves a half-written cdktf.out.
+    for (const stack of defineApp(app, config)) stack.runAllValidations();
+    return app;
+  });
 }
 
 if (require.main === module) main();

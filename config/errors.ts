@@ -14,3 +14,20 @@ export function invalid(input: string, value: unknown, expected: string): Config
   const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
   return new ConfigError(`${input}=${shown} is not valid: expected ${expected}`);
 }
+
+/**
+ * The one way an entry point (main.ts, bootstrap.ts, hcp-workspaces.ts) builds its app: every
+ * failure before synth is printed as one `error:` line (no stack trace) and exits 1, so nothing
+ * is written; then the built app is synthesized.
+ */
+export function synthOrExit(build: () => { synth(): void }): void {
+  let app: { synth(): void };
+  try {
+    app = build();
+  } catch (err) {
+    const message = err instanceof ConfigError ? err.message : (err as Error).message.split("\n").filter(Boolean).join("; ");
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(1);
+  }
+  app.synth();
+}
