@@ -184,7 +184,8 @@ if [[ $plan == 1 ]]; then
     # What the plan-time data sources read: the public hosted zone of each domain (aws_route53_zone
     # lookup), the AL2023 AMI parameter (moto ships it; put it only when missing), and the upstream
     # state objects whose existence each terraform_remote_state precondition checks
-    # (aws_s3_objects; the reads themselves are redirected to the generated local states).
+    # (aws_s3_objects; the reads themselves are redirected to the generated local states), and the
+    # image-tag parameters the ecs layer reads (data.aws_ssm_parameter).
     aws=("$venv/bin/aws" --endpoint-url "$endpoint" --region ap-northeast-1)
     export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
     for zone in dev.markmail.example.com staging.markmail.example.com markmail.example.com; do
@@ -198,6 +199,10 @@ if [[ $plan == 1 ]]; then
     for env in dev staging prod; do
       for layer in network database secrets alb ecs-cluster ecs monitoring pipeline bastion; do
         "${aws[@]}" s3api put-object --bucket markmail-terraform-state --key "markmail/$env/$layer.tfstate" >/dev/null
+      done
+      # The image tags the ecs layer reads at plan time (created by the ecs-cluster layer).
+      for svc in backend frontend; do
+        "${aws[@]}" ssm put-parameter --name "/markmail/$env/$svc/image-tag" --type String --value bootstrap --overwrite >/dev/null
       done
     done
     unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
