@@ -52,6 +52,28 @@ describe("configuration defaults", () => {
     expect([b.prod.cpu, b.prod.memory, b.prod.desiredCount]).toEqual([1024, 2048, 3]);
   });
 
+  test("rotation and backup schedules per environment: rotation 7/14/30 days, backups 7/14/35 days, prod copied, locked and restore-tested", () => {
+    const envs = Object.fromEntries(configFrom().environments.map((e) => [e.name, e]));
+    expect(Object.fromEntries(Object.entries(envs).map(([n, e]) => [n, e.database.rotation]))).toEqual({
+      dev: { days: 7, windowHours: 4, strategy: "alternating" },
+      staging: { days: 14, windowHours: 4, strategy: "alternating" },
+      prod: { days: 30, windowHours: 4, strategy: "alternating" },
+    });
+    expect(envs.dev.backup).toEqual({ schedule: "cron(0 20 * * ? *)", retentionDays: 7, vaultLock: "none", lockGraceDays: 7 });
+    expect(envs.staging.backup).toMatchObject({ retentionDays: 14, vaultLock: "none", restoreTest: { schedule: "cron(0 1 ? * MON *)", validationWindowHours: 1 } });
+    expect(envs.staging.backup.copy).toBeUndefined();
+    expect(envs.prod.backup).toEqual({
+      schedule: "cron(0 20 * * ? *)",
+      retentionDays: 35,
+      copy: { region: "ap-northeast-3", retentionDays: 35 },
+      vaultLock: "compliance",
+      lockGraceDays: 7,
+      restoreTest: { schedule: "cron(0 1 ? * MON *)", validationWindowHours: 1 },
+    });
+    expect(configFrom({ BACKUP_COPY_REGION: "us-west-2" }).environments[2].backup.copy).toEqual({ region: "us-west-2", retentionDays: 35 });
+    expect(configFrom({ MARKMAIL_REGION: "us-east-1" }).environments[2].backup.copy!.region).toBe("us-west-2");
+  });
+
   test("prod protects its data by default", () => {
     const prod = configFor("prod").environments[0];
     expect(prod.database.deletionProtection).toBe(true);
@@ -147,6 +169,9 @@ describe("every input rejects a bad value with one line naming it and the accept
     ["TF_STATE_BUCKET (reserved suffix)", { TF_STATE_BUCKET: "state--ol-s3" }, /^TF_STATE_BUCKET=.* is not valid: expected an S3 bucket name/],
     ["TF_STATE_BUCKET with another backend", { TF_BACKEND: "local", TF_STATE_BUCKET: "acme-state" }, /^TF_STATE_BUCKET is set but TF_BACKEND=local does not use it: expected it unset, or TF_BACKEND=s3$/],
     ["TFC_ORGANIZATION with the S3 backend", { TFC_ORGANIZATION: "acme" }, /^TFC_ORGANIZATION is set but TF_BACKEND=s3 does not use it/],
+    ["BACKUP_COPY_REGION (unknown)", { BACKUP_COPY_REGION: "osaka" }, /^BACKUP_COPY_REGION="osaka" is not valid: expected one of ap-northeast-1, /],
+    ["BACKUP_COPY_REGION (the primary region)", { BACKUP_COPY_REGION: "ap-northeast-1" }, /^environments\.prod\.backup\.copy\.region="ap-northeast-1" is not valid: expected a region other than ap-northeast-1/],
+    ["BACKUP_COPY_REGION (missing where no default exists)", { MARKMAIL_REGION: "sa-east-1" }, /^BACKUP_COPY_REGION is not set: expected the region prod's backups are copied to \(there is no default for sa-east-1\)/],
     ["TF_BACKEND", { TF_BACKEND: "gcs" }, /^TF_BACKEND="gcs" is not valid: expected one of s3, local, cloud$/],
     ["TF_STATE_BUCKET", { TF_STATE_BUCKET: "My_Bucket" }, /^TF_STATE_BUCKET=.* is not valid: expected an S3 bucket name/],
     ["TF_LOCK_TABLE", { TF_LOCK_TABLE: "a" }, /^TF_LOCK_TABLE="a" is not valid: expected a DynamoDB table name/],
@@ -201,6 +226,20 @@ describe("environment guardrails", () => {
     ["min above max", () => ({ ...dev(), services: { ...dev().services, frontend: { ...dev().services.frontend, minCount: 3, maxCount: 2 } } }), /services\.frontend\.maxCount=2/],
     ["a log retention CloudWatch does not offer", () => ({ ...dev(), logRetentionDays: 45 }), /logRetentionDays=45 is not valid: expected a CloudWatch retention value/],
     ["a bounce alarm above SES's pause level", () => ({ ...dev(), monitoring: { ...dev().monitoring, bounceRatePercent: 12 } }), /bounceRatePercent=12/],
+    ["prod rotating the db secret every 60 days", () => ({ ...prod(), database: { ...prod().database, rotation: { ...prod().database.rotation, days: 60 } } }), /^environments\.prod\.database\.rotation\.days=60 is not valid: expected at most 30 days in prod$/],
+    ["a rotation window into the next UTC day", () => ({ ...dev(), database: { ...dev().database, rotation: { ...dev().database.rotation, windowHours: 24 } } }), /rotation\.windowHours=24 is not valid: expected 1 to 12 hours/],
+    ["a rotation strategy that does not exist", () => ({ ...dev(), database: { ...dev().database, rotation: { ...dev().database.rotation, strategy: "dual" } } }), /rotation\.strategy="dual" is not valid: expected alternating or single/],
+    ["prod keeping backups 14 days", () => ({ ...prod(), backup: { ...prod().backup, retentionDays: 14 } }), /^environments\.prod\.backup\.retentionDays=14 is not valid: expected at least 35 days in prod/],
+    ["prod without a copy to a second region", () => ({ ...prod(), backup: { ...prod().backup, copy: undefined } }), /^environments\.prod\.backup\.copy=undefined is not valid: expected a copy to a second region in prod/],
+    ["prod keeping the copy 7 days", () => ({ ...prod(), backup: { ...prod().backup, copy: { region: "ap-northeast-3", retentionDays: 7 } } }), /backup\.copy\.retentionDays=7 is not valid: expected at least 35 days in prod/],
+    ["a copy in the primary region", () => ({ ...dev(), backup: { ...dev().backup, copy: { region: "ap-northeast-1", retentionDays: 7 } } }), /^environments\.dev\.backup\.copy\.region="ap-northeast-1" is not valid: expected a region other than ap-northeast-1/],
+    ["prod without a vault lock", () => ({ ...prod(), backup: { ...prod().backup, vaultLock: "none" } }), /^environments\.prod\.backup\.vaultLock="none" is not valid: expected governance or compliance in prod/],
+    ["prod without restore tests", () => ({ ...prod(), backup: { ...prod().backup, restoreTest: undefined } }), /^environments\.prod\.backup\.restoreTest=undefined is not valid: expected a restore testing schedule in prod/],
+    ["a backup schedule that is not cron()", () => ({ ...dev(), backup: { ...dev().backup, schedule: "daily" } }), /^environments\.dev\.backup\.schedule="daily" is not valid: expected a cron\(\) expression/],
+    ["a restore test schedule of five fields", () => ({ ...prod(), backup: { ...prod().backup, restoreTest: { schedule: "cron(0 1 ? * MON)", validationWindowHours: 1 } } }), /backup\.restoreTest\.schedule=.* is not valid: expected a cron\(\) expression/],
+    ["a lock grace period below AWS's 3 days", () => ({ ...prod(), backup: { ...prod().backup, lockGraceDays: 1 } }), /backup\.lockGraceDays=1 is not valid: expected 3 to 365 days/],
+    ["any env keeping backups 3 days", () => ({ ...dev(), backup: { ...dev().backup, retentionDays: 3 } }), /backup\.retentionDays=3 is not valid: expected 7 to 36500 days/],
+    ["prod reminding about secrets after 400 days", () => ({ ...prod(), secrets: { ...prod().secrets, maxAgeDays: 400 } }), /^environments\.prod\.secrets\.maxAgeDays=400 is not valid: expected at most 365 days in prod$/],
   ];
   test.each(rejects)("rejects %s", (_name, make, message) => {
     expect(() => validateEnvironment(make(), region)).toThrow(message);

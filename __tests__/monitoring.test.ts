@@ -36,18 +36,20 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     expect(resources(json, "aws_kms_alias")[0][1].name).toBe("alias/markmail-dev-monitoring");
   });
 
-  test("topic policies: only CloudWatch (own alarms) or SES (own configuration set) may publish, for this account, over TLS", () => {
+  test("topic policies: only CloudWatch (own alarms), EventBridge (own rules, alarm topic) or SES (own configuration set) may publish, for this account, over TLS", () => {
     const topicPolicies = resources(json, "aws_sns_topic_policy");
     expect(topicPolicies).toHaveLength(3);
     const docs = policyDocs(json).filter((d) => d.statement.some((s: any) => s.actions.includes("sns:Publish")));
     expect(docs).toHaveLength(3);
     for (const doc of docs) {
       const allows = doc.statement.filter((s: any) => s.effect === "Allow");
-      expect(allows).toHaveLength(1);
-      const [allow] = allows;
-      expect(allow.actions).toEqual(["sns:Publish"]);
-      expect(allow.principals).toEqual([{ type: "Service", identifiers: [expect.stringMatching(/^(cloudwatch|ses)\.amazonaws\.com$/)] }]);
-      expect(allow.condition).toContainEqual({ test: "StringEquals", variable: "aws:SourceAccount", values: [accountRef(json)] });
+      const services = allows.map((a: any) => a.principals[0].identifiers[0]).sort();
+      expect([["cloudwatch.amazonaws.com", "events.amazonaws.com"], ["ses.amazonaws.com"]]).toContainEqual(services);
+      for (const allow of allows) {
+        expect(allow.actions).toEqual(["sns:Publish"]);
+        expect(allow.principals).toEqual([{ type: "Service", identifiers: [expect.stringMatching(/^(cloudwatch|events|ses)\.amazonaws\.com$/)] }]);
+        expect(allow.condition).toContainEqual({ test: "StringEquals", variable: "aws:SourceAccount", values: [accountRef(json)] });
+      }
       expect(doc.statement).toContainEqual(expect.objectContaining({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }));
     }
     const cw = docs.flatMap((d) => d.statement).find((s: any) => s.principals[0].identifiers[0] === "cloudwatch.amazonaws.com");
@@ -56,12 +58,19 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
       variable: "aws:SourceArn",
       values: [`arn:${partitionRef(json)}:cloudwatch:ap-northeast-1:${accountRef(json)}:alarm:markmail-dev-*`],
     });
+    const events = docs.flatMap((d) => d.statement).find((s: any) => s.principals[0].identifiers[0] === "events.amazonaws.com");
+    expect(events.condition).toContainEqual({
+      test: "ArnLike",
+      variable: "aws:SourceArn",
+      values: [`arn:${partitionRef(json)}:events:ap-northeast-1:${accountRef(json)}:rule/markmail-dev-*`],
+    });
   });
 
-  test("the key policy lets CloudWatch and SES encrypt for this account only", () => {
+  test("the key policy lets CloudWatch, EventBridge and SES encrypt for this account only (and Logs for the secret-age function)", () => {
     const keyDoc = policyDocs(json).find((d) => d.statement.some((s: any) => s.sid === "AccountAdministersKey"));
-    const services = keyDoc.statement.filter((s: any) => s.principals?.[0].type === "Service");
-    expect(services.map((s: any) => s.principals[0].identifiers[0]).sort()).toEqual(["cloudwatch.amazonaws.com", "ses.amazonaws.com"]);
+    const all = keyDoc.statement.filter((s: any) => s.principals?.[0].type === "Service");
+    expect(all.map((s: any) => s.principals[0].identifiers[0]).sort()).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.ap-northeast-1.amazonaws.com", "ses.amazonaws.com"]);
+    const services = all.filter((s: any) => !s.principals[0].identifiers[0].startsWith("logs."));
     for (const s of services) {
       expect(s.actions).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
       expect(s.condition.map((c: any) => c.variable)).toContain("aws:SourceAccount");
@@ -75,7 +84,8 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
   });
 
   test("every alarm notifies the alarm topic on ALARM and OK and is named markmail-dev-<what>", () => {
-    expect(alarms.size).toBe(15); // 13 application alarms + 2 SES reputation alarms
+    // 13 application alarms + 2 SES reputation alarms + backup missing + 6 secret ages + rotation errors
+    expect(alarms.size).toBe(23);
     for (const [name, a] of alarms) {
       expect(name).toMatch(/^markmail-dev-[a-z0-9-]+$/);
       expect(a.actions_enabled).toBe(true);

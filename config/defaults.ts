@@ -1,4 +1,4 @@
-import { EnvName, EnvironmentConfig } from "./types";
+import { BackupSettings, EnvName, EnvironmentConfig } from "./types";
 import { REGION_ZONES } from "./regions";
 
 /**
@@ -11,9 +11,34 @@ export function zoneLetters(region: string): readonly string[] {
   return letters;
 }
 
-type Defaults = Omit<EnvironmentConfig, "name" | "domain" | "network" | "pipeline"> & {
+/**
+ * The region prod's backups are copied to, by primary region: the nearest other region, so a
+ * regional outage or a deleted vault leaves a copy. BACKUP_COPY_REGION overrides it.
+ */
+export const BACKUP_COPY_REGIONS: Readonly<Record<string, string>> = {
+  "ap-northeast-1": "ap-northeast-3",
+  "ap-northeast-3": "ap-northeast-1",
+  "ap-northeast-2": "ap-northeast-1",
+  "ap-southeast-1": "ap-southeast-2",
+  "ap-southeast-2": "ap-southeast-1",
+  "ap-south-1": "ap-southeast-1",
+  "ca-central-1": "us-east-1",
+  "eu-central-1": "eu-west-1",
+  "eu-north-1": "eu-central-1",
+  "eu-west-1": "eu-central-1",
+  "eu-west-2": "eu-west-1",
+  "eu-west-3": "eu-west-1",
+  "us-east-1": "us-west-2",
+  "us-east-2": "us-west-2",
+  "us-west-1": "us-west-2",
+  "us-west-2": "us-east-1",
+};
+
+type Defaults = Omit<EnvironmentConfig, "name" | "domain" | "network" | "pipeline" | "backup"> & {
   readonly network: Omit<EnvironmentConfig["network"], "availabilityZones"> & { readonly azCount: number };
   readonly pipeline: Omit<EnvironmentConfig["pipeline"], "branch"> & { readonly defaultBranch: string };
+  /** The copy's region comes from BACKUP_COPY_REGION or BACKUP_COPY_REGIONS. */
+  readonly backup: Omit<BackupSettings, "copy"> & { readonly copy?: { readonly retentionDays: number } };
 };
 
 const shared = {
@@ -26,6 +51,12 @@ const shared = {
     passwordVersion: 1,
     backupWindow: "17:00-18:00", // 02:00-03:00 JST
     maintenanceWindow: "sun:18:30-sun:19:30", // Monday 03:30-04:30 JST
+    rotation: { windowHours: 4, strategy: "alternating" }, // 09:00-13:00 JST
+  },
+  backup: {
+    schedule: "cron(0 20 * * ? *)", // 05:00 JST: after the Aurora backup window and Monday's maintenance window
+    vaultLock: "none",
+    lockGraceDays: 7,
   },
   alb: { idleTimeoutSeconds: 60 },
   monitoring: {
@@ -53,9 +84,12 @@ export const DEFAULTS: Record<EnvName, Defaults> = {
       backupRetentionDays: 7,
       deletionProtection: false,
       finalSnapshot: false,
+      // Non-prod rotates more often: a broken rotation shows up there first.
+      rotation: { ...shared.database.rotation, days: 7 },
     },
+    backup: { ...shared.backup, retentionDays: 7 },
     cache: { ...shared.cache, nodeType: "cache.t4g.micro", nodeCount: 1 },
-    secrets: { recoveryWindowDays: 7, jwtSecretVersion: 1 },
+    secrets: { recoveryWindowDays: 7, jwtSecretVersion: 1, maxAgeDays: 365 },
     alb: { ...shared.alb, deletionProtection: false, accessLogRetentionDays: 30, waf: { enabled: false, rateLimitPer5Minutes: 2000 } },
     services: {
       backend: { cpu: 512, memory: 1024, desiredCount: 1, minCount: 1, maxCount: 3 },
@@ -80,9 +114,15 @@ export const DEFAULTS: Record<EnvName, Defaults> = {
       backupRetentionDays: 7,
       deletionProtection: true,
       finalSnapshot: true,
+      rotation: { ...shared.database.rotation, days: 14 },
+    },
+    backup: {
+      ...shared.backup,
+      retentionDays: 14,
+      restoreTest: { schedule: "cron(0 1 ? * MON *)", validationWindowHours: 1 }, // Monday 10:00 JST
     },
     cache: { ...shared.cache, nodeType: "cache.t4g.small", nodeCount: 1 },
-    secrets: { recoveryWindowDays: 7, jwtSecretVersion: 1 },
+    secrets: { recoveryWindowDays: 7, jwtSecretVersion: 1, maxAgeDays: 365 },
     alb: { ...shared.alb, deletionProtection: false, accessLogRetentionDays: 90, waf: { enabled: false, rateLimitPer5Minutes: 2000 } },
     services: {
       backend: { cpu: 512, memory: 1024, desiredCount: 2, minCount: 2, maxCount: 4 },
@@ -108,9 +148,17 @@ export const DEFAULTS: Record<EnvName, Defaults> = {
       deletionProtection: true,
       finalSnapshot: true,
       performanceInsightsRetentionDays: 7,
+      rotation: { ...shared.database.rotation, days: 30 },
+    },
+    backup: {
+      ...shared.backup,
+      retentionDays: 35,
+      copy: { retentionDays: 35 },
+      vaultLock: "compliance",
+      restoreTest: { schedule: "cron(0 1 ? * MON *)", validationWindowHours: 1 }, // Monday 10:00 JST
     },
     cache: { ...shared.cache, nodeType: "cache.r7g.large", nodeCount: 2, snapshotRetentionDays: 7 },
-    secrets: { recoveryWindowDays: 30, jwtSecretVersion: 1 },
+    secrets: { recoveryWindowDays: 30, jwtSecretVersion: 1, maxAgeDays: 180 },
     alb: { ...shared.alb, deletionProtection: true, accessLogRetentionDays: 365, waf: { enabled: true, rateLimitPer5Minutes: 2000 } },
     services: {
       backend: { cpu: 1024, memory: 2048, desiredCount: 3, minCount: 3, maxCount: 6 },

@@ -1,4 +1,4 @@
-import { DEFAULTS, zoneLetters } from "./defaults";
+import { BACKUP_COPY_REGIONS, DEFAULTS, zoneLetters } from "./defaults";
 import { ConfigError, invalid } from "./errors";
 import { REGION_ZONES, REGIONS } from "./regions";
 import { AppConfig, BackendConfig, ENVIRONMENTS, EnvName, EnvironmentConfig } from "./types";
@@ -34,6 +34,7 @@ export const INPUTS = {
   DEV_ACCOUNT_ID: "12-digit AWS account id dev may be applied in (default: any; the provider's allowed_account_ids)",
   STAGING_ACCOUNT_ID: "12-digit AWS account id staging may be applied in (default: any)",
   PROD_ACCOUNT_ID: "12-digit AWS account id prod may be applied in (default: any)",
+  BACKUP_COPY_REGION: "region prod's AWS Backup recovery points are copied to (default: ap-northeast-3 for ap-northeast-1; required for a region without a default)",
   TF_BACKEND: "s3, local or cloud (default: s3)",
   TF_STATE_BUCKET: "S3 state bucket (default: markmail-terraform-state)",
   TF_LOCK_TABLE: "DynamoDB lock table (default: markmail-terraform-locks)",
@@ -85,13 +86,23 @@ function readBackend(vars: NodeJS.ProcessEnv, region: string): BackendConfig {
 export function buildEnvironment(
   name: EnvName,
   region: string,
-  inputs: { domain?: string; branch?: string; hostedZone?: "lookup" | "create"; accountId?: string } = {},
+  inputs: { domain?: string; branch?: string; hostedZone?: "lookup" | "create"; accountId?: string; copyRegion?: string } = {},
 ): EnvironmentConfig {
   const d = DEFAULTS[name];
   const { azCount, ...network } = d.network;
   const { defaultBranch, ...pipeline } = d.pipeline;
+  const { copy, ...backup } = d.backup;
+  let copyTo: EnvironmentConfig["backup"]["copy"];
+  if (copy !== undefined) {
+    const copyRegion = inputs.copyRegion ?? BACKUP_COPY_REGIONS[region];
+    if (copyRegion === undefined) {
+      throw new ConfigError(`BACKUP_COPY_REGION is not set: expected the region ${name}'s backups are copied to (there is no default for ${region})`);
+    }
+    copyTo = { region: copyRegion, retentionDays: copy.retentionDays };
+  }
   return {
     ...d,
+    backup: { ...backup, copy: copyTo },
     name,
     domain: inputs.domain,
     hostedZone: inputs.hostedZone ?? d.hostedZone,
@@ -121,6 +132,10 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const hostedZone = oneOf(vars, "HOSTED_ZONE_MODE", ["lookup", "create"] as const, "lookup");
+  const copyRegion = optional(vars, "BACKUP_COPY_REGION");
+  if (copyRegion !== undefined && !REGIONS.includes(copyRegion)) {
+    throw invalid("BACKUP_COPY_REGION", copyRegion, `one of ${REGIONS.join(", ")} (the regions config/regions.ts knows)`);
+  }
 
   const all = ENVIRONMENTS.map((name) => {
     const azCount = DEFAULTS[name].network.azCount;
@@ -134,6 +149,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
       branch: name === only ? branch : undefined,
       hostedZone,
       accountId: optionalChecked(vars, `${name.toUpperCase()}_ACCOUNT_ID`, "accountId"),
+      copyRegion,
     });
   });
   for (const env of all) validateEnvironment(env, region);

@@ -70,10 +70,52 @@ export interface DatabaseSettings {
   readonly performanceInsightsRetentionDays: number;
   /** Enhanced monitoring interval: 0 (off), 1, 5, 10, 15, 30 or 60 seconds. */
   readonly monitoringIntervalSeconds: number;
-  /** Bump to rotate the master password (write-only attribute version). */
+  /**
+   * Bump to have Terraform set a new master password and write it to the secret (write-only
+   * attribute version); the scheduled rotation below needs no bump.
+   */
   readonly passwordVersion: number;
+  /** Automatic rotation of `markmail-<env>-db-secret` by functions/db-rotation. */
+  readonly rotation: RotationSettings;
   readonly backupWindow: string;
   readonly maintenanceWindow: string;
+}
+
+export interface RotationSettings {
+  /** Days between rotations (Secrets Manager `rate(<days> days)`); at most 30 in prod. */
+  readonly days: number;
+  /**
+   * Hours the rotation window stays open from 00:00 UTC, i.e. from 09:00 JST: a failed rotation
+   * alarms while people are at work (a rotation is harmless to running tasks, see strategy).
+   */
+  readonly windowHours: number;
+  /**
+   * alternating: users markmail and markmail_clone take turns; the previous login stays valid until
+   * the next rotation, so running tasks never see a rejected login. single: one user, password
+   * changed in place; new connections of running tasks fail until the backend has redeployed.
+   */
+  readonly strategy: "alternating" | "single";
+}
+
+export interface BackupSettings {
+  /** Daily AWS Backup of the Aurora cluster: a cron() in UTC, outside the backup and maintenance windows. */
+  readonly schedule: string;
+  /** Days the vault keeps each recovery point. */
+  readonly retentionDays: number;
+  /** A copy of every recovery point in a vault of another region (the guide's regular export); none when unset. */
+  readonly copy?: { readonly region: string; readonly retentionDays: number };
+  /**
+   * none; governance (recovery points cannot be deleted early, but an IAM principal allowed to
+   * can remove the lock); compliance (after `lockGraceDays` nobody can, not even the account root).
+   */
+  readonly vaultLock: "none" | "governance" | "compliance";
+  /** Compliance mode: days after setting the lock during which it can still be removed (AWS minimum 3). */
+  readonly lockGraceDays: number;
+  /**
+   * An AWS Backup restore testing plan restores the newest recovery point into a throw-away
+   * cluster on this schedule (cron() in UTC) and deletes it after `validationWindowHours`; none when unset.
+   */
+  readonly restoreTest?: { readonly schedule: string; readonly validationWindowHours: number };
 }
 
 export interface CacheSettings {
@@ -88,8 +130,13 @@ export interface CacheSettings {
 export interface SecretsSettings {
   /** Days a deleted secret can still be restored (7-30; never 0). */
   readonly recoveryWindowDays: number;
-  /** Bump to rotate the JWT signing key (write-only attribute version). */
+  /** Bump to rotate the JWT signing key (write-only attribute version); rotating it signs everyone out. */
   readonly jwtSecretVersion: number;
+  /**
+   * The operator-owned secrets (Salesforce, Stripe, AI, Docker Hub) and the JWT key alarm when
+   * their value has not changed for this many days: the reminder to rotate them at the provider.
+   */
+  readonly maxAgeDays: number;
 }
 
 export interface AlbSettings {
@@ -150,6 +197,8 @@ export interface EnvironmentConfig {
   readonly accountId?: string;
   readonly network: NetworkSettings;
   readonly database: DatabaseSettings;
+  /** AWS Backup of the database: vault, plan, copy, lock, restore tests. */
+  readonly backup: BackupSettings;
   readonly cache: CacheSettings;
   readonly secrets: SecretsSettings;
   readonly alb: AlbSettings;

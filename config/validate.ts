@@ -49,6 +49,9 @@ export function cidrsOverlap(x: string, y: string): boolean {
   return ax < ey && ay < ex;
 }
 
+/** An AWS cron() expression: six fields (minutes hours day-of-month month day-of-week year). */
+const CRON = /^cron\((\S+ ){5}\S+\)$/;
+
 function expect(ok: boolean, path: string, value: unknown, form: string): void {
   if (!ok) throw invalid(path, value, form);
 }
@@ -99,6 +102,29 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
   expect(/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(db.backupWindow), `${p}.database.backupWindow`, db.backupWindow, "hh:mm-hh:mm in UTC");
   expect(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/.test(db.maintenanceWindow), `${p}.database.maintenanceWindow`, db.maintenanceWindow, "ddd:hh:mm-ddd:hh:mm in UTC");
 
+  // Rotation of the db secret
+  const rot = db.rotation;
+  expect(Number.isInteger(rot.days) && rot.days >= 1 && rot.days <= 365, `${p}.database.rotation.days`, rot.days, "1 to 365 days");
+  expect(Number.isInteger(rot.windowHours) && rot.windowHours >= 1 && rot.windowHours <= 12, `${p}.database.rotation.windowHours`, rot.windowHours, "1 to 12 hours (the window opens at 00:00 UTC and must close the same UTC day)");
+  expect(rot.strategy === "alternating" || rot.strategy === "single", `${p}.database.rotation.strategy`, rot.strategy, "alternating or single");
+
+  // AWS Backup
+  const bk = env.backup;
+  expect(CRON.test(bk.schedule), `${p}.backup.schedule`, bk.schedule, "a cron() expression in UTC such as cron(0 20 * * ? *)");
+  expect(Number.isInteger(bk.retentionDays) && bk.retentionDays >= 7 && bk.retentionDays <= 36500, `${p}.backup.retentionDays`, bk.retentionDays, "7 to 36500 days");
+  if (bk.copy !== undefined) {
+    expect(FORMS.region.re.test(bk.copy.region), `${p}.backup.copy.region`, bk.copy.region, FORMS.region.form);
+    expect(bk.copy.region !== region, `${p}.backup.copy.region`, bk.copy.region, `a region other than ${region} (a copy in the same region does not survive a regional outage)`);
+    expect(Number.isInteger(bk.copy.retentionDays) && bk.copy.retentionDays >= 7 && bk.copy.retentionDays <= 36500, `${p}.backup.copy.retentionDays`, bk.copy.retentionDays, "7 to 36500 days");
+  }
+  expect(["none", "governance", "compliance"].includes(bk.vaultLock), `${p}.backup.vaultLock`, bk.vaultLock, "none, governance or compliance");
+  expect(Number.isInteger(bk.lockGraceDays) && bk.lockGraceDays >= 3 && bk.lockGraceDays <= 365, `${p}.backup.lockGraceDays`, bk.lockGraceDays, "3 to 365 days (AWS Backup's minimum grace time is 3 days)");
+  if (bk.restoreTest !== undefined) {
+    expect(CRON.test(bk.restoreTest.schedule), `${p}.backup.restoreTest.schedule`, bk.restoreTest.schedule, "a cron() expression in UTC such as cron(0 1 ? * MON *)");
+    const vw = bk.restoreTest.validationWindowHours;
+    expect(Number.isInteger(vw) && vw >= 1 && vw <= 168, `${p}.backup.restoreTest.validationWindowHours`, vw, "1 to 168 hours");
+  }
+
   // Cache
   const cache = env.cache;
   expect(/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(cache.nodeType), `${p}.cache.nodeType`, cache.nodeType, "an ElastiCache node type such as cache.t4g.micro");
@@ -108,6 +134,7 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
   // Secrets
   expect(Number.isInteger(env.secrets.recoveryWindowDays) && env.secrets.recoveryWindowDays >= 7 && env.secrets.recoveryWindowDays <= 30, `${p}.secrets.recoveryWindowDays`, env.secrets.recoveryWindowDays, "7 to 30 days (0 would delete secrets without recovery)");
   expect(Number.isInteger(env.secrets.jwtSecretVersion) && env.secrets.jwtSecretVersion >= 1, `${p}.secrets.jwtSecretVersion`, env.secrets.jwtSecretVersion, "an integer >= 1");
+  expect(Number.isInteger(env.secrets.maxAgeDays) && env.secrets.maxAgeDays >= 30 && env.secrets.maxAgeDays <= 3650, `${p}.secrets.maxAgeDays`, env.secrets.maxAgeDays, "30 to 3650 days");
 
   // ALB and WAF
   expect(LOG_RETENTION_DAYS.includes(env.alb.accessLogRetentionDays as never) || (Number.isInteger(env.alb.accessLogRetentionDays) && env.alb.accessLogRetentionDays >= 1), `${p}.alb.accessLogRetentionDays`, env.alb.accessLogRetentionDays, "a number of days >= 1");
@@ -156,6 +183,13 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
     expect(!env.services.executeCommand, `${p}.services.executeCommand`, env.services.executeCommand, "false in prod (no interactive shells in production tasks)");
     expect(!env.services.fargateSpot, `${p}.services.fargateSpot`, env.services.fargateSpot, "false in prod (Spot capacity can be reclaimed)");
     expect(dep.strategy === "BLUE_GREEN" && dep.bakeTimeMinutes >= 5, `${p}.services.deployment`, JSON.stringify(dep), 'BLUE_GREEN with bakeTimeMinutes >= 5 in prod (instant rollback while the old set still runs)');
+    expect(rot.days <= 30, `${p}.database.rotation.days`, rot.days, "at most 30 days in prod");
+    expect(bk.retentionDays >= 35, `${p}.backup.retentionDays`, bk.retentionDays, "at least 35 days in prod (longer than Aurora's own 30-day point-in-time window)");
+    expect(bk.copy !== undefined, `${p}.backup.copy`, bk.copy, "a copy to a second region in prod (BACKUP_COPY_REGION)");
+    expect(bk.copy === undefined || bk.copy.retentionDays >= 35, `${p}.backup.copy.retentionDays`, bk.copy?.retentionDays, "at least 35 days in prod");
+    expect(bk.vaultLock !== "none", `${p}.backup.vaultLock`, bk.vaultLock, "governance or compliance in prod (recovery points must not be deletable early)");
+    expect(bk.restoreTest !== undefined, `${p}.backup.restoreTest`, bk.restoreTest, "a restore testing schedule in prod (a backup is only proven by a restore)");
+    expect(env.secrets.maxAgeDays <= 365, `${p}.secrets.maxAgeDays`, env.secrets.maxAgeDays, "at most 365 days in prod");
   }
 }
 

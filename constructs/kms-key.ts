@@ -17,6 +17,10 @@ export interface CustomerKeyProps {
    * (CloudWatch Logs, SNS publishers, ...). The account root statement is always present.
    */
   readonly serviceStatements?: DataAwsIamPolicyDocumentStatement[];
+  /** Create the key in another region than the provider's (e.g. a backup copy vault's). @default the provider's */
+  readonly placementRegion?: string;
+  /** `lifecycle.prevent_destroy` on the key (it encrypts data that must outlive a destroy). @default false */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -51,9 +55,11 @@ export class CustomerKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays,
       policy: policy.json,
+      region: props.placementRegion,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.aliasName = `alias/${props.alias}`;
-    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId, region: props.placementRegion });
     this.arn = this.key.arn;
   }
 

@@ -84,6 +84,15 @@ export const DATABASE = contract("database", {
   kms_key_arn: str("Customer-managed key of the database layer (storage, Performance Insights, db secret)"),
   redis_primary_endpoint: str("Primary endpoint of the Redis replication group (TLS)"),
   redis_replication_group_id: str("Redis replication group markmail-<env>-cache"),
+  db_rotation_function_name: str("Lambda function rotating the db secret (markmail-<env>-db-rotation)"),
+  backup_vault_name: str("AWS Backup vault of the database (markmail-<env>-backup)"),
+  backup_vault_arn: str("ARN of the backup vault"),
+  backup_copy: group("With a copy to a second region (prod)", (env) => env.backup.copy !== undefined, {
+    backup_copy_vault_arn: str("ARN of the copy vault in the second region"),
+  }),
+  restore_testing: group("With restore tests", (env) => env.backup.restoreTest !== undefined, {
+    restore_testing_plan_name: str("AWS Backup restore testing plan of the database"),
+  }),
 });
 
 export const SECRETS_LAYER = contract("secrets", {

@@ -2,17 +2,21 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { APP, SECRETS } from "../config/contract";
 import { AuroraPostgres } from "../constructs/aurora-postgres";
+import { DatabaseBackup } from "../constructs/backup";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
 import { CustomerKey } from "../constructs/kms-key";
 import { Redis } from "../constructs/redis";
 import { WriteOnlySecret } from "../constructs/secret";
+import { SecretRotation } from "../constructs/secret-rotation";
 import { DATABASE, NETWORK } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
 /**
  * `markmail-<env>-database`: Aurora PostgreSQL (writer `markmail-<env>`), Redis, and
  * `markmail-<env>-db-secret`. The master password is an ephemeral value written only through
- * write-only attributes: it reaches RDS and Secrets Manager, never the plan or the state.
+ * write-only attributes: it reaches RDS and Secrets Manager, never the plan or the state. The
+ * secret rotates on a schedule (functions/db-rotation) and AWS Backup keeps, copies and
+ * restore-tests the cluster's recovery points.
  */
 export class DatabaseStack extends LayerStack {
   constructor(scope: Construct, props: LayerProps) {
@@ -65,6 +69,31 @@ export class DatabaseStack extends LayerStack {
       }),
     });
 
+    const rotation = new SecretRotation(this, "db-rotation", {
+      name: this.name("db-rotation"),
+      secretArn: dbSecret.secret.arn,
+      kmsKeyArn: key.arn,
+      settings: env.database.rotation,
+      vpcId: network.vpc_id,
+      subnetIds: network.private_subnet_ids,
+      databaseSecurityGroupId: network.database_security_group_id,
+      dbPort: APP.dbPort,
+      // Downstream layers (ecs-cluster, ecs) by their fixed names: the database deploys first.
+      backend: { clusterName: this.name(), serviceName: this.name("backend") },
+      region,
+      logRetentionDays: env.logRetentionDays,
+    });
+    const backup = new DatabaseBackup(this, "backup", {
+      name: this.name(),
+      settings: env.backup,
+      region,
+      clusterArn: aurora.cluster.arn,
+      clusterKeyArn: key.arn,
+      restoreInto: { dbSubnetGroupName: network.db_subnet_group_name, securityGroupIds: [network.database_security_group_id] },
+      keyDeletionWindowDays: env.forceDestroy ? 7 : 30,
+      protect: !env.forceDestroy,
+    });
+
     const redis = new Redis(this, "redis", {
       name: this.name("cache"),
       settings: env.cache,
@@ -85,6 +114,11 @@ export class DatabaseStack extends LayerStack {
       kms_key_arn: key.arn,
       redis_primary_endpoint: redis.group.primaryEndpointAddress,
       redis_replication_group_id: redis.group.replicationGroupId,
+      db_rotation_function_name: rotation.function.name,
+      backup_vault_name: backup.vault.name,
+      backup_vault_arn: backup.vault.arn,
+      backup_copy: backup.copyVault ? { backup_copy_vault_arn: backup.copyVault.arn } : undefined,
+      restore_testing: backup.restoreTestingPlan ? { restore_testing_plan_name: backup.restoreTestingPlan.name } : undefined,
     });
   }
 }

@@ -2,14 +2,20 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AccountContext } from "../constructs/account";
 import { ApplicationAlarms } from "../constructs/alarms";
+import { BackupAlarms } from "../constructs/backup-alarms";
 import { applicationWidgets, Dashboard, guideDashboardName } from "../constructs/dashboard";
 import { CustomerKey } from "../constructs/kms-key";
 import { MailSending } from "../constructs/mail";
 import { NotificationTopic, TopicPublisher, topicKeyStatement } from "../constructs/notification-topic";
-import { ALB, DATABASE, ECS, ECS_CLUSTER, MONITORING } from "./contracts";
+import { SecretAlarms } from "../constructs/secret-alarms";
+import { SECRETS } from "../config/contract";
+import { ALB, DATABASE, ECS, ECS_CLUSTER, MONITORING, NETWORK } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
-/** `markmail-<env>-monitoring`: alarm topic, dashboard `MarkMail-<env>`, alarms and SES. */
+/**
+ * `markmail-<env>-monitoring`: alarm topic, dashboard `MarkMail-<env>`, alarms and SES; the alarms
+ * on backups (failed jobs, missed schedules) and on secrets (failed rotation, age).
+ */
 export class MonitoringStack extends LayerStack {
   constructor(scope: Construct, props: LayerProps) {
     super(scope, "monitoring", props);
@@ -17,6 +23,7 @@ export class MonitoringStack extends LayerStack {
     const alb = this.upstream(ALB);
     const cluster = this.upstream(ECS_CLUSTER);
     const ecs = this.upstream(ECS);
+    const network = this.upstream(NETWORK);
     const region = this.config.region;
     const account = AccountContext.of(this, region);
     const prefix = this.name();
@@ -26,19 +33,29 @@ export class MonitoringStack extends LayerStack {
       service: "cloudwatch.amazonaws.com",
       sourceArns: [account.arn("cloudwatch", `alarm:${prefix}-*`)],
     };
+    // This environment's EventBridge rules (backup job events) publish to the alarm topic too.
+    const events: TopicPublisher = {
+      service: "events.amazonaws.com",
+      sourceArns: [account.arn("events", `rule/${prefix}-*`)],
+    };
     const key = new CustomerKey(this, "key", {
       alias: this.name("monitoring"),
-      description: `${prefix}: alarm, bounce and complaint topics`,
+      description: `${prefix}: alarm, bounce and complaint topics; the secret-age function's logs`,
       region,
       deletionWindowDays: this.env.forceDestroy ? 7 : 30,
-      serviceStatements: [topicKeyStatement(this, region, cloudwatch), topicKeyStatement(this, region, { service: "ses.amazonaws.com" })],
+      serviceStatements: [
+        topicKeyStatement(this, region, cloudwatch),
+        topicKeyStatement(this, region, { service: "ses.amazonaws.com" }),
+        topicKeyStatement(this, region, events),
+        CustomerKey.logsStatement(this, region),
+      ],
     });
 
     const topic = new NotificationTopic(this, "alarm-topic", {
       name: this.name("alarms"),
       displayName: `MarkMail ${this.env.name} alarms`,
       kmsKeyArn: key.arn,
-      publishers: [cloudwatch],
+      publishers: [cloudwatch, events],
       email: this.config.notificationEmail,
       region,
     });
@@ -51,6 +68,36 @@ export class MonitoringStack extends LayerStack {
       dbClusterIdentifier: database.cluster_identifier,
     };
     new ApplicationAlarms(this, "alarms", { namePrefix: prefix, targets, thresholds: this.env.monitoring, topicArn: topic.arn });
+
+    new BackupAlarms(this, "backup-alarms", {
+      namePrefix: prefix,
+      vaultName: database.backup_vault_name,
+      vaultArn: database.backup_vault_arn,
+      copyVaultArn: database.backup_copy?.backup_copy_vault_arn,
+      restoreTesting: database.restore_testing !== undefined,
+      topicArn: topic.arn,
+    });
+    const secrets = this.env.secrets;
+    const operator = "rotate it at the provider, then write it with put-secret-value (guide: secrets)";
+    new SecretAlarms(this, "secret-alarms", {
+      namePrefix: prefix,
+      watched: [
+        // A scheduled rotation changes it every rotation.days: older means rotations stopped.
+        { name: this.name(SECRETS.db.suffix), maxAgeDays: this.env.database.rotation.days + 2, action: "the scheduled rotation stopped; see the rotation function's log group and rotate by hand" },
+        { name: this.name(SECRETS.jwt.suffix), maxAgeDays: secrets.maxAgeDays, action: "bump secrets.jwtSecretVersion when signing everyone out is acceptable" },
+        { name: this.name(SECRETS.salesforce.suffix), maxAgeDays: secrets.maxAgeDays, action: operator },
+        { name: this.name(SECRETS.stripe.suffix), maxAgeDays: secrets.maxAgeDays, action: operator },
+        { name: this.name(SECRETS.ai.suffix), maxAgeDays: secrets.maxAgeDays, action: operator },
+        { name: this.name(SECRETS.dockerhub.suffix), maxAgeDays: secrets.maxAgeDays, action: operator },
+      ],
+      rotationFunctionName: database.db_rotation_function_name,
+      topicArn: topic.arn,
+      vpcId: network.vpc_id,
+      subnetIds: network.private_subnet_ids,
+      kmsKeyArn: key.arn,
+      region,
+      logRetentionDays: this.env.logRetentionDays,
+    });
 
     const mail = new MailSending(this, "mail", {
       configurationSetName: prefix,

@@ -12,15 +12,17 @@ usage() {
   usage_line
   cat <<'EOF'
 
-Opens psql as user markmail on database markmail of the Aurora writer of one environment:
+Opens psql as the user of markmail-<env>-db-secret (markmail or markmail_clone: the scheduled
+rotation alternates them, both act as markmail) on database markmail of the Aurora writer:
   1. finds the running bastion (EC2 tag Name=markmail-<env>-bastion; start it with
      scripts/bastion.sh <env> on),
   2. finds the writer endpoint (the cluster endpoint of markmail-<env>-cluster, which follows the
      writer through a failover; else the instance markmail-<env> as in the guide),
   3. starts an SSM port-forwarding session (AWS-StartPortForwardingSessionToRemoteHost) from
      127.0.0.1:<local port> through the bastion to the writer, in the background,
-  4. reads the password from markmail-<env>-db-secret (.password) into PGPASSWORD for psql only,
-  5. runs psql -h 127.0.0.1 -p <local port> -U markmail -d markmail (interactive, or -f file),
+  4. reads .username and .password of markmail-<env>-db-secret (the password into PGPASSWORD
+     for psql only),
+  5. runs psql -h 127.0.0.1 -p <local port> -U <username> -d markmail (interactive, or -f file),
   6. ends the session on exit (also on Ctrl-C or an error).
 
 Options:
@@ -169,11 +171,14 @@ until (exec 3<>"/dev/tcp/127.0.0.1/$local_port") 2>/dev/null; do
   sleep 0.2
 done
 
-# 4. The password: from the secret into this one variable, exported to psql only.
+# 4. The user (markmail or markmail_clone, whichever is AWSCURRENT) and its password, the
+#    password into this one variable, exported to psql only.
+db_user="$(secret_field "$db_secret" username)"
+[[ "$db_user" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "$db_secret: username is not a plain role name"
 password="$(secret_field "$db_secret" password)"
 
 # 5. psql.
-psql_args=(-h 127.0.0.1 -p "$local_port" -U markmail -d markmail ${psql_vars[@]+"${psql_vars[@]}"})
+psql_args=(-h 127.0.0.1 -p "$local_port" -U "$db_user" -d markmail ${psql_vars[@]+"${psql_vars[@]}"})
 if [[ -n "$file" ]]; then psql_args+=(-v ON_ERROR_STOP=1 -f "$file"); fi
 trap ':' INT # Ctrl-C belongs to psql (it cancels the running query); the script carries on
 set +e

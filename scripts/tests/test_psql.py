@@ -180,6 +180,23 @@ class TestAgainstMoto:
         assert not (out / "psql.json").exists()
         assert_session_ended(out)
 
+    def test_logs_in_as_the_user_the_rotation_made_current(self, run, environment, stub_env, aws):
+        # After a rotation the secret names markmail_clone (it acts as markmail in the database).
+        value = json.loads(aws("secretsmanager").get_secret_value(SecretId="markmail-dev-db-secret")["SecretString"])
+        aws("secretsmanager").put_secret_value(SecretId="markmail-dev-db-secret", SecretString=json.dumps({**value, "username": "markmail_clone"}))
+        out, env = stub_env
+        res = run(SCRIPT, "dev", env=env)
+        assert res.code == 0, res.stderr
+        psql = json.loads((out / "psql.json").read_text())
+        assert psql["argv"][4:6] == ["-U", "markmail_clone"]
+
+    def test_a_username_that_is_not_a_role_name(self, run, environment, stub_env, aws):
+        aws("secretsmanager").put_secret_value(SecretId="markmail-dev-db-secret", SecretString=json.dumps({"username": "x; drop", "password": "p"}))
+        out, env = stub_env
+        res = run(SCRIPT, "dev", env=env)
+        assert res.code == 1 and "username is not a plain role name" in res.stderr
+        assert not (out / "psql.json").exists()
+
     def test_a_secret_without_password(self, run, environment, stub_env, aws):
         aws("secretsmanager").put_secret_value(SecretId="markmail-dev-db-secret", SecretString=json.dumps({"username": "markmail"}))
         out, env = stub_env
