@@ -288,3 +288,31 @@ policy "mm-040-instance-ebs-encrypted" {
   enforcement_level = "mandatory"
   description       = "MM-040 EC2 volumes (the bastion's) are encrypted"
 }
+
+# The backend logs in with this secret; a password that never changes outlives every leak that knew it.
+policy "mm-071-db-secret-rotation" {
+  query             = "data.markmail.rules.db_secret_rotation.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-071 The database secret rotates on a schedule (at most 30 days in prod)"
+}
+
+# Copies of the database leave the cluster's key behind; the vault's key decides who reads them.
+policy "mm-072-backup-vault-encrypted" {
+  query             = "data.markmail.rules.backup_vault_encrypted.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-072 Backup vaults are encrypted with a customer-managed key"
+}
+
+# Without a lock, one mistake or one compromised role deletes every backup.
+policy "mm-073-prod-backup-vault-locked" {
+  query             = "data.markmail.rules.prod_backup_vault_locked.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-073 Production backup vaults are locked"
+}
+
+# A backup is only proven by a restore.
+policy "mm-074-prod-restore-testing" {
+  query             = "data.markmail.rules.prod_restore_testing.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-074 Production databases are backed up by AWS Backup and restore-tested"
+}
