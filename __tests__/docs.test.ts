@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { basename, join, normalize, relative } from "path";
 import { Testing } from "cdktf";
-import { ENVIRONMENTS, INPUTS } from "../config";
+import { buildEnvironment, ENVIRONMENTS, INPUTS } from "../config";
 import { DEFAULTS } from "../config/defaults";
 import { SECRETS } from "../config/contract";
 import { GRAPH_END, GRAPH_START, GUIDES, stackGraph } from "../scripts/graph";
@@ -379,7 +379,9 @@ type Kind =
   | "ecr repository"
   | "load balancer"
   | "target group"
-  | "connection";
+  | "connection"
+  | "backup vault"
+  | "restore testing plan";
 
 function known(f: Facts, kind: Kind): Set<string> {
   switch (kind) {
@@ -418,6 +420,10 @@ function known(f: Facts, kind: Kind): Set<string> {
       return attr(f, "name", "aws_lb_target_group", "aws_alb_target_group");
     case "connection":
       return attr(f, "name", "aws_codestarconnections_connection");
+    case "backup vault":
+      return attr(f, "name", "aws_backup_vault");
+    case "restore testing plan":
+      return attr(f, "name", "aws_backup_restore_testing_plan");
   }
 }
 
@@ -434,6 +440,7 @@ const OPTION_KINDS: Record<string, Record<string, Kind>> = {
   cloudwatch: { "--alarm-names": "alarm", "--alarm-name-prefix": "alarm prefix", "--dashboard-name": "dashboard" },
   codebuild: { "--project-name": "codebuild project", "--project-names": "codebuild project" },
   ecr: { "--repository-name": "ecr repository" },
+  backup: { "--backup-vault-name": "backup vault", "--by-backup-vault-name": "backup vault", "--restore-testing-plan-name": "restore testing plan" },
 };
 
 /** Names an AWS CLI call creates itself (restore tests, snapshots): not expected in the stacks. */
@@ -887,6 +894,15 @@ describe("what the guides state about the stacks", () => {
     expect(en).toContain(row(["backups", ...envs.map((d) => `${d.database.backupRetentionDays} days`)]));
     expect(ja).toContain(row(["バックアップ", ...envs.map((d) => `${d.database.backupRetentionDays} 日`)]));
     expect(en).toContain(row(["log retention", ...envs.map((d) => `${d.logRetentionDays} days`)]));
+    expect(en).toContain(row(["db secret rotation", ...envs.map((d) => `every ${d.database.rotation.days} days`)]));
+    expect(ja).toContain(row(["DB シークレットのローテーション", ...envs.map((d) => `${d.database.rotation.days} 日ごと`)]));
+    const backupCells = (d: ReturnType<typeof buildEnvironment>, days: string, copy: (r: string) => string, lock: string, sep: string) =>
+      [days, ...(d.backup.copy ? [copy(d.backup.copy.region)] : []), ...(d.backup.vaultLock !== "none" ? [lock] : [])].join(sep);
+    const full = ENVIRONMENTS.map((e) => buildEnvironment(e, "ap-northeast-1"));
+    expect(en).toContain(row(["AWS Backup (daily, 05:00 JST)", ...full.map((d) => backupCells(d, `${d.backup.retentionDays} days`, (r) => `copied to ${r}`, "vault lock", ", "))]));
+    expect(ja).toContain(row(["AWS Backup（毎日 5:00 JST）", ...full.map((d) => backupCells(d, `${d.backup.retentionDays} 日`, (r) => `${r} へコピー`, "ボールトロック", "、"))]));
+    expect(en).toContain(row(["restore test (Monday 10:00 JST)", ...envs.map((d) => (d.backup.restoreTest ? "weekly" : "manual"))]));
+    expect(ja).toContain(row(["リストアテスト（月曜 10:00 JST）", ...envs.map((d) => (d.backup.restoreTest ? "毎週" : "手動"))]));
     expect(ja).toContain(row(["ログ保持", ...envs.map((d) => `${d.logRetentionDays} 日`)]));
     for (const d of envs) for (const text of [en, ja]) expect(text).toContain(d.network.cidr);
     expect(attr(facts, "cidr_block", "aws_vpc")).toEqual(new Set(envs.map((d) => d.network.cidr)));

@@ -7,12 +7,22 @@ import { Testing, TerraformStack } from "cdktf";
 import { deterministicZip, FunctionPackage } from "../constructs/function-package";
 import { DatabaseBackup } from "../constructs/backup";
 import { PythonFunction } from "../constructs/python-function";
-import { configFor, resources, synthLayer, TfJson } from "./helpers/synth";
+import { EnvName } from "../config";
+import { DatabaseStack } from "../stacks/database-stack";
+import { MonitoringStack } from "../stacks/monitoring-stack";
+import { onlyEnv, testApp } from "./helpers/fake-outputs";
+import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
 
-// Three app builds (dev, staging, prod), memoized: every test below reads them.
-const dev = { database: synthLayer(configFor("dev"), "dev", "database"), monitoring: synthLayer(configFor("dev"), "dev", "monitoring") };
-const staging = { database: synthLayer(configFor("staging"), "staging", "database"), monitoring: synthLayer(configFor("staging"), "staging", "monitoring") };
-const prod = { database: synthLayer(configFor("prod"), "prod", "database"), monitoring: synthLayer(configFor("prod"), "prod", "monitoring") };
+// Only the two layers concerned, per environment (not the whole app): every test below reads them.
+function layers(name: EnvName): { database: TfJson; monitoring: TfJson } {
+  const config = configFor(name);
+  const props = { config, env: onlyEnv(config) };
+  const app = testApp();
+  return { database: synthJson(new DatabaseStack(app, props)), monitoring: synthJson(new MonitoringStack(app, props)) };
+}
+const dev = layers("dev");
+const staging = layers("staging");
+const prod = layers("prod");
 
 const values = (json: TfJson, type: string) => resources(json, type).map(([, b]) => b);
 const one = (json: TfJson, type: string, name: string) => {
@@ -225,7 +235,9 @@ describe("AWS Backup of the database", () => {
       expect(one(prod.database, type, name).lifecycle).toEqual({ prevent_destroy: true });
     }
     expect(resources(dev.database, "aws_backup_vault_lock_configuration")).toHaveLength(0);
+    expect(one(dev.database, "aws_backup_vault", "main")).toMatchObject({ force_destroy: true });
     expect(one(dev.database, "aws_backup_vault", "main").lifecycle).toBeUndefined();
+    expect(one(prod.database, "aws_backup_vault", "main").force_destroy).toBe(false);
   });
 
   test("restore tests (staging, prod): the newest snapshot of the week restored weekly into the database subnets, deleted after 1 h", () => {

@@ -69,7 +69,8 @@ export class DatabaseBackup extends Construct {
       deletionWindowDays: props.keyDeletionWindowDays,
       preventDestroy: props.protect,
     });
-    this.vault = new BackupVault(this, "vault", { name: this.vaultName, kmsKeyArn: key.arn, lifecycle });
+    // Unprotected environments (dev, staging) can be destroyed with their recovery points.
+    this.vault = new BackupVault(this, "vault", { name: this.vaultName, kmsKeyArn: key.arn, forceDestroy: !props.protect, lifecycle });
 
     let copyKey: CustomerKey | undefined;
     if (s.copy !== undefined) {
@@ -81,7 +82,7 @@ export class DatabaseBackup extends Construct {
         deletionWindowDays: props.keyDeletionWindowDays,
         preventDestroy: props.protect,
       });
-      this.copyVault = new BackupVault(this, "copy-vault", { name: this.vaultName, kmsKeyArn: copyKey.arn, region: s.copy.region, lifecycle });
+      this.copyVault = new BackupVault(this, "copy-vault", { name: this.vaultName, kmsKeyArn: copyKey.arn, region: s.copy.region, forceDestroy: !props.protect, lifecycle });
     }
 
     if (s.vaultLock !== "none") {

@@ -111,7 +111,7 @@ export class SecretAlarms extends Construct {
     for (const w of props.watched) {
       const suffix = w.name.startsWith(`${props.namePrefix}-`) ? w.name.slice(props.namePrefix.length + 1) : w.name;
       new MetricAlarm(this, `age-${suffix}`, {
-        alarmName: `${props.namePrefix}-secret-age-${suffix}`,
+        alarmName: `${props.namePrefix}-${suffix}-age`,
         description: `${w.name} has kept its value for more than ${w.maxAgeDays} days (or the age check stopped): ${w.action}`,
         namespace: SECRET_AGE_NAMESPACE,
         metricName: "DaysSinceChange",
