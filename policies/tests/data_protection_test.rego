@@ -194,7 +194,24 @@ test_prod_backup_vault_locked_plan_pass if {
 	count(rules.prod_backup_vault_locked.deny) == 0 with input as _plan_locked([lock])
 }
 
+# Both vaults are named markmail-prod-backup; only the region tells the copy from the primary.
+_plan_two_vaults(locks) := fx.plan(array.concat(
+	[
+		fx.rc("aws_backup_vault", "main", fx.tagged("prod", {"name": "markmail-prod-backup", "region": "ap-northeast-1"})),
+		fx.rc("aws_backup_vault", "backup_copy", fx.tagged("prod", {"name": "markmail-prod-backup", "region": "ap-northeast-3"})),
+	],
+	[fx.rc("aws_backup_vault_lock_configuration", sprintf("lock_%s", [r]), {"backup_vault_name": "markmail-prod-backup", "min_retention_days": 35, "changeable_for_days": 7, "region": r}) | some r in locks],
+))
+
+test_prod_backup_vault_locked_plan_pass_two_regions if {
+	count(rules.prod_backup_vault_locked.deny) == 0 with input as _plan_two_vaults(["ap-northeast-1", "ap-northeast-3"])
+}
+
 test_prod_backup_vault_locked_plan_fail if {
+	denies := rules.prod_backup_vault_locked.deny with input as _plan_two_vaults(["ap-northeast-1"])
+	fx.fires(denies, "MM-073", "aws_backup_vault.backup_copy")
+	count(denies) == 1
+
 	fx.fires(rules.prod_backup_vault_locked.deny, "MM-073", "aws_backup_vault.main") with input as _plan_locked([])
 	other := fx.rc("aws_backup_vault_lock_configuration", "backup_vault_lock", {"backup_vault_name": "markmail-staging-backup", "min_retention_days": 35})
 	only_other := fx.plan([fx.rc("aws_backup_vault", "main", fx.tagged("prod", {"name": "markmail-prod-backup"})), other])

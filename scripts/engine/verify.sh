@@ -104,12 +104,19 @@ done
 checks=$(wc -l <"$work/list")
 [[ $checks -gt 0 ]] || { echo "verify:engine: no stack matches --only '$only'" >&2; exit 2; }
 
+# A stack's working copy: its JSON and its assets (the Lambda zips the JSON names by path).
+# shellcheck disable=SC2329 # run by xargs through export -f
+copy_stack() { # <synthesized stack dir> <working dir>
+  cp "$1/cdk.tf.json" "$2/"
+  if [[ -d "$1/assets" ]]; then cp -R "$1/assets" "$2/"; fi
+}
+
 # --- 2. init + validate -------------------------------------------------------------------------
 # shellcheck disable=SC2329 # run by xargs through export -f
 validate_one() { # <variant> <stack>
   local variant="$1" s="$2" d="$work/validate/$1/$2" t0 t1 t2 rc=0
   mkdir -p "$d"
-  cp "$work/synth/$variant/stacks/$s/cdk.tf.json" "$d/"
+  copy_stack "$work/synth/$variant/stacks/$s" "$d"
   t0=$(now_ms)
   timeout 300 "$tf" -chdir="$d" init -backend=false -input=false -no-color >"$d/init.log" 2>&1 || rc=$?
   t1=$(now_ms)
@@ -127,7 +134,7 @@ validate_one() { # <variant> <stack>
 plan_one() { # <variant> <stack>
   local variant="$1" s="$2" d="$work/plan/$1/$2" t0 t1 t2 rc=0
   mkdir -p "$d"
-  cp "$work/synth/$variant/stacks/$s/cdk.tf.json" "$d/"
+  copy_stack "$work/synth/$variant/stacks/$s" "$d"
   node "$here/offline-plan.js" prepare "$work/synth/$variant/stacks" "$s" "$d" "$endpoint" "$work/states/$variant"
   t0=$(now_ms)
   timeout 300 "$tf" -chdir="$d" init -input=false -no-color >"$d/init.log" 2>&1 || rc=$?
@@ -148,7 +155,7 @@ plan_one() { # <variant> <stack>
   printf '%s\t%s\t%s\t%s\t%s\n' "$variant" "$s" "$((t1 - t0))" "$((t2 - t1))" "$rc" >"$d/times.tsv"
 }
 
-export -f validate_one plan_one now_ms
+export -f validate_one plan_one now_ms copy_stack
 export work tf here root
 
 t0=$(now_ms)
