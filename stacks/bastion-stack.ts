@@ -30,7 +30,7 @@ export class BastionStack extends LayerStack {
 
     new TerraformOutput(this, "bastion_instance_id", { value: bastion.instance.id, description: "aws ssm start-session --target <this>" });
     new TerraformOutput(this, "db_port_forward_command", {
-      description: "Forward localhost:5432 to the Aurora writer, then: psql -h localhost -U markmail -d markmail",
+      description: "Forward localhost:5432 to the Aurora writer, then: psql -h localhost -U <username of markmail-<env>-db-secret> -d markmail",
       value:
         `aws ssm start-session --region ${region} --target ${bastion.instance.id} --document-name AWS-StartPortForwardingSessionToRemoteHost ` +
         `--parameters host=${database.cluster_endpoint},portNumber=${APP.dbPort},localPortNumber=${APP.dbPort}`,
