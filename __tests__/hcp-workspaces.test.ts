@@ -27,7 +27,8 @@ describe("markmail-hcp-workspaces: workspaces and the remote state sharing the l
       const readers = [...reads].filter(([, ups]) => ups.includes(producer)).map(([c]) => c).sort();
       expect({ producer, consumers: shared.get(producer) }).toEqual({ producer, consumers: readers });
     }
-    expect(shared.get("markmail-prod-network")).toEqual(["markmail-prod-alb", "markmail-prod-bastion", "markmail-prod-database", "markmail-prod-ecs"]);
+    // monitoring reads the network for the secret-age function's subnets.
+    expect(shared.get("markmail-prod-network")).toEqual(["markmail-prod-alb", "markmail-prod-bastion", "markmail-prod-database", "markmail-prod-ecs", "markmail-prod-monitoring"]);
     for (const s of settings) expect(s.global_remote_state).toBe(false);
   });
 
