@@ -1,21 +1,13 @@
 #!/usr/bin/env bash
-# Runs the ops-script tests (pytest + moto server + the real AWS CLI) in a venv outside the repo.
+# Runs the ops-script tests (pytest + moto server + the real AWS CLI) in a venv outside the repo,
+# and the tests of the e2e emulator extension (scripts/e2e/moto_ext/tests, see pytest.ini).
 # Usage: scripts/tests/run.sh [pytest args...]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-venv="${MARKMAIL_OPS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/markmail-ci/ops-venv}"
-python="${PYTHON:-python3}"
-
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
-if [[ ! -x "$venv/bin/python" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-  echo "== creating $venv" >&2
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  echo "$want" >"$stamp"
-fi
+# shellcheck source=venv.sh
+source "$here/venv.sh"
+ops_venv
+venv="$OPS_VENV"
 
 # Real servers and tools some tests use: PostgreSQL (the rotation function and the SQL template run
 # against a throw-away server), openssl (its TLS certificate) and jq (the guide's pipelines).

@@ -1,0 +1,34 @@
+"""moto, extended for the e2e deploy (scripts/e2e/run.sh): the pinned moto server plus small,
+tested patches for what the Terraform AWS provider needs and stock moto lacks or reads back wrong.
+
+Each patch lives in its own module of this package with a docstring naming the AWS API call it
+fixes; PATCHES lists them in the order apply() runs them. Every patch has a test in tests/ that
+calls the running server with boto3 and fails without the patch (tests/test_patches_needed.py
+proves that against stock moto).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+PATCHES = (
+    "iam_managed_policies",
+    "s3_fixes",
+    "s3_policy",
+    "codeconnections",
+    "ec2_fixes",
+    "elasticache_fixes",
+    "rds_fixes",
+    "appautoscaling_fixes",
+)
+
+_applied: list[str] = []
+
+
+def apply() -> list[str]:
+    """Apply every patch once (idempotent); returns the names applied."""
+    if not _applied:
+        for name in PATCHES:
+            importlib.import_module(f"{__name__}.{name}").apply()
+            _applied.append(name)
+    return list(_applied)

@@ -1,0 +1,58 @@
+"""EC2 read-back fixes.
+
+- DescribeSecurityGroupRules: the Description of a rule that references another security group
+  (or a prefix list) was dropped: moto only returned the description of CIDR rules, so every
+  plan wanted to re-add the descriptions of the 8 group-to-group rules of the network stack.
+  (The `123456789012/sg-...` form of referenced_security_group_id that a first try saw comes from
+  the provider when it does not know the account id, i.e. with skip_requesting_account_id; the
+  e2e lets the provider ask STS, as against AWS, so it reads plain sg- ids.)
+- RunInstances: a block device mapping for one of the AMI's own devices (the root volume, given
+  only to set encryption, KMS key and volume type, as aws_instance.root_block_device does) was
+  refused with "MissingParameter: size or snapshotId"; AWS takes the snapshot and size from the
+  AMI's mapping of that device. So does the emulator now.
+"""
+
+from __future__ import annotations
+
+
+def apply() -> None:
+    _rule_descriptions()
+    _run_instances_ami_block_devices()
+
+
+def _run_instances_ami_block_devices() -> None:
+    from moto.ec2.responses.instances import InstanceResponse
+
+    original = InstanceResponse._parse_block_device_mapping
+
+    def parse_block_device_mapping(self):  # type: ignore[no-untyped-def]
+        mappings = self._get_param("BlockDeviceMappings", [])
+        image_id = self._get_param("ImageId")
+        if image_id and any(_needs_ami_defaults(m) for m in mappings):
+            images = self.ec2_backend.describe_images(ami_ids=[image_id])
+            ami_devices = {d["DeviceName"]: d["Ebs"] for d in images[0].block_device_mappings} if images else {}
+            for m in mappings:
+                from_ami = ami_devices.get(m.get("DeviceName"))
+                if _needs_ami_defaults(m) and from_ami:
+                    m["Ebs"].setdefault("SnapshotId", from_ami.get("SnapshotId"))
+                    m["Ebs"].setdefault("VolumeSize", from_ami.get("VolumeSize"))
+        return original(self)
+
+    InstanceResponse._parse_block_device_mapping = parse_block_device_mapping
+
+
+def _needs_ami_defaults(mapping: dict) -> bool:  # type: ignore[type-arg]
+    ebs = mapping.get("Ebs")
+    return isinstance(ebs, dict) and not ebs.get("VolumeSize") and not ebs.get("SnapshotId")
+
+
+def _rule_descriptions() -> None:
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def description(self):  # type: ignore[no-untyped-def]
+        for source in (self.ip_range, self.source_group):
+            if source and source.get("Description") is not None:
+                return source.get("Description")
+        return None
+
+    SecurityGroupRule.description = property(description)

@@ -1,0 +1,136 @@
+"""Fixtures for the moto_ext tests: the extended server (python -m moto_ext, TLS + CONNECT proxy)
+and, for comparison, stock moto (moto_server with the same certificate), both on 127.0.0.1.
+
+Each patch test runs against both: on moto_ext the behaviour AWS has must hold, on stock moto the
+gap must still show. When a stock case starts failing, moto has fixed the gap upstream: drop the
+patch (the test says so).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+E2E = Path(__file__).resolve().parents[2]  # scripts/e2e
+REGION = "ap-northeast-1"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str  # "ext" or "stock"
+    endpoint: str
+    ca: str
+    proxy: str | None
+
+    @property
+    def ext(self) -> bool:
+        return self.name == "ext"
+
+    def client(self, service: str, **config: object):
+        return boto3.client(
+            service, region_name=REGION, endpoint_url=self.endpoint, verify=self.ca,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+        )
+
+    def reset(self) -> None:
+        ctx = ssl.create_default_context(cafile=self.ca)
+        req = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
+        urllib.request.urlopen(req, context=ctx, timeout=10).read()
+
+    def expect(self, holds: bool, what: str) -> None:
+        """On moto_ext `holds` must be true; on stock moto it must still be false (the gap)."""
+        if self.ext:
+            assert holds, f"moto_ext: {what}"
+        else:
+            assert not holds, f"stock moto now does this itself ({what}): remove the moto_ext patch"
+
+
+def _wait(proc: subprocess.Popen, url: str, ca: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited {proc.returncode}: {log.read_text()[-800:]}")
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/", context=ssl.create_default_context(cafile=ca), timeout=2).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {log.read_text()[-800:]}")
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("moto_ext")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "MOTO_IAM_LOAD_MANAGED_POLICIES"}
+    env["PYTHONPATH"] = str(E2E)
+    port, proxy_port, stock_port = free_port(), free_port(), free_port()
+    ext_log, stock_log = tmp / "ext.log", tmp / "stock.log"
+    ext = subprocess.Popen(
+        [sys.executable, "-m", "moto_ext", "-p", str(port), "--tls-dir", str(tmp / "tls"), "--proxy-port", str(proxy_port)],
+        stdout=open(ext_log, "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    procs = [ext]
+    try:
+        ca = str(tmp / "tls" / "ca.pem")
+        deadline = time.monotonic() + 60
+        while not (tmp / "tls" / "server.key").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        moto_server = shutil.which("moto_server", path=str(BIN)) or "moto_server"
+        stock = subprocess.Popen(
+            [moto_server, "-H", "127.0.0.1", "-p", str(stock_port), "-c", str(tmp / "tls" / "server.pem"), "-k", str(tmp / "tls" / "server.key")],
+            stdout=open(stock_log, "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        procs.append(stock)
+        _wait(ext, f"https://127.0.0.1:{port}", ca, ext_log)
+        _wait(stock, f"https://127.0.0.1:{stock_port}", ca, stock_log)
+        yield {
+            "ext": Server("ext", f"https://127.0.0.1:{port}", ca, f"http://127.0.0.1:{proxy_port}"),
+            "stock": Server("stock", f"https://127.0.0.1:{stock_port}", ca, None),
+        }
+    finally:
+        for p in procs:
+            _stop(p)
+
+
+@pytest.fixture(params=["ext", "stock"])
+def server(request, servers) -> Server:
+    s = servers[request.param]
+    s.reset()
+    return s
+
+
+@pytest.fixture
+def ext(servers) -> Server:
+    s = servers["ext"]
+    s.reset()
+    return s

@@ -1,0 +1,154 @@
+"""EC2, ElastiCache, RDS, IAM and CodeConnections patches against moto_ext and stock moto."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def attempt(call):
+    try:
+        return call(), None
+    except ClientError as e:
+        return None, e
+
+
+def test_aws_managed_policies_exist(server):
+    iam = server.client("iam")
+    got, _ = attempt(lambda: iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"))
+    server.expect(got is not None, "AWS-managed policy AmazonSSMManagedInstanceCore found")
+
+
+def test_group_rule_description_read_back(server):
+    ec2 = server.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    a = ec2.create_security_group(GroupName="a", Description="a", VpcId=vpc)["GroupId"]
+    b = ec2.create_security_group(GroupName="b", Description="b", VpcId=vpc)["GroupId"]
+    rule = ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+        "UserIdGroupPairs": [{"GroupId": b, "Description": "PostgreSQL from the ECS tasks"}]}])["SecurityGroupRules"][0]
+    got = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])["SecurityGroupRules"][0]
+    assert got["ReferencedGroupInfo"]["GroupId"] == b
+    server.expect(got.get("Description") == "PostgreSQL from the ECS tasks", f"rule description read back (got {got.get('Description')})")
+
+
+def test_run_instances_root_volume_settings_without_size(server):
+    ec2 = server.client("ec2")
+    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]
+    run, err = attempt(lambda: ec2.run_instances(
+        ImageId=ami["ImageId"], MinCount=1, MaxCount=1, InstanceType="t3.micro",
+        BlockDeviceMappings=[{"DeviceName": ami["RootDeviceName"],
+                              "Ebs": {"Encrypted": True, "VolumeType": "gp3", "DeleteOnTermination": True}}]))
+    server.expect(run is not None, f"RunInstances with root volume settings only (error {err})")
+    if run:
+        vol_id = run["Instances"][0]["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+        vol = ec2.describe_volumes(VolumeIds=[vol_id])["Volumes"][0]
+        assert vol["Encrypted"] and vol["VolumeType"] == "gp3" and vol["Size"] > 0
+
+
+def replication_group(ec, n: int = 1):
+    return ec.create_replication_group(
+        ReplicationGroupId="markmail-dev-cache", ReplicationGroupDescription="d", Engine="redis", EngineVersion="7.1",
+        CacheNodeType="cache.t4g.micro", NumCacheClusters=n, TransitEncryptionEnabled=True, AtRestEncryptionEnabled=True,
+        SecurityGroupIds=["sg-12345678"], PreferredMaintenanceWindow="sun:19:30-sun:20:30")["ReplicationGroup"]
+
+
+def test_replication_group_member_clusters_exist(server):
+    ec = server.client("elasticache")
+    group = replication_group(ec)
+    member = group["MemberClusters"][0]
+    got, err = attempt(lambda: ec.describe_cache_clusters(CacheClusterId=member, ShowCacheNodeInfo=True)["CacheClusters"][0])
+    server.expect(got is not None, f"DescribeCacheClusters {member} (error {err})")
+    if got:
+        assert got["ReplicationGroupId"] == "markmail-dev-cache"
+        assert got["AtRestEncryptionEnabled"] and got["TransitEncryptionEnabled"]
+        assert got["SecurityGroups"] == [{"SecurityGroupId": "sg-12345678", "Status": "active"}]
+        assert got["PreferredMaintenanceWindow"] == "sun:19:30-sun:20:30"
+        assert got["CacheParameterGroup"]["CacheParameterGroupName"] == "default.redis7"
+
+
+def test_replication_group_num_cache_clusters(server):
+    group = replication_group(server.client("elasticache"), 2)
+    server.expect(len(group["MemberClusters"]) == 2, f"NumCacheClusters=2 makes 2 members (got {group['MemberClusters']})")
+
+
+def test_replication_group_delete_removes_it(server):
+    ec = server.client("elasticache")
+    replication_group(ec)
+    ec.delete_replication_group(ReplicationGroupId="markmail-dev-cache")
+    _, err = attempt(lambda: ec.describe_replication_groups(ReplicationGroupId="markmail-dev-cache"))
+    server.expect(err is not None and err.response["Error"]["Code"] == "ReplicationGroupNotFoundFault", "group gone after delete")
+
+
+def test_rds_performance_insights_read_back(server):
+    rds = server.client("rds")
+    rds.create_db_cluster(DBClusterIdentifier="c", Engine="aurora-postgresql", EngineVersion="16.6",
+                          MasterUsername="markmail", MasterUserPassword="password-123")
+    rds.create_db_instance(DBInstanceIdentifier="markmail-dev", DBClusterIdentifier="c", Engine="aurora-postgresql",
+                           DBInstanceClass="db.t4g.medium", EnablePerformanceInsights=True,
+                           PerformanceInsightsKMSKeyId="arn:aws:kms:ap-northeast-1:123456789012:key/k",
+                           PerformanceInsightsRetentionPeriod=7)
+    db = rds.describe_db_instances(DBInstanceIdentifier="markmail-dev")["DBInstances"][0]
+    got = (db.get("PerformanceInsightsEnabled"), db.get("PerformanceInsightsKMSKeyId"), db.get("PerformanceInsightsRetentionPeriod"))
+    server.expect(got == (True, "arn:aws:kms:ap-northeast-1:123456789012:key/k", 7), f"Performance Insights read back (got {got})")
+
+
+def test_connections(server):
+    service = "codestar-connections"  # what aws_codestarconnections_connection calls
+    c = server.client(service)
+    created, err = attempt(lambda: c.create_connection(ConnectionName="markmail-dev-github", ProviderType="GitHub",
+                                                       Tags=[{"Key": "Env", "Value": "dev"}]))
+    server.expect(created is not None, f"{service} CreateConnection (error {err})")
+    if not created:
+        return
+    arn = created["ConnectionArn"]
+    got = c.get_connection(ConnectionArn=arn)["Connection"]
+    assert (got["ConnectionName"], got["ConnectionStatus"], got["ProviderType"]) == ("markmail-dev-github", "PENDING", "GitHub")
+    c.tag_resource(ResourceArn=arn, Tags=[{"Key": "Layer", "Value": "pipeline"}])
+    c.untag_resource(ResourceArn=arn, TagKeys=["Env"])
+    assert c.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "Layer", "Value": "pipeline"}]
+    assert [x["ConnectionArn"] for x in c.list_connections()["Connections"]] == [arn]
+    c.delete_connection(ConnectionArn=arn)
+    with pytest.raises(ClientError) as e:
+        c.get_connection(ConnectionArn=arn)
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError):
+        c.create_connection(ConnectionName="x", ProviderType="NoSuchProvider")
+
+
+def test_inventory_lists_what_was_created(ext):
+    import ssl
+    import urllib.request
+
+    ext.client("ec2").create_vpc(CidrBlock="10.9.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "markmail-dev-vpc"}]}])
+    ext.client("sns").create_topic(Name="markmail-dev-alarms")
+    with urllib.request.urlopen(f"{ext.endpoint}/moto-ext/inventory",
+                                context=ssl.create_default_context(cafile=ext.ca), timeout=30) as r:
+        labels = [o["label"] for o in json.loads(r.read())]
+    assert any("markmail-dev-vpc" in x for x in labels)
+    assert any("markmail-dev-alarms" in x for x in labels)
+
+
+def test_scalable_target_tags(server):
+    ecs = server.client("ecs")
+    ecs.create_cluster(clusterName="markmail-dev")
+    td = ecs.register_task_definition(family="backend", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 256}])
+    ecs.create_service(cluster="markmail-dev", serviceName="markmail-dev-backend", desiredCount=1,
+                       taskDefinition=td["taskDefinition"]["taskDefinitionArn"])
+    aas = server.client("application-autoscaling")
+    aas.register_scalable_target(ServiceNamespace="ecs", ResourceId="service/markmail-dev/markmail-dev-backend",
+                                 ScalableDimension="ecs:service:DesiredCount", MinCapacity=1, MaxCapacity=4,
+                                 Tags={"Layer": "ecs"})
+    arn = aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"][0]["ScalableTargetARN"]
+    got, err = attempt(lambda: aas.list_tags_for_resource(ResourceARN=arn)["Tags"])
+    server.expect(got == {"Layer": "ecs"}, f"ListTagsForResource of a scalable target (got {got}, error {err})")
+    if got is not None:
+        aas.tag_resource(ResourceARN=arn, Tags={"Env": "dev"})
+        aas.untag_resource(ResourceARN=arn, TagKeys=["Layer"])
+        assert aas.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Env": "dev"}
+        with pytest.raises(ClientError) as e:
+            aas.list_tags_for_resource(ResourceARN=arn.rsplit("/", 1)[0] + "/nosuchtarget")
+        assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
