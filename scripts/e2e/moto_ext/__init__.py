@@ -20,6 +20,8 @@ PATCHES = (
     "elasticache_fixes",
     "rds_fixes",
     "appautoscaling_fixes",
+    "codebuild_fixes",
+    "cloudwatch_cbor",
 )
 
 _applied: list[str] = []

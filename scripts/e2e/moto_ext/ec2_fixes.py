@@ -10,6 +10,9 @@
   only to set encryption, KMS key and volume type, as aws_instance.root_block_device does) was
   refused with "MissingParameter: size or snapshotId"; AWS takes the snapshot and size from the
   AMI's mapping of that device. So does the emulator now.
+- MonitorInstances / UnmonitorInstances (aws_instance.monitoring = true, the bastion): moto raised
+  NotImplementedError (HTTP 500, retried until the provider's timeout). They set the instance's
+  detailed-monitoring state now, which DescribeInstances reports.
 """
 
 from __future__ import annotations
@@ -18,6 +21,24 @@ from __future__ import annotations
 def apply() -> None:
     _rule_descriptions()
     _run_instances_ami_block_devices()
+    _monitoring()
+
+
+def _monitoring() -> None:
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.monitoring import Monitoring
+
+    def set_state(self, state: str):  # type: ignore[no-untyped-def]
+        self.error_on_dryrun()
+        ids = self._get_param("InstanceIds", [])
+        out = []
+        for instance in self.ec2_backend.get_multi_instances_by_id(ids):
+            instance.monitoring_state = state
+            out.append({"InstanceId": instance.id, "Monitoring": {"State": state}})
+        return ActionResult({"InstanceMonitorings": out})
+
+    Monitoring.monitor_instances = lambda self: set_state(self, "enabled")
+    Monitoring.unmonitor_instances = lambda self: set_state(self, "disabled")
 
 
 def _run_instances_ami_block_devices() -> None:

@@ -4,11 +4,18 @@
   PerformanceInsightsKMSKeyId, PerformanceInsightsRetentionPeriod) were accepted and dropped, so
   DescribeDBInstances never reported them and every plan wanted to turn Performance Insights on.
   They are kept and returned now (retention defaults to 7 days when enabled, as in AWS).
+- CreateDBInstance without CACertificateIdentifier: moto answered rds-ca-default (retired in
+  2024); AWS gives new instances rds-ca-rsa2048-g1. The provider creates the Aurora writer, sees
+  a different CA than ca_cert_identifier, and modifies + reboots it, each followed by a wait: that
+  was most of the writer's 3 minutes. The default is AWS's now, so the writer is ready after the
+  provider's first availability check (its fixed 30 s delay).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+DEFAULT_CA = "rds-ca-rsa2048-g1"
 
 _PI_KEYS = ("enable_performance_insights", "performance_insights_kms_key_id", "performance_insights_retention_period")
 
@@ -20,6 +27,8 @@ def apply() -> None:
 
     def init(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
         original_init(self, *args, **kwargs)
+        if not kwargs.get("ca_certificate_identifier"):
+            self.ca_certificate_identifier = DEFAULT_CA
         for key in _PI_KEYS:
             if kwargs.get(key) is not None:
                 setattr(self, key, kwargs[key])

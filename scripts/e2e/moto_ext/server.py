@@ -25,12 +25,13 @@ def build_app() -> Any:
     apply()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from .cloudwatch_cbor import CloudWatchCborMiddleware
     from .codeconnections import CodeConnectionsMiddleware
     from .inventory import ExtApiMiddleware
     from .s3_policy import RequestContextMiddleware
 
     dispatcher = DomainDispatcherApplication(create_backend_app)
-    return RequestContextMiddleware(ExtApiMiddleware(CodeConnectionsMiddleware(dispatcher)))
+    return RequestContextMiddleware(ExtApiMiddleware(CloudWatchCborMiddleware(CodeConnectionsMiddleware(dispatcher))))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -53,6 +53,28 @@ class Server:
             config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
         )
 
+    def cbor_client(self, service: str, data_dir: Path):
+        """A client that speaks Smithy RPC v2 CBOR, as the Go SDK does (botocore itself prefers JSON)."""
+        import json as _json
+
+        import botocore.session
+
+        loader_session = botocore.session.get_session()
+        model = loader_session.get_component("data_loader").load_service_model(service, "service-2")
+        model = _json.loads(_json.dumps(model))
+        model["metadata"]["protocols"] = ["smithy-rpc-v2-cbor"]
+        model["metadata"]["protocol"] = "smithy-rpc-v2-cbor"
+        version = model["metadata"]["apiVersion"]
+        target = data_dir / service / version
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "service-2.json").write_text(_json.dumps(model))
+        session = botocore.session.Session()
+        session.set_config_variable("data_path", str(data_dir))
+        return boto3.Session(botocore_session=session).client(
+            service, region_name=REGION, endpoint_url=self.endpoint, verify=self.ca,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+
     def reset(self) -> None:
         ctx = ssl.create_default_context(cafile=self.ca)
         req = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")

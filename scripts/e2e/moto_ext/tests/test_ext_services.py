@@ -6,12 +6,13 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 
 def attempt(call):
     try:
         return call(), None
-    except ClientError as e:
+    except (ClientError, ResponseParserError) as e:  # stock moto's 404 page is no CBOR
         return None, e
 
 
@@ -152,3 +153,64 @@ def test_scalable_target_tags(server):
         with pytest.raises(ClientError) as e:
             aas.list_tags_for_resource(ResourceARN=arn.rsplit("/", 1)[0] + "/nosuchtarget")
         assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_rds_default_ca_is_aws_current_default(server):
+    rds = server.client("rds")
+    rds.create_db_cluster(DBClusterIdentifier="c", Engine="aurora-postgresql", EngineVersion="16.6",
+                          MasterUsername="markmail", MasterUserPassword="password-123")
+    db = rds.create_db_instance(DBInstanceIdentifier="w", DBClusterIdentifier="c", Engine="aurora-postgresql",
+                                DBInstanceClass="db.t4g.medium")["DBInstance"]
+    server.expect(db["CACertificateIdentifier"] == "rds-ca-rsa2048-g1", f"default CA (got {db['CACertificateIdentifier']})")
+
+
+def test_cloudwatch_over_rpc_v2_cbor(server, tmp_path):
+    # The Go SDK in the provider calls CloudWatch with Smithy RPC v2 CBOR (botocore prefers JSON).
+    cw = server.cbor_client("cloudwatch", tmp_path)
+    body = json.dumps({"widgets": [{"type": "metric", "properties": {"metrics": [["AWS/ECS", "CPUUtilization"]]}}]})
+    put, err = attempt(lambda: cw.put_dashboard(DashboardName="MarkMail-dev", DashboardBody=body))
+    server.expect(put is not None, f"PutDashboard over CBOR (error {err})")
+    if put is None:
+        return
+    assert json.loads(cw.get_dashboard(DashboardName="MarkMail-dev")["DashboardBody"]) == json.loads(body)
+    cw.put_metric_alarm(AlarmName="markmail-dev-backend-cpu-high", MetricName="CPUUtilization", Namespace="AWS/ECS",
+                        Statistic="Average", Period=300, EvaluationPeriods=2, Threshold=80.0,
+                        ComparisonOperator="GreaterThanOrEqualToThreshold",
+                        Dimensions=[{"Name": "ClusterName", "Value": "markmail-dev"}], Tags=[{"Key": "Env", "Value": "dev"}])
+    alarm = cw.describe_alarms(AlarmNames=["markmail-dev-backend-cpu-high"])["MetricAlarms"][0]
+    assert alarm["Threshold"] == 80.0 and alarm["Dimensions"] == [{"Name": "ClusterName", "Value": "markmail-dev"}]
+    assert alarm["AlarmConfigurationUpdatedTimestamp"].year >= 2024  # a CBOR timestamp (tag 1) decoded
+    assert cw.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"] == [{"Key": "Env", "Value": "dev"}]
+    with pytest.raises(ClientError) as e:
+        cw.get_dashboard(DashboardName="nope")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFound"
+
+
+def test_codebuild_project_for_codepipeline(server):
+    iam = server.client("iam")
+    role = iam.create_role(RoleName="markmail-dev-codebuild", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    cb = server.client("codebuild")
+    got, err = attempt(lambda: cb.create_project(
+        name="markmail-dev-backend-build", source={"type": "CODEPIPELINE", "buildspec": "version: 0.2"},
+        artifacts={"type": "CODEPIPELINE"}, serviceRole=role,
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL"}))
+    server.expect(got is not None, f"CreateProject with CODEPIPELINE source and artifacts (error {err})")
+    if got:
+        with pytest.raises(ClientError):  # a repository source still needs its location
+            cb.create_project(name="no-location", source={"type": "GITHUB"}, artifacts={"type": "NO_ARTIFACTS"}, serviceRole=role,
+                              environment={"type": "LINUX_CONTAINER", "image": "i", "computeType": "BUILD_GENERAL1_SMALL"})
+
+
+def test_monitor_instances(server):
+    ec2 = server.client("ec2")
+    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    iid = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro")["Instances"][0]["InstanceId"]
+    got, err = attempt(lambda: ec2.monitor_instances(InstanceIds=[iid])["InstanceMonitorings"])
+    server.expect(got == [{"InstanceId": iid, "Monitoring": {"State": "enabled"}}], f"MonitorInstances (got {got}, error {err})")
+    if got:
+        state = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["Monitoring"]["State"]
+        assert state == "enabled"
+        ec2.unmonitor_instances(InstanceIds=[iid])
+        assert ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["Monitoring"]["State"] == "disabled"
