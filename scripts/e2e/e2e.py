@@ -195,9 +195,14 @@ def stop_emulator(run: Run) -> None:
 
 
 # --- deploy -------------------------------------------------------------------------------------
+def out_dir(run: Run, stack: str) -> Path:
+    if stack == "markmail-bootstrap":
+        return run.work / "bootstrap.out"
+    return run.work / f"{stack.split('-')[1]}.out"  # dev.out, prod.out: one synth per environment
+
+
 def stack_dir(run: Run, stack: str) -> Path:
-    out = "bootstrap.out" if stack == "markmail-bootstrap" else "app.out"
-    return run.work / out / "stacks" / stack
+    return out_dir(run, stack) / "stacks" / stack
 
 
 def managed_in_state(run: Run, stack: str) -> int:
@@ -211,7 +216,7 @@ def deploy(run: Run, stack: str, *extra: str) -> StackResult:
     if stack == "markmail-bootstrap":
         args = ["deploy", "--app", "node -r ./scripts/swc-register.js bootstrap.ts", "--output", str(run.work / "bootstrap.out"), stack]
     else:
-        args = ["deploy", stack, "--output", str(run.work / "app.out"), "--skip-synth", "--ignore-missing-stack-dependencies"]
+        args = ["deploy", stack, "--output", str(out_dir(run, stack)), "--skip-synth"]
     proc = run.cdktf(*args, "--auto-approve", "--skip-provider-lock", *extra, log_name=f"deploy-{stack}.log")
     result.seconds = time.monotonic() - t0
     text = ANSI.sub("", proc.stdout + proc.stderr)
@@ -230,12 +235,20 @@ def deploy(run: Run, stack: str, *extra: str) -> StackResult:
     return result
 
 
-def synth(run: Run) -> None:
+def synth(run: Run, env_name: str) -> None:
+    """npx cdktf synth of one environment (CDK_CONTEXT_ENVIRONMENT, as in the guide's dev shell)."""
     t0 = time.monotonic()
-    run.cdktf("synth", "--output", str(run.work / "app.out"), log_name="synth.log")
-    if not (run.work / "app.out" / "stacks" / f"markmail-{ENV}-network" / "cdk.tf.json").exists():
-        raise RuntimeError(f"synth failed: {tail((run.work / 'logs' / 'synth.log').read_text())}")
-    log(f"  synth (cdktf synth, CREATE_BASTION=true DEV_DOMAIN={DOMAIN} HOSTED_ZONE_MODE=create) {time.monotonic() - t0:.1f} s")
+    out = run.work / f"{env_name}.out"
+    saved = dict(run.env)
+    run.env["CDK_CONTEXT_ENVIRONMENT"] = env_name
+    try:
+        run.cdktf("synth", "--output", str(out), log_name=f"synth-{env_name}.log")
+    finally:
+        run.env = saved
+    if not (out / "stacks" / f"markmail-{env_name}-network" / "cdk.tf.json").exists():
+        raise RuntimeError(f"synth of {env_name} failed: {tail((run.work / 'logs' / f'synth-{env_name}.log').read_text())}")
+    inputs = f"CREATE_BASTION=true DEV_DOMAIN={DOMAIN} HOSTED_ZONE_MODE=create" if env_name == ENV else "no domain"
+    log(f"  synth {env_name} (npx cdktf synth, CDK_CONTEXT_ENVIRONMENT={env_name}, {inputs}) {time.monotonic() - t0:.1f} s")
 
 
 def step_bootstrap(run: Run) -> None:
@@ -251,7 +264,7 @@ def step_bootstrap(run: Run) -> None:
 
 def step_deploy(run: Run, layers: list[str]) -> None:
     log("deploy:")
-    synth(run)
+    synth(run, ENV)
     for layer in layers:
         deploy(run, f"markmail-{ENV}-{layer}")
     # State objects: in the bootstrap's bucket, encrypted with its KMS key, lock table in use.
@@ -286,27 +299,31 @@ def plan_all(run: Run, label: str, stacks: list[str]) -> int:
     return changed
 
 
-def pipeline_image_deploy(run: Run) -> None:
-    """What the pipeline's ECS deploy action does: a copy of the running revision with the new
-    image, registered, and the service pointed at it."""
-    cluster, service = f"markmail-{ENV}", f"markmail-{ENV}-backend"
-    svc = run.aws_json("ecs", "describe-services", "--cluster", cluster, "--services", service)["services"][0]
-    td = run.aws_json("ecs", "describe-task-definition", "--task-definition", svc["taskDefinition"])["taskDefinition"]
-    app = next(c for c in td["containerDefinitions"] if c["name"] == "backend") if any(
-        c["name"] == "backend" for c in td["containerDefinitions"]) else td["containerDefinitions"][0]
-    old_image = app["image"]
-    new_image = old_image.rsplit(":", 1)[0] + ":0123abc"
-    for c in td["containerDefinitions"]:
-        if c["image"] == old_image:
-            c["image"] = new_image
-    keep = ["family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
-            "placementConstraints", "requiresCompatibilities", "cpu", "memory", "runtimePlatform", "ephemeralStorage"]
-    doc = {k: td[k] for k in keep if k in td and td[k] not in (None, [], {})}
-    path = run.work / "taskdef.json"
-    path.write_text(json.dumps(doc))
-    new = run.aws_json("ecs", "register-task-definition", "--cli-input-json", f"file://{path}")["taskDefinition"]
-    run.aws("ecs", "update-service", "--cluster", cluster, "--service", service, "--task-definition", new["taskDefinitionArn"])
-    log(f"  pipeline-style deploy: {service} -> {new['family']}:{new['revision']} ({new_image.rsplit('/', 1)[-1]})")
+def pipeline_image_deploy(run: Run) -> bool:
+    """The pipeline's deploy stage as CodeBuild runs it: scripts/pipeline/deploy-ecs.sh writes the
+    new image tags to SSM, plans markmail-dev-ecs on its S3 state, judges the plan with OPA and the
+    image-only guard, and applies it. Here on a fresh copy of the synthesized stack, as CodeBuild
+    synthesizes its own."""
+    d = run.work / "pipeline-deploy" / f"markmail-{ENV}-ecs"
+    d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(stack_dir(run, f"markmail-{ENV}-ecs") / "cdk.tf.json", d / "cdk.tf.json")
+    tags = []
+    for svc in ("backend", "frontend"):
+        f = run.work / "pipeline-deploy" / f"{svc}-image-tag.txt"
+        f.write_text("0123456789ab\n")
+        tags.append(f"{svc}={f}")
+    env = dict(run.env, TERRAFORM=run.env["MARKMAIL_TF"], POLICY_DIR=str(ROOT / "policies"))
+    proc = run.sh(["bash", str(ROOT / "scripts/pipeline/deploy-ecs.sh"), ENV, str(d), *tags], env=env,
+                  log_name="pipeline-deploy-ecs.log", timeout=900)
+    out = proc.stdout + proc.stderr
+    judged = re.search(r"plan judged \(OPA clean, images only\): (\d+) resource changes", out)
+    ok = proc.returncode == 0 and judged is not None
+    detail = f"exit {proc.returncode}: " + (f"{judged.group(1)} changes judged images-only and applied" if judged else tail(out, 4))
+    run.ops.append(("scripts/pipeline/deploy-ecs.sh dev (image tags 0123456789ab)", ok, detail))
+    log(f"  {'ok  ' if ok else 'FAIL'} pipeline-style image deploy (scripts/pipeline/deploy-ecs.sh): {detail}")
+    if not ok:
+        run.failures.append(f"pipeline deploy: {detail}")
+    return ok
 
 
 def step_drift(run: Run, layers: list[str]) -> None:
@@ -431,7 +448,6 @@ def step_guide(run: Run) -> None:
     s = str(ROOT / "scripts")
     for name, args, expect in [
         ("scripts/bastion.sh dev status", [f"{s}/bastion.sh", e, "status"], r"i-[0-9a-f]+"),
-        ("scripts/ecs/rollout.sh dev backend --dry-run", [f"{s}/ecs/rollout.sh", e, "backend", "--dry-run"], r"."),
         ("scripts/ecs/why-stopped.sh dev backend", [f"{s}/ecs/why-stopped.sh", e, "backend"], r"."),
     ]:
         check(run, run.ops, name, script(args, expect))
@@ -481,12 +497,13 @@ def step_lock(run: Run) -> None:
 # --- teardown -----------------------------------------------------------------------------------
 def step_teardown(run: Run, layers: list[str]) -> None:
     log("teardown:")
+    synth(run, "prod")
     for layer in PROD_LAYERS:
         deploy(run, f"markmail-prod-{layer}")
     before = run.inventory()
     t0 = time.monotonic()
-    proc = run.cdktf("destroy", "markmail-prod-database", "--output", str(run.work / "app.out"), "--skip-synth",
-                     "--ignore-missing-stack-dependencies", "--auto-approve", log_name="destroy-markmail-prod-database.log")
+    proc = run.cdktf("destroy", "markmail-prod-database", "--output", str(out_dir(run, "markmail-prod-database")), "--skip-synth",
+                     "--auto-approve", log_name="destroy-markmail-prod-database.log")
     after = run.inventory()
     gone = {(o["service"], o["type"], o["key"]) for o in before} - {(o["service"], o["type"], o["key"]) for o in after}
     refused = proc.returncode != 0
@@ -501,7 +518,7 @@ def step_teardown(run: Run, layers: list[str]) -> None:
     for layer in reversed(layers):
         stack = f"markmail-{ENV}-{layer}"
         t0 = time.monotonic()
-        proc = run.cdktf("destroy", stack, "--output", str(run.work / "app.out"), "--skip-synth", "--ignore-missing-stack-dependencies",
+        proc = run.cdktf("destroy", stack, "--output", str(out_dir(run, stack)), "--skip-synth",
                          "--auto-approve", log_name=f"destroy-{stack}.log", timeout=1800)
         text = ANSI.sub("", proc.stdout + proc.stderr)
         m = re.search(r"Destroy complete! Resources: (\d+) destroyed", text)

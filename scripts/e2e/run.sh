@@ -48,6 +48,16 @@ source "$root/scripts/tests/venv.sh"
 ops_venv # moto, the AWS CLI and boto3, pinned in scripts/tests/requirements.txt
 export PATH="$OPS_VENV/bin:$PATH" TF_CLI_CONFIG_FILE MARKMAIL_TF
 
+# opa for the pipeline's deploy stage (scripts/pipeline/deploy-ecs.sh judges its plan with it).
+if ! command -v opa >/dev/null && command -v go >/dev/null; then PATH="$PATH:$(go env GOPATH)/bin"; fi
+command -v opa >/dev/null || bash "$root/scripts/policy/install-tools.sh" >&2
+if ! command -v opa >/dev/null && command -v go >/dev/null; then PATH="$PATH:$(go env GOPATH)/bin"; fi
+if ! command -v jq >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  { apt-get update -qq && apt-get install -y -qq jq; } >&2
+fi
+command -v jq >/dev/null || { echo "e2e: jq missing (scripts/pipeline/deploy-ecs.sh needs it): apt-get install jq" >&2; exit 1; }
+export PATH
+
 # e2e.py stops the emulator itself (also on failure); the trap covers a kill of this script.
 pid=""
 # shellcheck disable=SC2329 # invoked by the traps
