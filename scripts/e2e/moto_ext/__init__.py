@@ -22,6 +22,9 @@ PATCHES = (
     "appautoscaling_fixes",
     "codebuild_fixes",
     "cloudwatch_cbor",
+    "sesv2_fixes",
+    "codepipeline_fixes",
+    "ecs_fixes",
 )
 
 _applied: list[str] = []

@@ -4,6 +4,10 @@ CreateProject with source type CODEPIPELINE (or NO_SOURCE) and artifacts type CO
 refused ("Project source location is required"): moto demands a location for every source and
 every artifact type but NO_ARTIFACTS. AWS needs one only where there is something to point at:
 a repository or bucket source, S3 artifacts. The checks are now AWS's.
+
+CreateProject with encryptionKey (our projects encrypt their artifacts with the pipeline's KMS
+key): moto always answered alias/aws/s3, so every plan wanted to set the key again. The given key
+is kept now (alias/aws/s3 stays the default).
 """
 
 from __future__ import annotations
@@ -36,3 +40,15 @@ def apply() -> None:
 
     responses._validate_required_params_source = validate_source
     responses._validate_required_params_artifacts = validate_artifacts
+
+    original_create = responses.CodeBuildResponse.create_project
+
+    def create_project(self):  # type: ignore[no-untyped-def]
+        result = original_create(self)
+        key = self._get_param("encryptionKey")
+        if key:
+            project = self.codebuild_backend.codebuild_projects[self._get_param("name")]
+            project.project_metadata["encryptionKey"] = key
+        return result
+
+    responses.CodeBuildResponse.create_project = create_project

@@ -10,6 +10,10 @@
   only to set encryption, KMS key and volume type, as aws_instance.root_block_device does) was
   refused with "MissingParameter: size or snapshotId"; AWS takes the snapshot and size from the
   AMI's mapping of that device. So does the emulator now.
+- DescribeInstances / DescribeNetworkInterfaces of an interface without a public IP (the bastion
+  in a private subnet): moto sent an empty Association element, which the provider reads as
+  "has a public IP" (associate_public_ip_address = true), so every plan wanted to replace the
+  instance. The element is left out when there is no public IP, as AWS does.
 - MonitorInstances / UnmonitorInstances (aws_instance.monitoring = true, the bastion): moto raised
   NotImplementedError (HTTP 500, retried until the provider's timeout). They set the instance's
   detailed-monitoring state now, which DescribeInstances reports.
@@ -19,9 +23,21 @@ from __future__ import annotations
 
 
 def apply() -> None:
+    _public_ip_flag()
     _rule_descriptions()
     _run_instances_ami_block_devices()
     _monitoring()
+
+
+def _public_ip_flag() -> None:
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+
+    original = NetworkInterface.association.fget
+
+    def association(self):  # type: ignore[no-untyped-def]
+        return original(self) if self.public_ip else None
+
+    NetworkInterface.association = property(association)
 
 
 def _monitoring() -> None:

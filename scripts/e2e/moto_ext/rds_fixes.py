@@ -9,6 +9,10 @@
   a different CA than ca_cert_identifier, and modifies + reboots it, each followed by a wait: that
   was most of the writer's 3 minutes. The default is AWS's now, so the writer is ready after the
   provider's first availability check (its fixed 30 s delay).
+- DescribeDBClusters of a provisioned cluster: moto always sent an empty ScalingConfigurationInfo
+  (serverless v1 only), which the provider reads as a scaling_configuration block of zeros, so
+  every plan wanted to "add" one. It is left out unless the cluster has a scaling configuration,
+  as AWS does.
 """
 
 from __future__ import annotations
@@ -51,6 +55,15 @@ def apply() -> None:
 
     def set_kms_key(self, value):  # type: ignore[no-untyped-def]
         self.__dict__["performance_insights_kms_key_id"] = value
+
+    from moto.rds.models import DBCluster
+
+    original_scaling = DBCluster.scaling_configuration_info.fget
+
+    def scaling_configuration_info(self):  # type: ignore[no-untyped-def]
+        return original_scaling(self) if self.scaling_configuration else None
+
+    DBCluster.scaling_configuration_info = property(scaling_configuration_info)
 
     DBInstance.performance_insights_enabled = property(enabled)
     DBInstance.performance_insights_retention_period = property(retention, set_retention)

@@ -214,3 +214,98 @@ def test_monitor_instances(server):
         assert state == "enabled"
         ec2.unmonitor_instances(InstanceIds=[iid])
         assert ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["Monitoring"]["State"] == "disabled"
+
+
+def test_sesv2_configuration_set_sending_options(server):
+    ses = server.client("sesv2")
+    ses.create_configuration_set(ConfigurationSetName="markmail-dev", SendingOptions={"SendingEnabled": True},
+                                 ReputationOptions={"ReputationMetricsEnabled": True},
+                                 SuppressionOptions={"SuppressedReasons": ["BOUNCE", "COMPLAINT"]})
+    got = ses.get_configuration_set(ConfigurationSetName="markmail-dev")["SendingOptions"]
+    server.expect(got == {"SendingEnabled": True}, f"SendingOptions read back (got {got})")
+
+
+def pipeline(server):
+    iam = server.client("iam")
+    role = iam.create_role(RoleName="markmail-dev-pipeline", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    cp = server.client("codepipeline")
+    cp.create_pipeline(pipeline={"name": "markmail-dev-pipeline", "roleArn": role,
+                                 "artifactStore": {"type": "S3", "location": "artifacts"}, "stages": [
+        {"name": "Source", "actions": [{"name": "App", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+                                        "configuration": {"S3Bucket": "b", "S3ObjectKey": "k"}, "outputArtifacts": [{"name": "src"}]}]},
+        {"name": "Build", "actions": [{"name": "Backend", "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
+                                       "configuration": {"ProjectName": "p"}, "inputArtifacts": [{"name": "src"}]}]}]})
+    return cp
+
+
+def test_codepipeline_timestamps_are_epoch_numbers(server):
+    cp = pipeline(server)
+    raw = {}
+    cp.meta.events.register("before-parse.codepipeline.GetPipeline", lambda **kw: raw.update(body=kw["response_dict"]["body"]))
+    cp.get_pipeline(name="markmail-dev-pipeline")
+    created = json.loads(raw["body"])["metadata"]["created"]
+    server.expect(isinstance(created, (int, float)), f"metadata.created is an epoch number (got {created!r})")
+
+
+def test_codepipeline_get_pipeline_state(server):
+    cp = pipeline(server)
+    got, err = attempt(lambda: cp.get_pipeline_state(name="markmail-dev-pipeline"))
+    server.expect(got is not None, f"GetPipelineState (error {err})")
+    if got:
+        assert [s["stageName"] for s in got["stageStates"]] == ["Source", "Build"]
+        run = cp.start_pipeline_execution(name="markmail-dev-pipeline")["pipelineExecutionId"]
+        state = cp.get_pipeline_state(name="markmail-dev-pipeline")["stageStates"][1]
+        assert state["latestExecution"] == {"pipelineExecutionId": run, "status": "Succeeded"}
+        with pytest.raises(ClientError) as e:
+            cp.get_pipeline_state(name="nope")
+        assert e.value.response["Error"]["Code"] == "PipelineNotFoundException"
+
+
+def test_provisioned_cluster_has_no_scaling_configuration(server):
+    rds = server.client("rds")
+    rds.create_db_cluster(DBClusterIdentifier="markmail-dev-cluster", Engine="aurora-postgresql", EngineVersion="16.6",
+                          MasterUsername="markmail", MasterUserPassword="password-123")
+    cluster = rds.describe_db_clusters(DBClusterIdentifier="markmail-dev-cluster")["DBClusters"][0]
+    server.expect("ScalingConfigurationInfo" not in cluster, f"no ScalingConfigurationInfo (got {cluster.get('ScalingConfigurationInfo')})")
+
+
+def test_ecs_service_keeps_capacity_provider_strategy_and_deployment_configuration(server):
+    ecs = server.client("ecs")
+    ecs.create_cluster(clusterName="markmail-dev")
+    td = ecs.register_task_definition(family="backend", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 256}])
+    strategy = [{"capacityProvider": "FARGATE", "weight": 1, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]
+    deployment = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}, "maximumPercent": 200, "minimumHealthyPercent": 100}
+    ecs.create_service(cluster="markmail-dev", serviceName="markmail-dev-backend", desiredCount=1,
+                       taskDefinition=td["taskDefinition"]["taskDefinitionArn"], capacityProviderStrategy=strategy,
+                       deploymentConfiguration=deployment, enableExecuteCommand=True, healthCheckGracePeriodSeconds=60)
+    svc = ecs.describe_services(cluster="markmail-dev", services=["markmail-dev-backend"])["services"][0]
+    got = (svc.get("capacityProviderStrategy"), svc.get("launchType"), svc.get("enableExecuteCommand"),
+           (svc.get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker"))
+    server.expect(got == (strategy, None, True, {"enable": True, "rollback": True}), f"service read back (got {got})")
+
+
+def test_codebuild_project_encryption_key(server):
+    iam = server.client("iam")
+    role = iam.create_role(RoleName="cb", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    key = "arn:aws:kms:ap-northeast-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    cb = server.client("codebuild")
+    cb.create_project(name="markmail-dev-backend-build", source={"type": "S3", "location": "bucket/src.zip"},
+                      artifacts={"type": "NO_ARTIFACTS"}, serviceRole=role, encryptionKey=key,
+                      environment={"type": "LINUX_CONTAINER", "image": "i", "computeType": "BUILD_GENERAL1_SMALL"})
+    got = cb.batch_get_projects(names=["markmail-dev-backend-build"])["projects"][0]["encryptionKey"]
+    server.expect(got == key, f"encryptionKey read back (got {got})")
+
+
+def test_no_public_ip_when_the_interface_says_false(server):
+    ec2 = server.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    inst = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro", NetworkInterfaces=[
+        {"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": False}])["Instances"][0]
+    described = ec2.describe_instances(InstanceIds=[inst["InstanceId"]])["Reservations"][0]["Instances"][0]
+    assert described.get("PublicIpAddress") is None
+    got = described["NetworkInterfaces"][0].get("Association")
+    server.expect(got is None, f"no Association without a public IP (got {got!r})")
