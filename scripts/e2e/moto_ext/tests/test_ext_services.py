@@ -309,3 +309,35 @@ def test_no_public_ip_when_the_interface_says_false(server):
     assert described.get("PublicIpAddress") is None
     got = described["NetworkInterfaces"][0].get("Association")
     server.expect(got is None, f"no Association without a public IP (got {got!r})")
+
+
+def test_sesv2_domain_identity_dkim_tokens_and_epoch_timestamp(server):
+    ses = server.client("sesv2")
+    raw = {}
+    ses.meta.events.register("before-parse.sesv2.GetEmailIdentity", lambda **kw: raw.update(body=kw["response_dict"]["body"]))
+    ses.create_email_identity(EmailIdentity="dev.markmail.example.com", DkimSigningAttributes={"NextSigningKeyLength": "RSA_2048_BIT"})
+    dkim = ses.get_email_identity(EmailIdentity="dev.markmail.example.com")["DkimAttributes"]
+    stamp = json.loads(raw["body"])["DkimAttributes"].get("LastKeyGenerationTimestamp")
+    server.expect(len(dkim.get("Tokens", [])) == 3 and isinstance(stamp, (int, float)),
+                  f"3 DKIM tokens and an epoch timestamp (got {dkim.get('Tokens')}, {stamp!r})")
+
+
+def test_sesv2_event_destinations(server):
+    ses = server.client("sesv2")
+    ses.create_configuration_set(ConfigurationSetName="markmail-dev")
+    dest = {"Enabled": True, "MatchingEventTypes": ["BOUNCE"],
+            "SnsDestination": {"TopicArn": "arn:aws:sns:ap-northeast-1:123456789012:markmail-dev-bounces"}}
+    got, err = attempt(lambda: ses.create_configuration_set_event_destination(
+        ConfigurationSetName="markmail-dev", EventDestinationName="bounce", EventDestination=dest))
+    server.expect(got is not None, f"CreateConfigurationSetEventDestination (error {err})")
+    if got is None:
+        return
+    assert ses.get_configuration_set_event_destinations(ConfigurationSetName="markmail-dev")["EventDestinations"] == [
+        {"Name": "bounce", **dest}]
+    ses.update_configuration_set_event_destination(ConfigurationSetName="markmail-dev", EventDestinationName="bounce",
+                                                    EventDestination={**dest, "Enabled": False})
+    assert not ses.get_configuration_set_event_destinations(ConfigurationSetName="markmail-dev")["EventDestinations"][0]["Enabled"]
+    ses.delete_configuration_set_event_destination(ConfigurationSetName="markmail-dev", EventDestinationName="bounce")
+    assert ses.get_configuration_set_event_destinations(ConfigurationSetName="markmail-dev")["EventDestinations"] == []
+    with pytest.raises(ClientError):
+        ses.delete_configuration_set_event_destination(ConfigurationSetName="markmail-dev", EventDestinationName="bounce")
