@@ -11,6 +11,9 @@
 - DeleteReplicationGroup: the group stayed "deleting" forever and the provider waited for it to
   disappear until its timeout. The group and its member clusters are removed now (the response
   still says "deleting", as AWS's does).
+- DeleteCacheSubnetGroup (destroy of the network layer's aws_elasticache_subnet_group): not
+  implemented (HTTP 500, retried until the provider's timeout). Removes the group now
+  (CacheSubnetGroupNotFoundFault for an unknown one).
 """
 
 from __future__ import annotations
@@ -93,3 +96,15 @@ def apply() -> None:
         return group
 
     ElastiCacheBackend.delete_replication_group = delete_replication_group
+
+    from moto.core.responses import EmptyResult
+    from moto.elasticache.exceptions import CacheSubnetGroupNotFound
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    def delete_cache_subnet_group(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("CacheSubnetGroupName")
+        if self.elasticache_backend.cache_subnet_groups.pop(name, None) is None:
+            raise CacheSubnetGroupNotFound(name)
+        return EmptyResult()
+
+    ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group

@@ -341,3 +341,15 @@ def test_sesv2_event_destinations(server):
     assert ses.get_configuration_set_event_destinations(ConfigurationSetName="markmail-dev")["EventDestinations"] == []
     with pytest.raises(ClientError):
         ses.delete_configuration_set_event_destination(ConfigurationSetName="markmail-dev", EventDestinationName="bounce")
+
+
+def test_delete_cache_subnet_group(server):
+    ec2, ec = server.client("ec2"), server.client("elasticache")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    ec.create_cache_subnet_group(CacheSubnetGroupName="markmail-dev-cache", CacheSubnetGroupDescription="d", SubnetIds=[subnet])
+    _, err = attempt(lambda: ec.delete_cache_subnet_group(CacheSubnetGroupName="markmail-dev-cache"))
+    server.expect(err is None, f"DeleteCacheSubnetGroup (error {err})")
+    if err is None:
+        with pytest.raises(ClientError):
+            ec.describe_cache_subnet_groups(CacheSubnetGroupName="markmail-dev-cache")
