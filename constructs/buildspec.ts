@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { looksSecretName } from "./policy-data";
 
 /** A CodeBuild buildspec (version 0.2), the subset this project uses. */
 export interface Buildspec {
@@ -84,8 +85,6 @@ export interface ImageBuildspecProps {
   readonly shaLength?: number;
 }
 
-/** Names of environment variables that must never be plain buildspec/project values. */
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_KEY/i;
 
 /**
  * The guide's buildspec (ECR login, `docker build -f backend/Dockerfile -t $IMAGE_REPO_NAME:$IMAGE_TAG
@@ -103,7 +102,7 @@ export function imageBuildspec(props: ImageBuildspecProps): Buildspec {
   if (!Number.isInteger(shaLength) || shaLength < 7 || shaLength > 40) throw new Error(`buildspec ${svc}: shaLength must be 7-40, got ${shaLength}`);
   for (const arg of props.buildArgs ?? []) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(arg)) throw new Error(`buildspec ${svc}: build arg "${arg}" is not an environment variable name`);
-    if (SECRET_NAME.test(arg)) throw new Error(`buildspec ${svc}: build arg ${arg} looks secret; build args end up in the image history`);
+    if (looksSecretName(arg)) throw new Error(`buildspec ${svc}: build arg ${arg} looks secret; build args end up in the image history`);
   }
   const registry = "$AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com";
   const image = `${registry}/$IMAGE_REPO_NAME:$IMAGE_TAG`;
@@ -157,7 +156,7 @@ export const IMAGE_TAG_FILE = "image-tag.txt";
 /** The buildspec as YAML, refusing plain variables that look secret. */
 export function renderBuildspec(spec: Buildspec): string {
   for (const name of Object.keys(spec.env?.variables ?? {})) {
-    if (SECRET_NAME.test(name)) throw new Error(`buildspec: variable ${name} looks secret; use env.secrets-manager`);
+    if (looksSecretName(name)) throw new Error(`buildspec: variable ${name} looks secret; use env.secrets-manager`);
   }
   for (const [name, ref] of Object.entries(spec.env?.["secrets-manager"] ?? {})) {
     if (!/^(arn:|\$\{)/.test(ref) && !/^[A-Za-z0-9/_+=.@-]+:[A-Za-z0-9_]+$/.test(ref)) {

@@ -5,10 +5,7 @@
  * the definition stays literal JSON that policy checks can read (OPA MM-037).
  */
 
-/** Names that look like secrets must never be plain `environment` (Security Hub ECS.8, OPA MM-023). */
-export const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL|DATABASE_URL|ENGINE_AUTH_DATA/i;
-/** ...unless they only point at a secret (MY_SECRET_ARN, JWT_SECRET_NAME, ...). */
-const POINTER_NAME = /_(ARN|NAME|FILE|PATH)$/i;
+import { looksSecretName, secretValueFinding } from "./policy-data";
 
 /** `<secret arn>:<json key>::` (latest version): the `valueFrom` of one JSON key. */
 export function secretKeyRef(secretArn: string, jsonKey: string): string {
@@ -61,12 +58,17 @@ export function scratchVolumeName(container: string, path: string): string {
   return `${container}${path.replace(/[^A-Za-z0-9]+/g, "-")}`.replace(/-+$/, "");
 }
 
-/** Throws when a plain environment variable looks like a secret. */
+/**
+ * Throws when a plain environment variable looks like a secret, by its name or by its value
+ * (Security Hub ECS.8, OPA MM-023; the patterns are policies/data/secrets/data.json).
+ */
 export function assertNoSecretEnvironment(container: string, environment: Record<string, string>): void {
-  for (const name of Object.keys(environment)) {
-    if (SECRET_LIKE_NAME.test(name) && !POINTER_NAME.test(name)) {
+  for (const [name, value] of Object.entries(environment)) {
+    if (looksSecretName(name)) {
       throw new Error(`container ${container}: environment variable ${name} looks like a secret; inject it through \`secrets\` (Secrets Manager valueFrom)`);
     }
+    const finding = secretValueFinding(value);
+    if (finding) throw new Error(`container ${container}: the value of ${name} looks like a credential (${finding}); inject it through \`secrets\``);
   }
 }
 

@@ -2,6 +2,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { looksSecretName, secretValueFinding } from "./policy-data";
 
 interface SecretBase {
   /** `markmail-<env>-<suffix>`: the id operators pass to `aws secretsmanager`. */
@@ -35,7 +36,6 @@ export interface WriteOnlySecretProps extends SecretBase {
 
 /** The initial value of every credential key: obviously not a secret, obviously to be replaced. */
 export const PLACEHOLDER = "REPLACE_ME";
-const CREDENTIAL_KEY = /secret|password|token|api_key|client_id|private/i;
 
 function secretBase(scope: Construct, props: SecretBase): SecretsmanagerSecret {
   if (!Number.isInteger(props.recoveryWindowDays) || props.recoveryWindowDays < 7 || props.recoveryWindowDays > 30) {
@@ -60,7 +60,7 @@ export class OperatorSecret extends Construct {
   constructor(scope: Construct, id: string, props: OperatorSecretProps) {
     super(scope, id);
     for (const [key, value] of Object.entries(props.initial)) {
-      if (CREDENTIAL_KEY.test(key) && value !== PLACEHOLDER) {
+      if ((looksSecretName(key) || secretValueFinding(value)) && value !== PLACEHOLDER) {
         throw new Error(`secret ${props.name}: ${key} is a credential; its initial value must be "${PLACEHOLDER}", never a real value in Terraform`);
       }
     }

@@ -4,26 +4,10 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
 import { NAME_LIMITS } from "./naming";
+import { isUnscopableAction } from "./policy-data";
 
-/** Actions that may be granted on `*` because AWS offers no resource-level scoping for them. */
-export const UNSCOPABLE_ACTIONS = new Set([
-  "ecr:GetAuthorizationToken",
-  "ecs:RegisterTaskDefinition",
-  "ecs:DescribeTaskDefinition",
-  "ec2:DescribeInstances",
-  // Describe calls without resource-level permissions.
-  "application-autoscaling:DescribeScalableTargets",
-  "application-autoscaling:DescribeScalingPolicies",
-  "elasticloadbalancing:DescribeTargetGroups",
-  "elasticloadbalancing:DescribeTargetHealth",
-  "elasticloadbalancing:DescribeListeners",
-  "elasticloadbalancing:DescribeRules",
-  // ECS Exec / Session Manager channels: the SSM session is not an IAM resource.
-  "ssmmessages:CreateControlChannel",
-  "ssmmessages:CreateDataChannel",
-  "ssmmessages:OpenControlChannel",
-  "ssmmessages:OpenDataChannel",
-]);
+/** Actions that may be granted on `*`: policies/data/iam/data.json (`unscopable_actions`, with reasons), shared with the OPA gate. */
+export { UNSCOPABLE_ACTIONS } from "./policy-data";
 
 export interface ServiceRoleProps {
   /** Role name, `markmail-<env>-<purpose>`. */
@@ -85,7 +69,7 @@ export function assertLeastPrivilege(role: string, statements: DataAwsIamPolicyD
       if (a === "*" || /^[a-z0-9-]+:\*$/.test(a)) throw new Error(`role ${role}: action "${a}" is a wildcard; name the actions`);
     }
     const star = (s.resources ?? []).includes("*");
-    const unscopable = (s.actions ?? []).every((a) => UNSCOPABLE_ACTIONS.has(a));
+    const unscopable = (s.actions ?? []).every((a) => isUnscopableAction(a));
     const conditions = Array.isArray(s.condition) ? s.condition : [];
     if (star && !unscopable && conditions.length === 0) {
       throw new Error(`role ${role}: ${(s.actions ?? []).join(", ")} on "*" without a condition; scope the resources`);

@@ -343,34 +343,96 @@ _values_at(values, path) := {v |
 }
 
 # ---------------------------------------------------------------------------------------------
-# Environment (from tags)
+# Shared data (policies/data/<set>/data.json)
 
-# Environment of the whole input: provider default_tags (cdk.tf.json), else any resource's
-# tags_all (plan), else the plan's provider configuration.
-environment := e if {
+# `opa test policies/`, `opa eval -d policies`, `opa eval -b policies` and `conftest --data policies`
+# root the files at data.data.<set>; a bundle rooted at the repository (an HCP Terraform policy set
+# without a policies path) roots them at data.policies.data.<set>. HCP Terraform evaluates with
+# `-b`, which loads only files named data.json: hence one directory per set.
+policy_data := data.data if {
+	is_object(data.data.iam)
+} else := data.policies.data
+
+# ---------------------------------------------------------------------------------------------
+# Environment: the strictest signal wins
+
+_environments := policy_data.environment.environments
+
+_rank[e.name] := e.rank if some e in _environments
+
+# Environment names a string carries as a token ("markmail-prod-alb", "markmail/prod/alb.tfstate", "prod").
+env_tokens(s) := {e.name |
+	is_string(s)
+	some e in _environments
+	some a in e.aliases
+	regex.match(replace(policy_data.environment.token_pattern, "{alias}", a), lower(s))
+}
+
+# Every environment signal of the input (see policies/data/environment/data.json).
+env_signals contains e if {
+	some s in _env_strings
+	some e in env_tokens(s)
+}
+
+_env_strings contains s if {
+	is_raw
+	s := input["//"].metadata.stackName
+}
+
+_env_strings contains s if {
 	is_raw
 	some p in as_list(object.get(object.get(input, "provider", {}), "aws", []))
 	some dt in blocks(p, "default_tags")
-	e := dt.tags.Environment
-} else := e if {
-	is_plan
+	s := dt.tags.Environment
+}
+
+_env_strings contains s if {
+	is_raw
+	some _, b in object.get(object.get(input, "terraform", {}), "backend", {})
+	s := b.key
+}
+
+_env_strings contains s if {
 	some r in resources
-	e := r.values.tags_all.Environment
-	is_string(e)
-} else := e if {
+	r.type == "terraform_remote_state"
+	s := object.get(object.get(r.values, "config", {}), "key", "")
+}
+
+_env_strings contains s if {
+	is_plan
+	s := input.run.workspace.name
+}
+
+_env_strings contains s if {
 	is_plan
 	some dt in blocks(plan.configuration.provider_config.aws.expressions, "default_tags")
-	e := dt.tags.constant_value.Environment
-} else := "unknown"
+	s := dt.tags.constant_value.Environment
+}
 
-# The environment of one resource: its own tags_all/tags first, else the input's.
-env_of(r) := e if {
-	e := r.values.tags_all.Environment
-	is_string(e)
-} else := e if {
-	e := r.values.tags.Environment
-	is_string(e)
-} else := environment
+_env_strings contains s if {
+	is_plan
+	some c in object.get(plan.configuration.root_module, "resources", [])
+	c.type == "terraform_remote_state"
+	s := c.expressions.config.constant_value.key
+}
+
+_env_strings contains s if {
+	some r in resources
+	some k in ["tags", "tags_all"]
+	s := object.get(_object_or_empty(object.get(r.values, k, {})), "Environment", "")
+}
+
+# The environment of the whole input: the highest-ranked signal; with none at all, prod (fail closed).
+environment := e if {
+	ranks := [_rank[x] | some x in env_signals]
+	count(ranks) > 0
+	some e in env_signals
+	_rank[e] == max(ranks)
+} else := "prod"
+
+# A resource is judged by the input's environment: its own tags can only make it stricter, and they
+# are already signals of the input.
+env_of(_) := environment
 
 is_prod(r) if env_of(r) == "prod"
 
@@ -415,3 +477,174 @@ world_cidrs := {"0.0.0.0/0", "::/0"}
 truthy(obj, key) if obj[key] == true
 
 truthy(obj, key) if obj[key] == "true"
+
+# ---------------------------------------------------------------------------------------------
+# Reference identity: what an attribute points at, comparable across resources and shapes
+
+# The maximal expressions an attribute refers to (a plan lists every prefix of a traversal too:
+# data.terraform_remote_state.n, data.terraform_remote_state.n.outputs, ...; keep the longest).
+max_refs(r, path) := {e |
+	all := refs_of(r, path)
+	some e in all
+	not _has_longer(e, all)
+}
+
+_has_longer(e, all) if {
+	some o in all
+	o != e
+	_extends(o, e)
+}
+
+_extends(o, e) if startswith(o, concat("", [e, "."]))
+
+_extends(o, e) if startswith(o, concat("", [e, "["]))
+
+# The address of the resource or data source an expression starts with ("aws_sg.x.id" → "aws_sg.x").
+ref_address(e) := concat(".", array.slice(parts, 0, 3)) if {
+	parts := split(e, ".")
+	parts[0] == "data"
+	count(parts) >= 3
+} else := concat(".", array.slice(parts, 0, 2)) if {
+	parts := split(e, ".")
+	parts[0] != "data"
+	not parts[0] in {"var", "local", "module", "each", "count", "path", "terraform", "self"}
+	count(parts) >= 2
+}
+
+# Identity keys of what attribute `path` of r designates: "addr:<address>" for a resource or data
+# source of this input, "expr:<expression>" for a cross-stack (terraform_remote_state) value,
+# "val:<literal>" for a literal or a value a plan already knows. Two attributes designate the same
+# object when their keys intersect.
+ref_keys(r, path) := ({sprintf("addr:%s", [a]) |
+	some e in max_refs(r, path)
+	a := ref_address(e)
+	by_address[a]
+	not startswith(a, "data.terraform_remote_state.")
+} | {sprintf("expr:%s", [e]) |
+	some e in max_refs(r, path)
+	startswith(e, "data.terraform_remote_state.")
+}) | {sprintf("val:%s", [v]) |
+	some v in _values_at(r.values, path)
+	is_string(v)
+	v != ""
+	not is_expression(v)
+}
+
+# The identity keys of a resource itself: its address, and its id/arn/name once a plan knows them.
+self_keys(r) := {sprintf("addr:%s", [r.address])} | {sprintf("val:%s", [v]) |
+	some k in ["id", "arn", "name", "bucket"]
+	v := r.values[k]
+	is_string(v)
+	v != ""
+	not is_expression(v)
+}
+
+# Literal strings at a path (through blocks and lists), with `${<address>.<attr>}` expressions and
+# (plan) unknown values resolved through the graph where the referenced attribute is a literal.
+# `unresolved` is true when some value at the path could not be resolved.
+resolved_strings(r, path) := ({v |
+	some v in _values_at(r.values, path)
+	is_string(v)
+	not is_expression(v)
+} | {x |
+	some v in _values_at(r.values, path)
+	is_string(v)
+	m := regex.find_all_string_submatch_n(`^\$\{([a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.([a-z_]+)\}$`, v, 1)
+	count(m) == 1
+	x := by_address[m[0][1]].values[m[0][2]]
+	is_string(x)
+	not is_expression(x)
+}) | {v |
+	_path_unknown(r, path)
+	some e in max_refs(r, path)
+	a := ref_address(e)
+	attr := trim_prefix(e, concat("", [a, "."]))
+	v := by_address[a].values[attr]
+	is_string(v)
+	not is_expression(v)
+}
+
+# Some value at the path is an expression or unknown that resolved_strings could not resolve.
+unresolved(r, path) if {
+	some v in _values_at(r.values, path)
+	is_string(v)
+	is_expression(v)
+	not _resolvable_expression(v)
+}
+
+unresolved(r, path) if {
+	_path_unknown(r, path)
+	not _unknown_resolvable(r, path)
+}
+
+_resolvable_expression(v) if {
+	m := regex.find_all_string_submatch_n(`^\$\{([a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.([a-z_]+)\}$`, v, 1)
+	count(m) == 1
+	x := by_address[m[0][1]].values[m[0][2]]
+	is_string(x)
+	not is_expression(x)
+}
+
+_unknown_resolvable(r, path) if {
+	refs := max_refs(r, path)
+	count(refs) > 0
+	every e in refs {
+		a := ref_address(e)
+		attr := trim_prefix(e, concat("", [a, "."]))
+		x := by_address[a].values[attr]
+		is_string(x)
+		not is_expression(x)
+	}
+}
+
+# A plan marks the value at path (or an element or the block holding it) as known after apply.
+_path_unknown(r, path) if {
+	walk(r.unknown, [p, v])
+	v == true
+	_path_key(p) == path
+}
+
+_path_unknown(r, path) if {
+	walk(r.unknown, [p, v])
+	v == true
+	k := _path_key(p)
+	k != ""
+	startswith(path, concat("", [k, "."]))
+}
+
+# Values at a path that are known to be unknown or null in a plan (for "cannot verify" messages).
+path_unknown(r, path) if _path_unknown(r, path)
+
+# A dotted path (through nested blocks) holds a non-empty value or is unknown until apply.
+present_path(r, path) if {
+	some v in _values_at(r.values, path)
+	_non_empty(v)
+}
+
+present_path(r, path) if _path_unknown(r, path)
+
+# Resource changes of a plan that delete an object (a destroy, a replacement, a removed block).
+deletions contains {"address": rc.address, "type": rc.type, "name": rc.name, "actions": rc.change.actions, "values": _object_or_empty(rc.change.before)} if {
+	is_plan
+	some rc in plan.resource_changes
+	_mode(rc) == "managed"
+	"delete" in rc.change.actions
+}
+
+# The configuration sets attribute `key` of r (raw: the key is present; plan: `configuration`
+# has an expression for it). Computed attributes a plan reports as unknown are not configured.
+configured(r, key) if {
+	r.shape == "raw"
+	object.get(r.values, key, null) != null
+}
+
+configured(r, key) if {
+	r.shape == "plan"
+	some mod in _config_modules
+	some c in object.get(mod.module, "resources", [])
+	_qualify(mod.prefix, c.address) == _strip_index(r.address)
+	object.get(object.get(c, "expressions", {}), key, null) != null
+}
+
+# "aws_x.y[0]" / "aws_x.y[\"k\"]" → "aws_x.y"
+_strip_index(a) := regex.replace(a, `\[[^\]]*\]$`, "")

@@ -1,9 +1,11 @@
 # METADATA
-# title: MM-012 HTTP redirects to HTTPS once the stack has a certificate
+# title: MM-012 Plain listeners redirect to HTTPS once the stack has a certificate
 # description: |
-#   When the stack has an HTTPS listener or an ACM certificate, every HTTP listener's default
-#   action is a redirect to HTTPS, and no listener rule on an HTTP listener forwards traffic.
-#   Stacks without a certificate (environments without a domain) serve plain HTTP by design.
+#   When the stack has a TLS listener or an ACM certificate, no listener without TLS forwards: on any
+#   port, with protocol HTTP, TCP or none (HTTP is the default), its default actions are redirects to
+#   HTTPS or fixed responses, and no listener rule on it (or on a listener the gate cannot identify)
+#   forwards. Stacks without a certificate (dev/staging without a domain) serve plain HTTP by design;
+#   prod never does (MM-041).
 # custom:
 #   id: MM-012
 #   controls: [ELB.1, CKV2_AWS_20, CKV_AWS_2]
@@ -14,50 +16,22 @@ package markmail.rules.alb_http_redirect
 import data.markmail.lib
 import rego.v1
 
-_listeners := lib.of_type("aws_lb_listener") | lib.of_type("aws_alb_listener")
-
-https_listener(l) if upper(l.values.protocol) in {"HTTPS", "TLS"}
-
-https_listener(l) if lib.present(l, "certificate_arn")
-
-http_listener(l) if upper(l.values.protocol) == "HTTP"
-
-http_listener(l) if {
-	not lib.present(l, "protocol")
-	not lib.present(l, "certificate_arn")
-	lib.num(l.values.port) == 80
-}
-
 _has_tls if {
-	some l in _listeners
-	https_listener(l)
+	some l in lib.listeners
+	lib.tls_listener(l)
 }
 
 _has_tls if count(lib.of_type("aws_acm_certificate")) > 0
 
-_redirects_to_https(l) if {
-	actions := lib.blocks(l.values, "default_action")
-	count(actions) > 0
-	every a in actions {
-		a.type == "redirect"
-		some rd in lib.blocks(a, "redirect")
-		upper(rd.protocol) == "HTTPS"
-	}
+deny contains lib.msg("MM-012", l, sprintf("listener without TLS (protocol %v, port %v) forwards although the stack has a certificate: redirect to HTTPS", [object.get(l.values, "protocol", "(default HTTP)"), object.get(l.values, "port", "(unset)")]), "Security Hub ELB.1 / checkov CKV2_AWS_20, CKV_AWS_2") if {
+	_has_tls
+	some l in lib.listeners
+	lib.plain_listener(l)
+	lib.forwarding_default(l)
 }
 
-deny contains lib.msg("MM-012", l, "HTTP listener does not redirect to HTTPS although the stack has a certificate", "Security Hub ELB.1 / checkov CKV2_AWS_20, CKV_AWS_2") if {
+deny contains lib.msg("MM-012", r, "listener rule forwards on a listener without TLS (or one this stack cannot show to be TLS) although the stack has a certificate", "Security Hub ELB.1 / checkov CKV2_AWS_20") if {
 	_has_tls
-	some l in _listeners
-	http_listener(l)
-	not _redirects_to_https(l)
-}
-
-deny contains lib.msg("MM-012", r, "listener rule forwards plain HTTP although the stack has a certificate", "Security Hub ELB.1 / checkov CKV2_AWS_20") if {
-	_has_tls
-	some r in lib.of_type("aws_lb_listener_rule")
-	some l in _listeners
-	http_listener(l)
-	lib.refers_to(r, "listener_arn", l)
-	some a in lib.blocks(r.values, "action")
-	a.type != "redirect"
+	some r in lib.listener_rules
+	lib.plain_forwarding_rule(r)
 }

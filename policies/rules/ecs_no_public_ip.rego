@@ -16,3 +16,9 @@ deny contains lib.msg("MM-010", r, "network_configuration.assign_public_ip must 
 	some n in lib.blocks(r.values, "network_configuration")
 	lib.truthy(n, "assign_public_ip")
 }
+
+deny contains lib.msg("MM-010", r, "network_configuration.assign_public_ip is unknown until apply: cannot verify", "Security Hub ECS.2") if {
+	some t in {"aws_ecs_service", "aws_ecs_task_set"}
+	some r in lib.of_type(t)
+	lib.path_unknown(r, "network_configuration.assign_public_ip")
+}

@@ -2,7 +2,9 @@
 # title: MM-007 ElastiCache (Redis/Valkey) is encrypted at rest and in transit
 # description: |
 #   aws_elasticache_replication_group: at_rest_encryption_enabled, transit_encryption_enabled,
-#   transit_encryption_mode not "preferred", and a customer-managed kms_key_id.
+#   transit_encryption_mode "required" (missing = required on new groups), and kms_key_id
+#   designating a customer-managed key (alias/aws/elasticache is AWS-managed); values unknown at
+#   plan time fail closed.
 #   aws_elasticache_serverless_cache: always encrypted; needs kms_key_id.
 #   A stand-alone aws_elasticache_cluster running redis/valkey cannot be encrypted at rest.
 # custom:
@@ -25,9 +27,10 @@ deny contains lib.msg("MM-007", r, "transit_encryption_enabled must be true", "S
 	not lib.truthy(r.values, "transit_encryption_enabled")
 }
 
-deny contains lib.msg("MM-007", r, "transit_encryption_mode \"preferred\" still accepts plain-text clients; use \"required\"", "Security Hub ElastiCache.5") if {
+deny contains lib.msg("MM-007", r, sprintf("transit_encryption_mode %v still accepts plain-text clients; use \"required\"", [object.get(r.values, "transit_encryption_mode", "(unset)")]), "Security Hub ElastiCache.5") if {
 	some r in lib.of_type("aws_elasticache_replication_group")
-	r.values.transit_encryption_mode == "preferred"
+	lib.truthy(r.values, "transit_encryption_enabled")
+	not lower(object.get(r.values, "transit_encryption_mode", "required")) == "required"
 }
 
 deny contains lib.msg("MM-007", r, "kms_key_id must name a customer-managed KMS key", "checkov CKV_AWS_191") if {
@@ -36,8 +39,20 @@ deny contains lib.msg("MM-007", r, "kms_key_id must name a customer-managed KMS 
 	not lib.present(r, "kms_key_id")
 }
 
+deny contains lib.msg("MM-007", r, lib.cmk_problem(r, "kms_key_id"), "checkov CKV_AWS_191") if {
+	some t in {"aws_elasticache_replication_group", "aws_elasticache_serverless_cache"}
+	some r in lib.of_type(t)
+	lib.present(r, "kms_key_id")
+}
+
+deny contains lib.msg("MM-007", r, "transit_encryption_enabled is unknown until apply: cannot verify encryption in transit", "Security Hub ElastiCache.5") if {
+	some r in lib.of_type("aws_elasticache_replication_group")
+	some k in ["transit_encryption_enabled", "at_rest_encryption_enabled", "transit_encryption_mode"]
+	lib.unknown(r, k)
+}
+
 deny contains lib.msg("MM-007", r, "a stand-alone redis/valkey cache cluster cannot be encrypted at rest; use aws_elasticache_replication_group", "Security Hub ElastiCache.4") if {
 	some r in lib.of_type("aws_elasticache_cluster")
-	r.values.engine in {"redis", "valkey"}
+	lower(object.get(r.values, "engine", "redis")) in {"redis", "valkey"}
 	not lib.present(r, "replication_group_id")
 }

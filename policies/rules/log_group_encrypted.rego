@@ -14,3 +14,8 @@ deny contains lib.msg("MM-004", r, "kms_key_id must be set", "checkov CKV_AWS_15
 	some r in lib.of_type("aws_cloudwatch_log_group")
 	not lib.present(r, "kms_key_id")
 }
+
+deny contains lib.msg("MM-004", r, lib.cmk_problem(r, "kms_key_id"), "checkov CKV_AWS_158") if {
+	some r in lib.of_type("aws_cloudwatch_log_group")
+	lib.present(r, "kms_key_id")
+}

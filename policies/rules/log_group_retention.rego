@@ -18,4 +18,8 @@ deny contains lib.msg("MM-021", r, "retention_in_days must be set (CloudWatch va
 
 _retained(r) if lib.num(r.values.retention_in_days) > 0
 
+# A reference (raw) or a value known only after apply (plan) cannot be judged: it is the job of
+# the construct's own validation; the rule accepts it (advisory rule).
 _retained(r) if lib.is_expression(r.values.retention_in_days)
+
+_retained(r) if lib.unknown(r, "retention_in_days")

@@ -15,3 +15,9 @@ deny contains lib.msg("MM-009", r, "publicly_accessible must not be true", "Secu
 	some r in lib.of_type(t)
 	lib.truthy(r.values, "publicly_accessible")
 }
+
+deny contains lib.msg("MM-009", r, "publicly_accessible is unknown until apply: cannot verify the database is private", "Security Hub RDS.2") if {
+	some t in {"aws_rds_cluster_instance", "aws_db_instance"}
+	some r in lib.of_type(t)
+	lib.unknown(r, "publicly_accessible")
+}

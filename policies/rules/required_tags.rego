@@ -38,6 +38,10 @@ deny contains lib.msg_stack("MM-024", "resources but no aws provider block with 
 	count(lib.as_list(object.get(object.get(input, "provider", {}), "aws", []))) == 0
 }
 
+deny contains lib.msg_stack("MM-024", sprintf("environment signals disagree: %v (stack id, provider default tags, backend key, resource tags); the strictest, %s, applies", [sort(lib.env_signals), lib.environment]), "tagging policy: Environment") if {
+	count(lib.env_signals) > 1
+}
+
 deny contains lib.msg("MM-024", r, sprintf("tags_all lacks %v", [missing]), "tagging policy: Project, Environment, Layer, ManagedBy") if {
 	lib.is_plan
 	some r in lib.resources

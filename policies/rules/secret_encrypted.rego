@@ -14,3 +14,8 @@ deny contains lib.msg("MM-006", r, "kms_key_id must name a customer-managed KMS 
 	some r in lib.of_type("aws_secretsmanager_secret")
 	not lib.present(r, "kms_key_id")
 }
+
+deny contains lib.msg("MM-006", r, lib.cmk_problem(r, "kms_key_id"), "checkov CKV_AWS_149") if {
+	some r in lib.of_type("aws_secretsmanager_secret")
+	lib.present(r, "kms_key_id")
+}

@@ -38,7 +38,10 @@ _plan_unknown := {"kms_key_id": true, "arn": true, "endpoint": true}
 
 _raw(cluster) := fx.raw("prod", {"aws_rds_cluster": {"cluster": cluster}})
 
-_plan(after) := fx.plan([fx.rc_unknown("aws_rds_cluster", "cluster", after, _plan_unknown)])
+_plan(after) := fx.plan_refs(
+	[fx.rc_unknown("aws_rds_cluster", "cluster", after, _plan_unknown)],
+	[fx.cfg("aws_rds_cluster", "cluster", {"kms_key_id": ["aws_kms_key.database_key.arn", "aws_kms_key.database_key"]})],
+)
 
 # ---- MM-001 rds_cluster_encrypted ------------------------------------------------------------
 
@@ -231,7 +234,10 @@ _plan_redis := fx.tagged("prod", {
 
 _raw_rg(body) := fx.raw("prod", {"aws_elasticache_replication_group": {"sessions": body}})
 
-_plan_rg(after) := fx.plan([fx.rc_unknown("aws_elasticache_replication_group", "sessions", after, {"primary_endpoint_address": true})])
+_plan_rg(after) := fx.plan_refs(
+	[fx.rc_unknown("aws_elasticache_replication_group", "sessions", after, {"primary_endpoint_address": true})],
+	[fx.cfg("aws_elasticache_replication_group", "sessions", {"kms_key_id": ["data.terraform_remote_state.database.outputs.kms_key_arn", "data.terraform_remote_state.database"]})],
+)
 
 test_elasticache_encrypted_raw_pass if {
 	count(rules.elasticache_encrypted.deny) == 0 with input as _raw_rg(_raw_redis)

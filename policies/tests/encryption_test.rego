@@ -14,7 +14,10 @@ _raw_topic(extra) := fx.raw("dev", {"aws_sns_topic": {"alarms": object.union(
 	extra,
 )}})
 
-_plan_topic(after, unknown) := fx.plan([fx.rc_unknown("aws_sns_topic", "alarms", fx.tagged("dev", object.union({"name": "markmail-dev-alarms"}, after)), unknown)])
+_plan_topic(after, unknown) := fx.plan_refs(
+	[fx.rc_unknown("aws_sns_topic", "alarms", fx.tagged("dev", object.union({"name": "markmail-dev-alarms"}, after)), unknown)],
+	[fx.cfg("aws_sns_topic", "alarms", {"kms_master_key_id": ["aws_kms_key.monitoring_key.arn", "aws_kms_key.monitoring_key"]})],
+)
 
 test_sns_topic_encrypted_raw_pass if {
 	count(rules.sns_topic_encrypted.deny) == 0 with input as _raw_topic({"kms_master_key_id": "${aws_kms_key.monitoring_key.arn}"})
@@ -22,6 +25,9 @@ test_sns_topic_encrypted_raw_pass if {
 
 test_sns_topic_encrypted_raw_fail if {
 	fx.fires(rules.sns_topic_encrypted.deny, "MM-003", "aws_sns_topic.alarms") with input as _raw_topic({})
+
+	# the AWS-managed key is not a customer-managed key
+	fx.fires(rules.sns_topic_encrypted.deny, "MM-003", "aws_sns_topic.alarms") with input as _raw_topic({"kms_master_key_id": "alias/aws/sns"})
 }
 
 test_sns_topic_encrypted_plan_pass if {
@@ -43,7 +49,10 @@ _raw_logs(extra) := fx.raw("dev", {"aws_cloudwatch_log_group": {"backend": objec
 	extra,
 )}})
 
-_plan_logs(after, unknown) := fx.plan([fx.rc_unknown("aws_cloudwatch_log_group", "backend", fx.tagged("dev", object.union({"name": "/ecs/markmail-dev-backend", "skip_destroy": false}, after)), unknown)])
+_plan_logs(after, unknown) := fx.plan_refs(
+	[fx.rc_unknown("aws_cloudwatch_log_group", "backend", fx.tagged("dev", object.union({"name": "/ecs/markmail-dev-backend", "skip_destroy": false}, after)), unknown)],
+	[fx.cfg("aws_cloudwatch_log_group", "backend", {"kms_key_id": ["data.terraform_remote_state.cluster.outputs.kms_key_arn", "data.terraform_remote_state.cluster.outputs", "data.terraform_remote_state.cluster"]})],
+)
 
 test_log_group_encrypted_raw_pass if {
 	count(rules.log_group_encrypted.deny) == 0 with input as _raw_logs({"kms_key_id": "${aws_kms_key.cluster_key.arn}", "retention_in_days": 30})
@@ -59,6 +68,10 @@ test_log_group_encrypted_plan_pass if {
 
 test_log_group_encrypted_plan_fail if {
 	fx.fires(rules.log_group_encrypted.deny, "MM-004", "aws_cloudwatch_log_group.backend") with input as _plan_logs({"kms_key_id": null, "retention_in_days": 30}, {})
+
+	# a literal key ARN without a reference cannot be told apart from an AWS-managed key
+	literal := fx.plan([fx.rc("aws_cloudwatch_log_group", "backend", fx.tagged("dev", {"name": "/ecs/x", "kms_key_id": "arn:aws:kms:ap-northeast-1:123456789012:key/abc", "retention_in_days": 30}))])
+	fx.fires(rules.log_group_encrypted.deny, "MM-004", "aws_cloudwatch_log_group.backend") with input as literal
 }
 
 test_log_group_retention_raw_pass if {
@@ -99,7 +112,10 @@ _plan_repo := fx.tagged("dev", {
 
 _raw_ecr(body) := fx.raw("dev", {"aws_ecr_repository": {"backend": body}})
 
-_plan_ecr(after) := fx.plan([fx.rc_unknown("aws_ecr_repository", "backend", after, {"repository_url": true, "arn": true})])
+_plan_ecr(after) := fx.plan_refs(
+	[fx.rc_unknown("aws_ecr_repository", "backend", after, {"repository_url": true, "arn": true})],
+	[fx.cfg("aws_ecr_repository", "backend", {"encryption_configuration.kms_key": ["data.terraform_remote_state.secrets.outputs.kms_key_arn", "data.terraform_remote_state.secrets"]})],
+)
 
 test_ecr_encrypted_raw_pass if {
 	count(rules.ecr_encrypted.deny) == 0 with input as _raw_ecr(_raw_repo)
@@ -163,17 +179,20 @@ _raw_secret(extra) := fx.raw("dev", {"aws_secretsmanager_secret": {"jwt": object
 	extra,
 )}})
 
-_plan_secret(extra) := fx.plan([fx.rc_unknown(
-	"aws_secretsmanager_secret", "jwt", fx.tagged("dev", object.union(
-		{
-			"name": "markmail-dev-jwt-secret",
-			"recovery_window_in_days": 7,
-			"force_overwrite_replica_secret": false,
-		},
-		extra,
-	)),
-	{"kms_key_id": true, "arn": true},
-)])
+_plan_secret(extra) := fx.plan_refs(
+	[fx.rc_unknown(
+		"aws_secretsmanager_secret", "jwt", fx.tagged("dev", object.union(
+			{
+				"name": "markmail-dev-jwt-secret",
+				"recovery_window_in_days": 7,
+				"force_overwrite_replica_secret": false,
+			},
+			extra,
+		)),
+		{"kms_key_id": true, "arn": true},
+	)],
+	[fx.cfg("aws_secretsmanager_secret", "jwt", {"kms_key_id": ["aws_kms_key.secrets_key.arn", "aws_kms_key.secrets_key"]})],
+)
 
 test_secret_encrypted_raw_pass if {
 	count(rules.secret_encrypted.deny) == 0 with input as _raw_secret({})

@@ -42,6 +42,14 @@ plan_refs(changes, config) := {
 	"run": {"id": "run-test", "workspace": {"name": "markmail-test"}, "is_destroy": false},
 }
 
+# An HCP-shaped plan whose prior_state holds data.aws_caller_identity (as every real plan of these stacks does).
+with_account(doc, account) := fx_put_plan(doc, "prior_state", {"values": {"root_module": {"resources": [{
+	"address": "data.aws_caller_identity.me", "mode": "data", "type": "aws_caller_identity", "name": "me",
+	"values": {"account_id": account, "arn": sprintf("arn:aws:iam::%s:user/ci", [account]), "id": account, "user_id": "AIDAEXAMPLE"},
+}]}}})
+
+fx_put_plan(doc, key, value) := put(doc, "plan", put(doc.plan, key, value))
+
 # conftest on `terraform show -json tfplan`: the plan is the whole input.
 conftest(changes, config) := plan_doc(changes, config)
 

@@ -18,7 +18,7 @@ _key_policy := {"//": fx.meta("markmail-dev-secrets/key/policy"), "statement": [
 		"sid": "CloudWatchLogsUseKey",
 		"effect": "Allow",
 		"principals": [{"type": "Service", "identifiers": ["logs.ap-northeast-1.amazonaws.com"]}],
-		"actions": ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+		"actions": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
 		"resources": ["*"],
 		"condition": [{"test": "ArnLike", "variable": "kms:EncryptionContext:aws:logs:arn", "values": ["arn:aws:logs:ap-northeast-1:123456789012:log-group:*"]}],
 	},
@@ -70,7 +70,10 @@ _plan_task_doc := {"Version": "2012-10-17", "Statement": [
 
 _plan_key_doc := {"Version": "2012-10-17", "Statement": [{"Sid": "AccountAdministersKey", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]}
 
-_plan(task_doc) := fx.plan([
+# The plan knows this account from the data source (prior_state), as a real plan does.
+_plan(task_doc) := fx.with_account(_plan_changes(task_doc), "123456789012")
+
+_plan_changes(task_doc) := fx.plan([
 	fx.rc_unknown(
 		"aws_iam_role", "task", fx.tagged("dev", {
 			"name": "markmail-dev-task-role",

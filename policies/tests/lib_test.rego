@@ -69,7 +69,7 @@ test_plan_data_sources_from_prior_state if {
 	}]}}})
 	some s in lib.statements with input as doc
 	s.address == "data.aws_iam_policy_document.p"
-	s.resource_based == false
+	not lib.resource_based(s)
 	some m in main.deny with input as doc
 	startswith(m, "[MM-025] data.aws_iam_policy_document.p")
 }
@@ -129,6 +129,13 @@ test_exceptions_are_narrow_and_reasoned if {
 	not lib.excepted("MM-007", group)
 	not lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.cache"})
 	not lib.excepted("MM-008", {"address": "aws_elasticache_replication_group.redis_copy"})
+
+	# per-environment exceptions hold only in their environments (lib.environment of the input)
+	dev_cluster := {"address": "aws_rds_cluster.aurora"}
+	lib.excepted("MM-018", dev_cluster) with input as fx.raw("dev", {})
+	not lib.excepted("MM-018", dev_cluster) with input as fx.raw("staging", {})
+	not lib.excepted("MM-018", dev_cluster) with input as fx.raw("prod", {})
+
 	not lib.msg("MM-008", group, "x", "y")
 	lib.msg("MM-007", group, "x", "y") == "[MM-007] aws_elasticache_replication_group.redis: x (y)"
 }

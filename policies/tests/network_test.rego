@@ -16,6 +16,8 @@ _raw_sgs := {
 		"alb_https_DDDD": {"security_group_id": "${aws_security_group.alb_sg_AAAA.id}", "description": "HTTPS from the internet (IPv6)", "cidr_ipv6": "::/0", "ip_protocol": "tcp", "from_port": 443, "to_port": 443},
 		"ecs_from_alb_EEEE": {"security_group_id": "${aws_security_group.ecs_sg_BBBB.id}", "description": "backend from the ALB", "referenced_security_group_id": "${aws_security_group.alb_sg_AAAA.id}", "ip_protocol": "tcp", "from_port": 8080, "to_port": 8080},
 	},
+	# the group's role comes from the graph: the load balancer attaches it
+	"aws_lb": {"alb": {"name": "markmail-dev-alb", "internal": false, "load_balancer_type": "application", "security_groups": ["${aws_security_group.alb_sg_AAAA.id}"]}},
 }
 
 _raw_sg_input(extra) := fx.raw("dev", object.union(_raw_sgs, extra))
@@ -26,7 +28,10 @@ _plan_sg_changes := [
 	fx.rc_unknown("aws_vpc_security_group_ingress_rule", "alb_https", fx.tagged("dev", {"cidr_ipv4": "0.0.0.0/0", "ip_protocol": "tcp", "from_port": 443, "to_port": 443, "description": "HTTPS", "cidr_ipv6": null, "referenced_security_group_id": null}), {"security_group_id": true}),
 ]
 
+_plan_lb := fx.rc_unknown("aws_lb", "alb", fx.tagged("dev", {"name": "markmail-dev-alb", "internal": false, "load_balancer_type": "application"}), {"security_groups": true, "arn": true})
+
 _plan_sg_config := [
+	fx.cfg("aws_lb", "alb", {"security_groups": ["aws_security_group.alb.id", "aws_security_group.alb"]}),
 	fx.cfg("aws_vpc_security_group_ingress_rule", "alb_https", {"security_group_id": ["aws_security_group.alb.id", "aws_security_group.alb"]}),
 	fx.cfg("aws_vpc_security_group_ingress_rule", "ecs_ssh", {"security_group_id": ["aws_security_group.ecs.id", "aws_security_group.ecs"]}),
 ]
@@ -34,12 +39,37 @@ _plan_sg_config := [
 test_sg_world_ingress_raw_pass if {
 	count(rules.sg_world_ingress.deny) == 0 with input as _raw_sg_input({})
 
-	# a rule in the alb stack on the network stack's ALB group, found through the cross-stack output name
-	remote := {"aws_vpc_security_group_ingress_rule": {"https": {
-		"security_group_id": "${data.terraform_remote_state.cross-stack-reference-input-markmail-dev-network.outputs.cross-stack-output-aws_security_groupalb-sg_AAAAid}",
-		"cidr_ipv4": "0.0.0.0/0", "ip_protocol": "tcp", "from_port": 443, "to_port": 443, "description": "HTTPS",
-	}}}
+	# a rule in the alb stack on the network stack's group that this stack's load balancer attaches
+	# through the same cross-stack expression
+	remote := {
+		"aws_vpc_security_group_ingress_rule": {"https": {
+			"security_group_id": "${data.terraform_remote_state.network.outputs.lb_group}",
+			"cidr_ipv4": "0.0.0.0/0", "ip_protocol": "tcp", "from_port": 443, "to_port": 443, "description": "HTTPS",
+		}},
+		"aws_lb": {"alb": {"name": "markmail-dev-alb", "security_groups": ["${data.terraform_remote_state.network.outputs.lb_group}"]}},
+	}
 	count(rules.sg_world_ingress.deny) == 0 with input as fx.raw("dev", remote)
+}
+
+test_sg_world_ingress_raw_fail_name_is_not_a_role if {
+	# a group named and described as the ALB's, but no load balancer of this stack attaches it
+	sgs := {"aws_security_group": {"alb": {"name": "markmail-dev-alb", "description": "ALB: HTTP/HTTPS from the internet"}}}
+	open := {"aws_vpc_security_group_ingress_rule": {"https": {"security_group_id": "${aws_security_group.alb.id}", "cidr_ipv4": "0.0.0.0/0", "ip_protocol": "tcp", "from_port": 443, "to_port": 443}}}
+	fx.fires(rules.sg_world_ingress.deny, "MM-011", "aws_vpc_security_group_ingress_rule.https") with input as fx.raw("dev", object.union(sgs, open))
+
+	# the load balancer's group attached to the ECS service too is not a load-balancer group any more
+	shared := {"aws_ecs_service": {"svc": {"name": "x", "network_configuration": {"security_groups": ["${aws_security_group.alb_sg_AAAA.id}"], "subnets": ["subnet-1"]}}}}
+	fx.fires(rules.sg_world_ingress.deny, "MM-011", "aws_vpc_security_group_ingress_rule.alb_http_CCCC") with input as _raw_sg_input(shared)
+
+	# split halves and non-canonical forms are the internet too
+	halves := {"aws_vpc_security_group_ingress_rule": {"h1": {"security_group_id": "${aws_security_group.ecs_sg_BBBB.id}", "cidr_ipv4": "0.0.0.0/1", "ip_protocol": "tcp", "from_port": 8080, "to_port": 8080}, "h2": {"security_group_id": "${aws_security_group.ecs_sg_BBBB.id}", "cidr_ipv6": "0::/0", "ip_protocol": "tcp", "from_port": 8080, "to_port": 8080}}}
+	denies := rules.sg_world_ingress.deny with input as _raw_sg_input(halves)
+	fx.fires(denies, "MM-011", "aws_vpc_security_group_ingress_rule.h1")
+	fx.fires(denies, "MM-011", "aws_vpc_security_group_ingress_rule.h2")
+
+	# an unresolvable source fails closed
+	v := {"aws_security_group_rule": {"v": {"type": "ingress", "security_group_id": "${aws_security_group.ecs_sg_BBBB.id}", "cidr_blocks": ["${var.office}"], "protocol": "tcp", "from_port": 5432, "to_port": 5432}}}
+	fx.fires(rules.sg_world_ingress.deny, "MM-011", "aws_security_group_rule.v") with input as _raw_sg_input(v)
 }
 
 test_sg_world_ingress_raw_fail_description_names_alb_as_peer if {
@@ -64,7 +94,7 @@ test_sg_world_ingress_raw_fail if {
 }
 
 test_sg_world_ingress_plan_pass if {
-	count(rules.sg_world_ingress.deny) == 0 with input as fx.plan_refs(_plan_sg_changes, _plan_sg_config)
+	count(rules.sg_world_ingress.deny) == 0 with input as fx.plan_refs(array.concat(_plan_sg_changes, [_plan_lb]), _plan_sg_config)
 }
 
 test_sg_world_ingress_plan_fail if {

@@ -48,7 +48,7 @@ _raw_resources := {
 
 _raw_data := {"aws_iam_policy_document": {
 	"artifacts_policy-document_4444": {"//": fx.meta("markmail-dev-pipeline/artifacts/policy-document"), "statement": [_tls_statement]},
-	"logs_policy-document_6666": {"statement": [object.union(_tls_statement, {"resources": ["arn:aws:s3:::markmail-dev-access-logs/*"]})]},
+	"logs_policy-document_6666": {"statement": [fx.put(_tls_statement, "resources", ["${aws_s3_bucket.logs_bucket_3C4D.arn}", "${aws_s3_bucket.logs_bucket_3C4D.arn}/*"])]},
 }}
 
 _raw_good := fx.raw_data("dev", _raw_resources, _raw_data)
@@ -93,8 +93,10 @@ test_s3_bucket_encrypted_raw_fail if {
 	fx.fires(rules.s3_bucket_encrypted.deny, "MM-002", "aws_s3_bucket.artifacts_bucket_1A2B") with input as _raw_with("aws_s3_bucket_server_side_encryption_configuration", "artifacts_encryption_5E6F", aes)
 }
 
+_plan_sse_config := [fx.cfg("aws_s3_bucket_server_side_encryption_configuration", "artifacts", {"rule.apply_server_side_encryption_by_default.kms_master_key_id": ["aws_kms_key.pipeline.arn", "aws_kms_key.pipeline"]})]
+
 test_s3_bucket_encrypted_plan_pass if {
-	count(rules.s3_bucket_encrypted.deny) == 0 with input as fx.plan(_plan_changes)
+	count(rules.s3_bucket_encrypted.deny) == 0 with input as fx.plan_refs(_plan_changes, _plan_sse_config)
 }
 
 test_s3_bucket_encrypted_plan_fail if {
@@ -135,6 +137,10 @@ test_s3_tls_only_raw_pass if {
 
 test_s3_tls_only_raw_fail if {
 	fx.fires(rules.s3_tls_only.deny, "MM-030", "aws_s3_bucket.artifacts_bucket_1A2B") with input as _raw_without("aws_s3_bucket_policy", "artifacts_policy_3333")
+
+	# a deny on the objects only leaves bucket-level calls (ListBucket, GetBucketPolicy) open over HTTP
+	objects_only := {"aws_iam_policy_document": fx.put(_raw_data.aws_iam_policy_document, "logs_policy-document_6666", {"statement": [fx.put(_tls_statement, "resources", ["${aws_s3_bucket.logs_bucket_3C4D.arn}/*"])]})}
+	fx.fires(rules.s3_tls_only.deny, "MM-030", "aws_s3_bucket.logs_bucket_3C4D") with input as fx.raw_data("dev", _raw_resources, objects_only)
 
 	# a policy whose document lacks the deny
 	doc := {"aws_iam_policy_document": fx.put(_raw_data.aws_iam_policy_document, "logs_policy-document_6666", {"statement": [{"effect": "Allow", "principals": [{"type": "Service", "identifiers": ["logging.s3.amazonaws.com"]}], "actions": ["s3:PutObject"], "resources": ["arn:aws:s3:::markmail-dev-access-logs/*"]}]})}
