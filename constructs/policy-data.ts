@@ -33,8 +33,9 @@ export function secretValueFinding(value: string): string | undefined {
   if (secretsData.values.placeholders.includes(value)) return undefined;
   for (const p of VALUE_PATTERNS) if (p.re.test(value)) return p.id;
   if (secretsData.values.entropy_exempt_prefixes.some((prefix) => value.startsWith(prefix))) return undefined;
+  const literal = value.replace(/\$\{[^}]*\}/g, " ");
   for (const { run } of ENTROPY_RUNS) {
-    for (const m of value.match(run) ?? []) if (/[a-z]/.test(m) && /[A-Z]/.test(m) && /[0-9]/.test(m)) return "high-entropy";
+    for (const m of literal.match(run) ?? []) if (/[a-z]/.test(m) && /[A-Z]/.test(m) && /[0-9]/.test(m)) return "high-entropy";
   }
   return undefined;
 }

@@ -13,9 +13,14 @@ advisory_rules := {
 	"ecr_scan_on_push",
 	"ecs_container_insights",
 	"ecs_log_configuration",
+	"elasticache_backups",
+	"elasticache_failover",
 	"log_group_retention",
+	"nacl_admin_ports",
 	"rds_iam_auth",
+	"rds_multi_az",
 	"required_tags",
+	"vpc_ec2_endpoint",
 }
 
 mandatory contains m if {

@@ -20,14 +20,14 @@ policy "mm-001-rds-cluster-encrypted" {
 policy "mm-002-s3-bucket-encrypted" {
   query             = "data.markmail.rules.s3_bucket_encrypted.deny"
   enforcement_level = "mandatory"
-  description       = "MM-002 S3 buckets have default encryption with a KMS key"
+  description       = "MM-002 S3 buckets have default encryption with a customer-managed key"
 }
 
 # Alarm and approval messages carry resource names and ARNs; encryption is free to add.
 policy "mm-003-sns-topic-encrypted" {
   query             = "data.markmail.rules.sns_topic_encrypted.deny"
   enforcement_level = "mandatory"
-  description       = "MM-003 SNS topics are encrypted with KMS"
+  description       = "MM-003 SNS topics are encrypted with a customer-managed key"
 }
 
 # Application logs can contain personal data of mail recipients.
@@ -41,7 +41,7 @@ policy "mm-004-log-group-encrypted" {
 policy "mm-005-ecr-encrypted" {
   query             = "data.markmail.rules.ecr_encrypted.deny"
   enforcement_level = "mandatory"
-  description       = "MM-005 ECR repositories are encrypted with KMS"
+  description       = "MM-005 ECR repositories are encrypted with a customer-managed key"
 }
 
 # The CMK's policy is the second gate on who can read a secret; the AWS-managed key has none.
@@ -83,21 +83,21 @@ policy "mm-010-ecs-no-public-ip" {
 policy "mm-011-sg-world-ingress" {
   query             = "data.markmail.rules.sg_world_ingress.deny"
   enforcement_level = "mandatory"
-  description       = "MM-011 Only the ALB security group is open to the world, and only on 80/443"
+  description       = "MM-011 Internet ingress only on the load balancer's own security group, and only TCP 80/443"
 }
 
 # With a certificate in place, a forwarding HTTP listener leaks logins and cookies in clear text.
 policy "mm-012-alb-http-redirect" {
   query             = "data.markmail.rules.alb_http_redirect.deny"
   enforcement_level = "mandatory"
-  description       = "MM-012 HTTP redirects to HTTPS once the stack has a certificate"
+  description       = "MM-012 Plain listeners redirect to HTTPS once the stack has a certificate"
 }
 
 # The provider default (ELBSecurityPolicy-2016-08) still negotiates TLS 1.0.
 policy "mm-013-alb-tls-policy" {
   query             = "data.markmail.rules.alb_tls_policy.deny"
   enforcement_level = "mandatory"
-  description       = "MM-013 HTTPS listeners use a modern TLS policy"
+  description       = "MM-013 TLS listeners use a TLS 1.2+ policy"
 }
 
 # Invalid header fields are a request-smuggling vector towards the Rust backend.
@@ -132,7 +132,7 @@ policy "mm-017-bastion-no-ingress" {
 policy "mm-018-prod-deletion-protection" {
   query             = "data.markmail.rules.prod_deletion_protection.deny"
   enforcement_level = "mandatory"
-  description       = "MM-018 Production databases and load balancers have deletion protection"
+  description       = "MM-018 Databases and load balancers have deletion protection"
 }
 
 # The final snapshot is the last copy of customer data after a deliberate destroy.
@@ -188,7 +188,7 @@ policy "mm-025-iam-no-wildcard-actions" {
 policy "mm-026-iam-no-wildcard-resources" {
   query             = "data.markmail.rules.iam_no_wildcard_resources.deny"
   enforcement_level = "mandatory"
-  description       = "MM-026 No \"*\" resources for actions that support resource scoping"
+  description       = "MM-026 No wildcard resources for actions that can be scoped, none at all on sensitive services"
 }
 
 # Findings inform, they do not block deploys; the pipeline decides on severities.
@@ -216,7 +216,7 @@ policy "mm-029-s3-public-access-block" {
 policy "mm-030-s3-tls-only" {
   query             = "data.markmail.rules.s3_tls_only.deny"
   enforcement_level = "mandatory"
-  description       = "MM-030 S3 bucket policies deny requests without TLS"
+  description       = "MM-030 S3 bucket policies deny every request without TLS"
 }
 
 # A force-deleted JWT or database secret breaks every running task with no way back.
@@ -279,7 +279,7 @@ policy "mm-038-ecs-log-configuration" {
 policy "mm-039-iam-no-admin-policy" {
   query             = "data.markmail.rules.iam_no_admin_policy.deny"
   enforcement_level = "mandatory"
-  description       = "MM-039 No administrator managed policies on roles"
+  description       = "MM-039 Only allow-listed AWS-managed policies are attached"
 }
 
 # The bastion carries database client history and credentials in memory swap and home directories.
@@ -315,4 +315,108 @@ policy "mm-074-prod-restore-testing" {
   query             = "data.markmail.rules.prod_restore_testing.deny"
   enforcement_level = "mandatory"
   description       = "MM-074 Production databases are backed up by AWS Backup and restore-tested"
+
+# Prod carries customer logins and mail data; plain HTTP exposes them on every network hop.
+policy "mm-041-prod-tls-only" {
+  query             = "data.markmail.rules.prod_tls_only.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-041 Prod serves application traffic only over TLS"
+}
+
+# The prod ALB is the internet edge of customer data; the managed rule groups are its only request filter.
+policy "mm-042-prod-waf" {
+  query             = "data.markmail.rules.prod_waf.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-042 Prod load balancers are protected by WAF"
+}
+
+# A role or key that trusts "*", another account or an unconditioned service is usable by principals outside this account (confused deputy).
+policy "mm-043-iam-principals" {
+  query             = "data.markmail.rules.iam_principals.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-043 Trust and resource policies trust only this account and conditioned services"
+}
+
+# An IAM rule that cannot see the policy must not report a pass.
+policy "mm-044-iam-policy-inspectable" {
+  query             = "data.markmail.rules.iam_policy_inspectable.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-044 IAM policies are inspectable"
+}
+
+# Plaintext project variables are readable by anyone who can read the project and sit in the state.
+policy "mm-045-codebuild-no-plaintext-secrets" {
+  query             = "data.markmail.rules.codebuild_no_plaintext_secrets.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-045 No credentials in plaintext CodeBuild variables"
+}
+
+# An endpoint without a policy is an exfiltration path from the private subnets to any account.
+policy "mm-046-vpc-endpoint-policy" {
+  query             = "data.markmail.rules.vpc_endpoint_policy.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-046 VPC endpoints carry a policy limited to this account and the AWS-owned resources agents need"
+}
+
+# Customer data and the keys that decrypt it and its backups must survive a mistaken destroy.
+policy "mm-047-prod-stateful-protected" {
+  query             = "data.markmail.rules.prod_stateful_protected.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-047 Prod stateful resources cannot be destroyed by a run"
+}
+
+# A root process in a container is one kernel bug away from the host and owns every file of the task.
+policy "mm-048-ecs-non-root-user" {
+  query             = "data.markmail.rules.ecs_non_root_user.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-048 Containers run as a non-root user"
+}
+
+# A privileged build turns a malicious dependency into control of the build host.
+policy "mm-049-codebuild-not-privileged" {
+  query             = "data.markmail.rules.codebuild_not_privileged.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-049 CodeBuild projects do not run privileged"
+}
+
+# Availability, not exposure; environments that run one instance say so in exceptions.rego.
+policy "mm-050-rds-multi-az" {
+  query             = "data.markmail.rules.rds_multi_az.deny"
+  enforcement_level = "advisory"
+  description       = "MM-050 Aurora clusters span two availability zones"
+}
+
+# The cache holds no system of record; backups shorten recovery but their absence exposes nothing.
+policy "mm-051-elasticache-backups" {
+  query             = "data.markmail.rules.elasticache_backups.deny"
+  enforcement_level = "advisory"
+  description       = "MM-051 Redis keeps automatic backups"
+}
+
+# Availability, not exposure; environments that run one node say so in exceptions.rego.
+policy "mm-052-elasticache-failover" {
+  query             = "data.markmail.rules.elasticache_failover.deny"
+  enforcement_level = "advisory"
+  description       = "MM-052 Redis fails over automatically"
+}
+
+# EC2 API calls from the private subnets otherwise leave through the NAT gateway; a hygiene control, not an exposure.
+policy "mm-053-vpc-ec2-endpoint" {
+  query             = "data.markmail.rules.vpc_ec2_endpoint.deny"
+  enforcement_level = "advisory"
+  description       = "MM-053 Every VPC has an interface endpoint for the EC2 API"
+}
+
+# Security groups are the boundary (MM-011, MM-017); the NACL is defence in depth.
+policy "mm-054-nacl-admin-ports" {
+  query             = "data.markmail.rules.nacl_admin_ports.deny"
+  enforcement_level = "advisory"
+  description       = "MM-054 Network ACLs do not admit the internet to SSH or RDP"
+}
+
+# A gate that silently lost its allow-lists and patterns must stop the run, not pass it.
+policy "mm-055-policy-data-loaded" {
+  query             = "data.markmail.rules.policy_data_loaded.deny"
+  enforcement_level = "mandatory"
+  description       = "MM-055 The policy data is loaded"
 }

@@ -632,7 +632,8 @@ deletions contains {"address": rc.address, "type": rc.type, "name": rc.name, "ac
 }
 
 # The configuration sets attribute `key` of r (raw: the key is present; plan: `configuration`
-# has an expression for it). Computed attributes a plan reports as unknown are not configured.
+# has an expression for it, or the plan knows a non-empty value). Computed attributes a plan
+# reports as unknown without an expression are not configured.
 configured(r, key) if {
 	r.shape == "raw"
 	object.get(r.values, key, null) != null
@@ -644,6 +645,11 @@ configured(r, key) if {
 	some c in object.get(mod.module, "resources", [])
 	_qualify(mod.prefix, c.address) == _strip_index(r.address)
 	object.get(object.get(c, "expressions", {}), key, null) != null
+}
+
+configured(r, key) if {
+	r.shape == "plan"
+	_non_empty(object.get(r.values, key, null))
 }
 
 # "aws_x.y[0]" / "aws_x.y[\"k\"]" → "aws_x.y"

@@ -29,8 +29,9 @@ secret_value(v) := id if {
 	is_string(v)
 	not v in _sec.values.placeholders
 	not _entropy_exempt(v)
+	literal := regex.replace(v, `\$\{[^}]*\}`, " ")
 	some h in _sec.values.high_entropy
-	some run in regex.find_n(sprintf("[%s]{%d,}", [h.chars, h.min_length]), v, -1)
+	some run in regex.find_n(sprintf("[%s]{%d,}", [h.chars, h.min_length]), literal, -1)
 	regex.match(`[a-z]`, run)
 	regex.match(`[A-Z]`, run)
 	regex.match(`[0-9]`, run)
