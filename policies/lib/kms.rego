@@ -28,13 +28,12 @@ cmk_problem(r, path) := sprintf("%s is %s, an AWS-managed key, not a customer-ma
 	bad := {e | some e in refs; not _key_ref_ok(e)}
 	count(bad) > 0
 } else := sprintf("%s is the literal %v: a key id or ARN cannot be told apart from an AWS-managed key; refer to an aws_kms_key", [path, v]) if {
-	count(max_refs(r, path)) == 0
+	count({e | some e in max_refs(r, path); _designates_key(e)}) == 0
 	some v in _values_at(r.values, path)
 	is_string(v)
 	v != ""
-	not is_expression(v)
 } else := sprintf("%s is unknown until apply and refers to no aws_kms_key: cannot verify a customer-managed key", [path]) if {
-	count(max_refs(r, path)) == 0
+	count({e | some e in max_refs(r, path); _designates_key(e)}) == 0
 	_path_unknown(r, path)
 }
 
@@ -51,6 +50,18 @@ _key_ref_ok(e) if {
 }
 
 _key_ref_ok(e) if startswith(e, "data.terraform_remote_state.")
+
+# A reference that designates a key (not one that only fills in the partition or account).
+_designates_key(e) if {
+	_key_ref_ok(e)
+	not _arn_helper(e)
+}
+
+_arn_helper(e) if startswith(e, "data.aws_partition.")
+
+_arn_helper(e) if startswith(e, "data.aws_caller_identity.")
+
+_arn_helper(e) if startswith(e, "data.aws_region.")
 
 # data sources that only build ARNs around a key reference
 _key_ref_ok(e) if startswith(e, "data.aws_partition.")

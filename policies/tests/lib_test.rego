@@ -141,7 +141,7 @@ test_exceptions_are_narrow_and_reasoned if {
 }
 
 test_aggregate_splits_by_enforcement_level if {
-	bad := fx.raw("dev", {"aws_sns_topic": {"t": {"name": "x"}}, "aws_cloudwatch_log_group": {"l": {"name": "y", "kms_key_id": "${k}"}}})
+	bad := fx.raw("dev", {"aws_sns_topic": {"t": {"name": "x"}}, "aws_cloudwatch_log_group": {"l": {"name": "y", "kms_key_id": "${aws_kms_key.k.arn}"}}})
 	mandatory := data.markmail.aggregate.mandatory with input as bad
 	advisory := data.markmail.aggregate.advisory with input as bad
 	fx.fires(mandatory, "MM-003", "aws_sns_topic.t")
