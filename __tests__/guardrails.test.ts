@@ -4,8 +4,22 @@
  * alone catches a regression. Each rule is a function from one stack's JSON to findings; the first
  * block proves each can fail on a hand-made bad resource, the second runs all of them on every stack
  * of every environment (with the bastion, with and without domains). Rules assert over whatever
- * resources exist, so a layer that is still empty passes vacuously.
+ * resources exist, so a layer that is still empty passes vacuously. The patterns and allow-lists
+ * are the gate's own (policies/data via constructs/policy-data.ts); findings that
+ * scripts/policy/pending-denies.json lists as waiting for a construct change are reported apart,
+ * exactly as scripts/policy/check.sh does.
  */
+import pending from "../scripts/policy/pending-denies.json";
+import {
+  ALLOWED_MANAGED_POLICIES,
+  ALLOWED_SSL_POLICIES,
+  POLICY_DATA,
+  isUnscopableAction,
+  isWildcardAction,
+  looksSecretName,
+  normalisedPolicyArn,
+  secretValueFinding,
+} from "../constructs/policy-data";
 import { buildApp, configFrom, synthJson, TfJson } from "./helpers/synth";
 
 type Body = Record<string, any>;
@@ -38,43 +52,79 @@ const labels = (address: string, b: Body) =>
 /** `r` refers to `address` (a `${type.name.attr}` interpolation inside its value). */
 const refersTo = (value: unknown, address: string) => JSON.stringify(value ?? null).includes(`\${${address}.`);
 
-const WORLD = new Set(["0.0.0.0/0", "::/0"]);
+/** A literal CIDR entirely inside the gate's private ranges (policies/data/network); anything else is internet. */
+function privateCidr(cidr: unknown): boolean {
+  if (typeof cidr !== "string") return false;
+  const parse = (c: string): { v6: boolean; bits: bigint; len: number } | undefined => {
+    const [addr, lenText] = c.split("/");
+    if (lenText === undefined || !/^\d+$/.test(lenText)) return undefined;
+    const len = Number(lenText);
+    if (addr.includes(":")) {
+      const [head, tail = ""] = addr.split("::");
+      const h = head ? head.split(":") : [];
+      const t = addr.includes("::") ? (tail ? tail.split(":") : []) : [];
+      const groups = addr.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+      if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g)) || len > 128) return undefined;
+      return { v6: true, bits: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n), len };
+    }
+    const octets = addr.split(".");
+    if (octets.length !== 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255) || len > 32) return undefined;
+    return { v6: false, bits: octets.reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n), len };
+  };
+  const c = parse(cidr);
+  if (!c) return false;
+  return POLICY_DATA.network.private_ranges.some(({ cidr: range }) => {
+    const p = parse(range);
+    if (!p || p.v6 !== c.v6 || c.len < p.len) return false;
+    const width = BigInt(c.v6 ? 128 : 32);
+    const shift = width - BigInt(p.len);
+    return c.bits >> shift === p.bits >> shift;
+  });
+}
 
 // ---- the rules ---------------------------------------------------------------------------------------
 
-/** MM-011: world-open ingress only on the ALB's security group, TCP 80/443. */
+/**
+ * MM-011: internet ingress (any source outside the private ranges, however split or written, or a
+ * source that is not a literal CIDR) only on a group a load balancer of the same stack attaches,
+ * that nothing else of the stack attaches, and only TCP 80/443. The group's role comes from the
+ * references, never from its name.
+ */
 const worldIngress: Rule = (json) => {
-  const groups = all(json, "aws_security_group");
-  const isAlb = (address: string, b: Body) => /(^|[^a-z])alb([^a-z]|$)|load.?balancer/.test(labels(address, b));
-  const targetIsAlb = (sgRef: unknown) => {
-    const local = groups.find(([a]) => refersTo(sgRef, a));
-    if (local) return isAlb(...local);
-    const ref = String(sgRef ?? "");
-    return ref.startsWith("${data.terraform_remote_state.") && /alb|load.?balancer/i.test(ref.split(".outputs.")[1] ?? "");
-  };
+  const refs = (v: unknown): string[] => JSON.stringify(v ?? null).match(/\$\{[^}]*\}|"[^"$]*"/g) ?? [];
+  const keysOf = (v: unknown) => new Set(refs(v).map((x) => x.replace(/^"|"$/g, "").replace(/^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.(id|arn|name)\}$/, "$1")));
+  const lbKeys = new Set(POLICY_DATA.network.load_balancer_types.flatMap((t) => all(json, t).flatMap(([, lb]) => [...keysOf(lb.security_groups)])));
+  const otherKeys = new Set(
+    POLICY_DATA.network.attachments.filter((a) => a.role !== "load_balancer").flatMap((a) => all(json, a.type).flatMap(([, b]) => [...keysOf(valueAt(b, a.path))])),
+  );
+  const lbGroup = (keys: Set<string>) => [...keys].some((k) => lbKeys.has(k)) && ![...keys].some((k) => otherKeys.has(k));
   const webPort = (protocol: unknown, from: unknown, to: unknown) =>
-    ["tcp", "6"].includes(String(protocol).toLowerCase()) && Number(from) === Number(to) && [80, 443].includes(Number(from));
+    ["tcp", "6"].includes(String(protocol).toLowerCase()) && Number(from) === Number(to) && POLICY_DATA.network.web_ports.includes(Number(from));
+  const internet = (sources: unknown[]) => sources.filter((c) => c !== undefined && c !== null && !privateCidr(c));
   const out: string[] = [];
-  for (const [address, sg] of groups) {
-    for (const i of blocks(sg.ingress)) {
-      const cidrs = [...list(i.cidr_blocks), ...list(i.ipv6_cidr_blocks)].filter((c) => WORLD.has(String(c)));
-      if (cidrs.length > 0 && !(isAlb(address, sg) && webPort(i.protocol, i.from_port, i.to_port))) out.push(`[MM-011] ${address}: inline ingress from ${cidrs.join(",")}`);
+  const judge = (address: string, keys: Set<string>, sources: unknown[], protocol: unknown, from: unknown, to: unknown) => {
+    for (const c of internet(sources)) {
+      if (!(lbGroup(keys) && webPort(protocol, from, to))) out.push(`[MM-011] ${address}: internet ingress from ${c} on ${protocol} ${from}-${to}`);
     }
+  };
+  for (const [address, sg] of all(json, "aws_security_group")) {
+    for (const i of blocks(sg.ingress)) judge(address, new Set([address]), [...list(i.cidr_blocks), ...list(i.ipv6_cidr_blocks), ...list(i.prefix_list_ids)], i.protocol, i.from_port, i.to_port);
   }
   for (const [address, r] of all(json, "aws_security_group_rule")) {
-    const cidrs = [...list(r.cidr_blocks), ...list(r.ipv6_cidr_blocks)].filter((c) => WORLD.has(String(c)));
-    if (r.type === "ingress" && cidrs.length > 0 && !(targetIsAlb(r.security_group_id) && webPort(r.protocol, r.from_port, r.to_port))) {
-      out.push(`[MM-011] ${address}: ingress from ${cidrs.join(",")} port ${r.from_port}-${r.to_port}`);
-    }
+    if (r.type !== "egress") judge(address, keysOf(r.security_group_id), [...list(r.cidr_blocks), ...list(r.ipv6_cidr_blocks), ...list(r.prefix_list_ids)], r.protocol, r.from_port, r.to_port);
   }
   for (const [address, r] of all(json, "aws_vpc_security_group_ingress_rule")) {
-    const cidrs = [r.cidr_ipv4, r.cidr_ipv6].filter((c) => WORLD.has(String(c)));
-    if (cidrs.length > 0 && !(targetIsAlb(r.security_group_id) && webPort(r.ip_protocol, r.from_port, r.to_port))) {
-      out.push(`[MM-011] ${address}: ingress from ${cidrs.join(",")} port ${r.from_port}-${r.to_port}`);
-    }
+    judge(address, keysOf(r.security_group_id), [r.cidr_ipv4, r.cidr_ipv6, r.prefix_list_id], r.ip_protocol, r.from_port, r.to_port);
   }
   return out;
 };
+
+/** The value at a dotted path through nested blocks (single blocks are objects in cdk.tf.json). */
+function valueAt(body: unknown, path: string): unknown[] {
+  let cur: unknown[] = [body];
+  for (const seg of path.split(".")) cur = cur.flatMap((v) => blocks(v).map((b) => b[seg]).filter((x) => x !== undefined));
+  return cur;
+}
 
 /** MM-009 / MM-010 / MM-016 / MM-017: no public database, task or bastion address; no bastion ingress. */
 const noPublicAddresses: Rule = (json) => {
@@ -148,9 +198,6 @@ const bucketHardening: Rule = (json) => {
   return out;
 };
 
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|DATABASE_URL|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL|ENGINE_AUTH_DATA)/i;
-const POINTER_NAME = /_(ARN|NAME|FILE|PATH)$/i;
-
 /** MM-023 / MM-032 / MM-033 / MM-037: containers parseable, no secret env names, read-only, unprivileged. */
 const containers: Rule = (json) => {
   const out: string[] = [];
@@ -165,10 +212,13 @@ const containers: Rule = (json) => {
     }
     for (const c of defs) {
       for (const e of list(c.environment) as Body[]) {
-        if (SECRET_NAME.test(e.name) && !POINTER_NAME.test(e.name)) out.push(`[MM-023] ${a}: container ${c.name} env ${e.name}`);
+        if (looksSecretName(e.name)) out.push(`[MM-023] ${a}: container ${c.name} env ${e.name}`);
+        const finding = typeof e.value === "string" ? secretValueFinding(e.value) : undefined;
+        if (finding) out.push(`[MM-023] ${a}: container ${c.name} env ${e.name} value looks like a credential (${finding})`);
       }
       if (c.readonlyRootFilesystem !== true) out.push(`[MM-032] ${a}: container ${c.name} root filesystem writable`);
-      if (c.privileged === true) out.push(`[MM-033] ${a}: container ${c.name} privileged`);
+      if (c.privileged === true || c.privileged === "true") out.push(`[MM-033] ${a}: container ${c.name} privileged`);
+      if (list(c.linuxParameters?.capabilities?.add).length > 0) out.push(`[MM-033] ${a}: container ${c.name} adds capabilities`);
       if (!c.logConfiguration?.logDriver) out.push(`[MM-038] ${a}: container ${c.name} without logConfiguration`);
     }
     for (const k of ["pid_mode", "ipc_mode", "network_mode"]) if (td[k] === "host") out.push(`[MM-033] ${a}: ${k} host`);
@@ -205,12 +255,12 @@ const protection: Rule = (json, env) => {
 };
 
 /** MM-012 / MM-013: with a certificate, HTTP redirects to HTTPS and HTTPS uses a TLS 1.2+ policy. */
-const tls: Rule = (json) => {
+const tls: Rule = (json, env) => {
   const out: string[] = [];
   const listeners = all(json, "aws_lb_listener");
   const https = listeners.filter(([, l]) => ["HTTPS", "TLS"].includes(String(l.protocol).toUpperCase()));
   for (const [a, l] of https) {
-    if (!/^ELBSecurityPolicy-(TLS13-|TLS-1-2-)/.test(String(l.ssl_policy ?? ""))) out.push(`[MM-013] ${a}: ssl_policy ${l.ssl_policy}`);
+    if (!ALLOWED_SSL_POLICIES.has(String(l.ssl_policy ?? ""))) out.push(`[MM-013] ${a}: ssl_policy ${l.ssl_policy}`);
   }
   if (https.length > 0 || all(json, "aws_acm_certificate").length > 0) {
     for (const [a, l] of listeners.filter(([, x]) => String(x.protocol).toUpperCase() === "HTTP")) {
@@ -219,54 +269,18 @@ const tls: Rule = (json) => {
       if (!redirects) out.push(`[MM-012] ${a}: HTTP does not redirect to HTTPS`);
     }
   }
+  // MM-041: in prod no listener without TLS forwards, by default action or by a listener rule.
+  const plain = listeners.filter(([, l]) => !POLICY_DATA.tls.tls_protocols.includes(String(l.protocol ?? "HTTP").toUpperCase()));
+  const forwards = (actions: unknown) => blocks(actions).some((x) => !POLICY_DATA.tls.non_forwarding_actions.includes(String(x.type)) || (x.type === "redirect" && !blocks(x.redirect).some((r) => String(r.protocol).toUpperCase() === "HTTPS")));
+  if (env === "prod") {
+    for (const [a, l] of plain) if (forwards(l.default_action)) out.push(`[MM-041] ${a}: prod listener without TLS forwards application traffic`);
+    for (const [a, r] of all(json, "aws_lb_listener_rule")) {
+      const onTls = https.some(([l]) => refersTo(r.listener_arn, l));
+      if (!onTls && forwards(r.action)) out.push(`[MM-041] ${a}: prod listener rule forwards on a listener without TLS`);
+    }
+  }
   return out;
 };
-
-/** Actions without resource-level permissions (same list and reasons as policies/lib/iam.rego). */
-const RESOURCE_WILDCARD_OK = new Set(
-  [
-    "ecr:GetAuthorizationToken",
-    "ecs:RegisterTaskDefinition",
-    "ecs:DeregisterTaskDefinition",
-    "ecs:DescribeTaskDefinition",
-    "ecs:ListTaskDefinitions",
-    "ecs:ListClusters",
-    "application-autoscaling:DescribeScalableTargets",
-    "application-autoscaling:DescribeScalingPolicies",
-    "logs:DescribeLogGroups",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "xray:GetSamplingRules",
-    "xray:GetSamplingTargets",
-    "xray:GetSamplingStatisticSummaries",
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-    "ec2messages:AcknowledgeMessage",
-    "ec2messages:DeleteMessage",
-    "ec2messages:FailMessage",
-    "ec2messages:GetEndpoint",
-    "ec2messages:GetMessages",
-    "ec2messages:SendReply",
-    "ssm:UpdateInstanceInformation",
-    "cloudwatch:PutMetricData",
-    "sts:GetCallerIdentity",
-    "secretsmanager:GetRandomPassword",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeVpcs",
-    "ec2:DescribeDhcpOptions",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeListeners",
-    "elasticloadbalancing:DescribeRules",
-    "elasticloadbalancing:DescribeTargetHealth",
-    "codebuild:ListProjects",
-    "ses:GetSendQuota",
-    "ses:GetAccount",
-  ].map((a) => a.toLowerCase()),
-);
 
 /** MM-025 / MM-026: no wildcard actions; no "*" resource where the action can be scoped. */
 const iam: Rule = (json) => {
@@ -278,18 +292,20 @@ const iam: Rule = (json) => {
       const principals = blocks(s.principals);
       const rootOnly = principals.length > 0 && principals.every((p) => p.type === "AWS" && list(p.identifiers).every((i) => /:root$|^\d{12}$/.test(String(i))));
       for (const action of list(s.actions).map(String)) {
-        if ((action === "*" || action.endsWith(":*")) && !(action.toLowerCase() === "kms:*" && rootOnly)) out.push(`[MM-025] data.aws_iam_policy_document.${name}: action ${action}`);
+        if (isWildcardAction(action) && !(action.toLowerCase() === "kms:*" && rootOnly)) out.push(`[MM-025] data.aws_iam_policy_document.${name}: Allow statement with wildcard action "${action}"`);
       }
       if (list(s.not_actions).length > 0) out.push(`[MM-025] data.aws_iam_policy_document.${name}: NotAction`);
       if (principals.length === 0 && list(s.resources).includes("*")) {
-        const scoped = list(s.actions).map(String).filter((a) => !RESOURCE_WILDCARD_OK.has(a.toLowerCase()));
+        const scoped = list(s.actions).map(String).filter((a) => !isUnscopableAction(a));
         if (scoped.length > 0) out.push(`[MM-026] data.aws_iam_policy_document.${name}: Resource "*" for ${scoped.join(", ")}`);
       }
     }
   }
   for (const type of ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]) {
     for (const [a, b] of all(json, type)) {
-      if (/:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/.test(String(b.policy_arn))) out.push(`[MM-039] ${a}: ${b.policy_arn}`);
+      const arn = String(b.policy_arn);
+      const customer = /^\$\{aws_iam_policy\./.test(arn);
+      if (!customer && !ALLOWED_MANAGED_POLICIES.has(normalisedPolicyArn(arn))) out.push(`[MM-039] ${a}: ${b.policy_arn} is not an allow-listed AWS-managed policy`);
     }
   }
   return out;
@@ -344,6 +360,14 @@ const vpcBaseline: Rule = (json) => {
   return out;
 };
 
+/** scripts/policy/pending-denies.json: gate findings that wait for a construct change. */
+const PENDING = pending.pending_denies;
+const TS_RULE_IDS = new Set(["MM-011", "MM-025", "MM-041"]);
+const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+const pendingEntry = (stack: string, finding: string) =>
+  PENDING.find((p) => finding.startsWith(`[${p.rule}]`) && globRe(p.stacks).test(stack) && finding.includes(p.match));
+const isPending = (stack: string, finding: string) => pendingEntry(stack, finding) !== undefined;
+
 const RULES: Record<string, Rule> = { worldIngress, noPublicAddresses, encryption, bucketHardening, containers, protection, tls, iam, tags, noLiteralSecrets, vpcBaseline };
 
 // ---- every rule can fail -------------------------------------------------------------------------------
@@ -357,9 +381,10 @@ function stack(resource: Record<string, Record<string, Body>>, extra: Partial<Tf
 }
 
 describe("guardrail rules fail on bad resources", () => {
-  test("MM-011: only the ALB group is world-open, and only on TCP 80/443", () => {
+  test("MM-011: only the load balancer's own group is open to the internet, and only on TCP 80/443", () => {
     const sg = { alb: { name: "markmail-dev-alb-sg", description: "ALB" }, ecs: { name: "markmail-dev-ecs-sg", description: "container port from the ALB only" } };
-    const rule = (r: Body) => stack({ aws_security_group: sg, aws_vpc_security_group_ingress_rule: { r } });
+    const lb = { alb: { name: "markmail-dev-alb", security_groups: ["${aws_security_group.alb.id}"] } };
+    const rule = (r: Body, extra: Record<string, Record<string, Body>> = {}) => stack({ aws_security_group: sg, aws_lb: lb, aws_vpc_security_group_ingress_rule: { r }, ...extra });
     const https = { security_group_id: "${aws_security_group.alb.id}", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 443, to_port: 443 };
     expect(worldIngress(rule(https), "dev")).toEqual([]);
     expect(worldIngress(rule({ ...https, security_group_id: "${aws_security_group.ecs.id}" }), "dev")).toEqual([expect.stringMatching(/^\[MM-011\]/)]);
@@ -369,6 +394,19 @@ describe("guardrail rules fail on bad resources", () => {
     expect(worldIngress(inline, "dev")).toEqual([expect.stringContaining("aws_security_group.db")]);
     const legacy = stack({ aws_security_group_rule: { r: { type: "ingress", security_group_id: "${aws_security_group.x.id}", ipv6_cidr_blocks: ["::/0"], protocol: "tcp", from_port: 80, to_port: 80 } } });
     expect(worldIngress(legacy, "dev")).toHaveLength(1);
+    // a name is not a role: the group named for the ALB without a load balancer attaching it
+    expect(worldIngress(stack({ aws_security_group: sg, aws_vpc_security_group_ingress_rule: { r: https } }), "dev")).toHaveLength(1);
+    // the load balancer's group shared with the tasks is not the load balancer's any more
+    const shared = { aws_ecs_service: { s: { network_configuration: { security_groups: ["${aws_security_group.alb.id}"] } } } };
+    expect(worldIngress(rule(https, shared), "dev")).toHaveLength(1);
+    // split halves, 2000::/3, non-canonical ::/0, a single public address, a reference
+    for (const cidr of ["0.0.0.0/1", "128.0.0.0/1", "203.0.113.7/32", "${var.office}"]) {
+      expect([cidr, worldIngress(rule({ ...https, security_group_id: "${aws_security_group.ecs.id}", cidr_ipv4: cidr }), "dev").length]).toEqual([cidr, 1]);
+    }
+    for (const cidr of ["2000::/3", "0::/0"]) {
+      expect([cidr, worldIngress(rule({ ...https, security_group_id: "${aws_security_group.ecs.id}", cidr_ipv4: undefined, cidr_ipv6: cidr }), "dev").length]).toEqual([cidr, 1]);
+    }
+    expect(worldIngress(rule({ ...https, security_group_id: "${aws_security_group.ecs.id}", cidr_ipv4: "10.30.0.0/16" }), "dev")).toEqual([]);
   });
 
   test("MM-009/010/015/016/017: no public database, task or bastion address; IMDSv2; no bastion ingress", () => {
@@ -433,7 +471,17 @@ describe("guardrail rules fail on bad resources", () => {
     const ok = { name: "backend", readonlyRootFilesystem: true, logConfiguration: { logDriver: "awslogs" }, environment: [{ name: "JWT_SECRET_ARN", value: "arn" }] };
     const td = (defs: unknown) => stack({ aws_ecs_task_definition: { t: { container_definitions: typeof defs === "string" ? defs : JSON.stringify(defs) } } });
     expect(containers(td([ok]), "dev")).toEqual([]);
-    expect(containers(td([{ ...ok, environment: [{ name: "DATABASE_URL", value: "postgres://u:p@h/db" }] }]), "dev")).toEqual([expect.stringMatching(/^\[MM-023\].*DATABASE_URL/)]);
+    expect(containers(td([{ ...ok, environment: [{ name: "DATABASE_URL", value: "postgres://u:p@h/db" }] }]), "dev")).toEqual([
+      expect.stringMatching(/^\[MM-023\].*DATABASE_URL$/),
+      expect.stringMatching(/^\[MM-023\].*DATABASE_URL value looks like a credential \(url-password\)/),
+    ]);
+    // by value, whatever the name (the gate's patterns, policies/data/secrets)
+    for (const value of ["sk_live_51HxYzAbCdEfGhIjKl", "AKIAIOSFODNN7EXAMPLE", "q8Zr2LmN5vXw7TyB4cD1eF6gH3jK9pQs"]) {
+      expect(containers(td([{ ...ok, environment: [{ name: "SETTING", value }] }]), "dev")).toEqual([expect.stringMatching(/^\[MM-023\].*value looks like a credential/)]);
+    }
+    for (const name of ["SMTP_PASS", "DB_PWD", "STRIPE_SK", "OPENAI_KEY"]) {
+      expect(containers(td([{ ...ok, environment: [{ name, value: "x" }] }]), "dev")).toEqual([expect.stringMatching(new RegExp(`^\\[MM-023\\].*${name}$`))]);
+    }
     expect(containers(td([{ ...ok, readonlyRootFilesystem: false }]), "dev")).toEqual([expect.stringMatching(/^\[MM-032\]/)]);
     expect(containers(td([{ ...ok, privileged: true }]), "dev")).toEqual([expect.stringMatching(/^\[MM-033\]/)]);
     expect(containers(td([{ ...ok, logConfiguration: undefined }]), "dev")).toEqual([expect.stringMatching(/^\[MM-038\]/)]);
@@ -514,6 +562,8 @@ const VARIANTS: [string, Record<string, string>][] = [
   ["with domains", { CREATE_BASTION: "true", ...DOMAINS }],
 ];
 
+const pendingSeen = new Set<(typeof PENDING)[number]>();
+
 describe.each(VARIANTS)("every stack of every environment, %s, with the bastion", (_label, vars) => {
   const stacks = [...buildApp(configFrom(vars)).entries()].map(([id, s]) => ({ id, env: id.split("-")[1], json: synthJson(s) }));
 
@@ -521,9 +571,15 @@ describe.each(VARIANTS)("every stack of every environment, %s, with the bastion"
     expect(stacks).toHaveLength(27);
   });
 
-  test.each(Object.keys(RULES))("%s: no findings", (name) => {
-    const found = stacks.flatMap(({ id, env, json }) => RULES[name](json, env).map((f) => `${id}: ${f}`));
+  test.each(Object.keys(RULES))("%s: no findings (apart from pending construct gaps)", (name) => {
+    const found = stacks.flatMap(({ id, env, json }) => RULES[name](json, env).filter((f) => !isPending(id, f)).map((f) => `${id}: ${f}`));
     expect(found).toEqual([]);
+  });
+
+  test("pending construct gaps these rules see", () => {
+    for (const { id, env, json } of stacks) {
+      for (const rule of Object.values(RULES)) for (const f of rule(json, env)) if (isPending(id, f)) pendingSeen.add(pendingEntry(id, f)!);
+    }
   });
 
   test("the HTTPS listener exists exactly where a domain is set", () => {
@@ -558,5 +614,14 @@ describe.each(VARIANTS)("every stack of every environment, %s, with the bastion"
     ];
     expect(guarded.filter((type) => count(type) === 0)).toEqual([]);
     expect(stacks.reduce((n, { json }) => n + Object.keys(json.data?.aws_iam_policy_document ?? {}).length, 0)).toBeGreaterThan(0);
+  });
+});
+
+// Runs after both variants (jest runs describe blocks in order within a file).
+describe("pending construct gaps", () => {
+  test("every pending entry of a rule these guardrails re-state still matches a finding (else the construct fix landed: remove it)", () => {
+    const covered = PENDING.filter((p) => TS_RULE_IDS.has(p.rule));
+    expect(covered.length).toBeGreaterThan(0);
+    expect(covered.filter((p) => !pendingSeen.has(p)).map((p) => `${p.rule} ${p.stacks} ${p.match}`)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { SECRETS } from "../config/contract";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
+import { POLICY_DATA, SECRET_NAME } from "../constructs/policy-data";
 import { OperatorSecret, PLACEHOLDER, WriteOnlySecret } from "../constructs/secret";
 import { SecretsStack } from "../stacks/secrets-stack";
 import { dataLayer, dataLayers } from "./helpers/data-layers";
@@ -162,12 +163,21 @@ describe("guardrails of the secret constructs", () => {
  * `{name, value}` pairs such as container environment entries) with literal values, `"password":
  * "<literal>"`-style assignments inside any string, and high-entropy tokens.
  */
-const CREDENTIAL = /(password|passwd|secret|token|api_?key|private_?key|access_?key|auth)/i;
-const NOT_A_VALUE_KEY = /(_wo_version|_arn|_name|_id|_ids|_stages|_type|_mode|_strategy|_enabled|_days|description|_path|^http_tokens)$/i;
+/** Credential-looking names: the gate's own list (policies/data/secrets). */
+const CREDENTIAL = SECRET_NAME;
+/** Terraform attribute names that name or configure a secret rather than hold one (`key` of an S3 object or backend, `next_signing_key_length` of DNSSEC). */
+const NOT_A_VALUE_KEY = /(_wo_version|_arn|_name|_id|_ids|_stages|_type|_mode|_strategy|_enabled|_days|description|_path|_length|^http_tokens|^key)$/i;
 const ALLOWED = /^(REPLACE_ME|\$\{[^]*\}|)$/;
 const ASSIGNED = /["']?[A-Za-z_]*(password|secret|token|api_?key)["']?\s*[:=]\s*["'](?!\$\{|REPLACE_ME["'])([^"'$]{6,})["']/i;
-/** A run of 24+ base64/alphanumeric characters mixing upper case, lower case and digits (keys, generated passwords). */
-const HIGH_ENTROPY = /(?<![A-Za-z0-9+/])(?=[A-Za-z0-9+/]{24,}(?![A-Za-z0-9+/]))(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{24,}/;
+/**
+ * A run of base64 characters mixing upper case, lower case and digits (keys, generated passwords):
+ * the first high_entropy entry of policies/data/secrets, applied to the whole string, expressions
+ * included (a literal hidden inside a jsonencode expression is still a literal).
+ */
+const { chars: ENTROPY_CHARS, min_length: ENTROPY_MIN } = POLICY_DATA.secrets.values.high_entropy[0];
+const HIGH_ENTROPY = new RegExp(
+  `(?<![${ENTROPY_CHARS}])(?=[${ENTROPY_CHARS}]{${ENTROPY_MIN},}(?![${ENTROPY_CHARS}]))(?=[${ENTROPY_CHARS}]*[a-z])(?=[${ENTROPY_CHARS}]*[A-Z])(?=[${ENTROPY_CHARS}]*\\d)[${ENTROPY_CHARS}]{${ENTROPY_MIN},}`,
+);
 /** Terraform addresses (depends_on, replace_triggered_by): names, not values. */
 const ADDRESS = /^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(\.[a-z0-9_]+)?$/;
 

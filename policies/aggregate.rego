@@ -20,6 +20,7 @@ advisory_rules := {
 	"rds_iam_auth",
 	"rds_multi_az",
 	"required_tags",
+	"s3_access_logging",
 	"vpc_ec2_endpoint",
 }
 

@@ -420,3 +420,10 @@ policy "mm-055-policy-data-loaded" {
   enforcement_level = "mandatory"
   description       = "MM-055 The policy data is loaded"
 }
+
+# Server access logs are the audit trail of who read or changed artifacts; their absence exposes nothing by itself.
+policy "mm-056-s3-access-logging" {
+  query             = "data.markmail.rules.s3_access_logging.deny"
+  enforcement_level = "advisory"
+  description       = "MM-056 Data buckets log their access to a log bucket"
+}

@@ -445,3 +445,38 @@ test_policy_data_loaded_plan_fail if {
 	some m in denies
 	contains(m, "secrets")
 }
+
+# ---- MM-056 s3_access_logging -------------------------------------------------------------------------
+
+_raw_buckets(logging) := fx.raw("dev", object.union(
+	{
+		"aws_s3_bucket": {"data": {"bucket": "markmail-dev-data"}, "logs": {"bucket": "markmail-dev-logs"}},
+		"aws_lb": {"alb": {"name": "x", "access_logs": {"bucket": "${aws_s3_bucket.logs.id}", "enabled": true}}},
+	},
+	logging,
+))
+
+_logging := {"aws_s3_bucket_logging": {"data": {"bucket": "${aws_s3_bucket.data.id}", "target_bucket": "${aws_s3_bucket.logs.id}", "target_prefix": "data/"}}}
+
+test_s3_access_logging_raw_pass if {
+	count(rules.s3_access_logging.deny) == 0 with input as _raw_buckets(_logging)
+}
+
+test_s3_access_logging_raw_fail if {
+	denies := rules.s3_access_logging.deny with input as _raw_buckets({})
+	fx.fires(denies, "MM-056", "aws_s3_bucket.data")
+	count(denies) == 1 # the log target itself is not asked to log
+}
+
+_plan_buckets(changes) := fx.plan_refs(
+	array.concat([fx.rc_unknown("aws_s3_bucket", "data", fx.tagged("dev", {"bucket": "markmail-dev-data"}), {"id": true, "arn": true})], changes),
+	[fx.cfg("aws_s3_bucket_logging", "data", {"bucket": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]})],
+)
+
+test_s3_access_logging_plan_pass if {
+	count(rules.s3_access_logging.deny) == 0 with input as _plan_buckets([fx.rc_unknown("aws_s3_bucket_logging", "data", {"target_bucket": "markmail-dev-logs", "target_prefix": "data/"}, {"bucket": true})])
+}
+
+test_s3_access_logging_plan_fail if {
+	fx.fires(rules.s3_access_logging.deny, "MM-056", "aws_s3_bucket.data") with input as _plan_buckets([])
+}

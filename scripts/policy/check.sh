@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The policy gate, as CI runs it:
 #   1. every rule has pass/fail fixtures in both shapes and a policies.hcl entry (check-fixtures.sh)
-#   2. `opa test` over policies/ (unit tests, fixtures)
+#   2. `opa test` over policies/ (unit tests, fixtures, the evasion suite of policies/tests/evasion)
 #   3. the whole rule set against every synthesized stack (cdk.tf.json); any deny fails the gate,
 #      except the ones listed in scripts/policy/pending-denies.json (construct fixes not landed yet:
 #      reported as PENDING; an entry that matches nothing any more fails the gate)
@@ -33,6 +33,21 @@ verbose=()
 opa_out="$("$OPA_BIN" test policies/ "${verbose[@]}")" || { echo "$opa_out"; exit 1; }
 echo "$opa_out"
 opa_tests="$(sed -n 's|^PASS: \([0-9]*\)/.*|\1|p' <<<"$opa_out")"
+
+section "evasion suite (policies/tests/evasion, caught/total per class and shape)"
+# The opa tests above fail on any missed case; this prints the tally and checks that every
+# mandatory rule has an evasion fixture in each shape (MM-055 judges the evaluation, not a stack).
+"$OPA_BIN" eval --data policies --format raw \
+  'concat("\n", [sprintf("  %-14s raw %-7s plan %-7s hcp %s", [c, r.raw, r.plan, r.hcp]) | some c, r in data.markmail.tests.evasion.report])'
+"$OPA_BIN" eval --data policies --format raw \
+  'concat("\n", [sprintf("  plan shape refused by terraform itself: %s", [id]) | some id, _ in data.markmail.tests.evasion.refused_by_terraform])' | grep -v '^$' || true
+uncovered="$("$OPA_BIN" eval --data policies --format raw \
+  'concat("\n", [sprintf("%s: %v", [shape, ids]) | some shape, all in data.markmail.tests.evasion.mandatory_without_evasion; ids := [i | some i in all; i != "MM-055"]; count(ids) > 0])')"
+if [ -n "$uncovered" ]; then
+  echo "mandatory rules without an evasion fixture (policies/tests/evasion/cases.json):" >&2
+  sed 's/^/  /' <<<"$uncovered" >&2
+  status=1
+fi
 
 section "OPA rule set against the synthesized stacks"
 stacks=()

@@ -303,7 +303,8 @@ async function startMoto(work) {
   if (!fs.existsSync(moto)) throw new Error(`--plan needs moto at ${moto} (bash scripts/tests/run.sh creates the venv; MARKMAIL_OPS_VENV selects another)`);
   const port = 40000 + Math.floor(Math.random() * 20000);
   const endpoint = `http://127.0.0.1:${port}`;
-  const proc = spawn("timeout", ["3600", moto, "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", fs.openSync(path.join(work, "moto.log"), "w"), "inherit"] });
+  const motoLog = fs.openSync(path.join(work, "moto.log"), "w");
+  const proc = spawn("timeout", ["3600", moto, "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", motoLog, motoLog] });
   for (let i = 0; i < 100; i++) {
     if (spawnSync("curl", ["-fsS", "-o", "/dev/null", `${endpoint}/moto-api/`]).status === 0) break;
     await new Promise((r) => setTimeout(r, 200));
