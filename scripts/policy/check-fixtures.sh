@@ -54,5 +54,10 @@ meta_advisory="$(grep -l '^#   enforcement_level: advisory' policies/rules/*.reg
 agg_advisory="$(sed -n '/^advisory_rules := {/,/^}/p' policies/aggregate.rego | sed -n 's/^[[:space:]]*"\([a-z0-9_]*\)",*$/\1/p' | sort)"
 [ "$meta_advisory" = "$agg_advisory" ] || err "policies/aggregate.rego advisory_rules differ from the advisory rules' METADATA: $(echo $meta_advisory) vs $(echo $agg_advisory)"
 
+# Every exception of lib/exceptions.rego is listed in the README's exception table (rule and control).
+while read -r rule control; do
+  grep -Eq "^\| $rule \| $control \|" policies/README.md || err "exception $rule ($control) of policies/lib/exceptions.rego is not in the policies/README.md exception table"
+done < <(awk -F'"' '/"rule": "MM-/ { rule = $4 } /"control": "/ { print rule, $4 }' policies/lib/exceptions.rego)
+
 [ "$fail" -eq 0 ] || exit 1
 echo "check-fixtures: $rules rules, each with raw/plan pass/fail fixtures and a policies.hcl entry"

@@ -437,6 +437,15 @@ async function main() {
   }
   const cases = allCases.filter((c) => !only || only.test(c.id));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "markmail-evasion."));
+  try {
+    await generate(allCases, cases, work);
+  } finally {
+    if (!flag("--keep")) fs.rmSync(work, { recursive: true, force: true });
+    else log(`kept ${work}`);
+  }
+}
+
+async function generate(allCases, cases, work) {
   const stacksDirs = {};
   for (const v of new Set(allCases.map((c) => c.base.split("/")[0]))) stacksDirs[v] = synth(work, v);
 
@@ -514,9 +523,8 @@ async function main() {
   spawnSync(opa, ["fmt", "-w", testsFile], { stdio: "inherit" });
   const withPlanFixture = allCases.filter((c) => sorted[c.id] && sorted[c.id].plan).length;
   const refused = allCases.filter((c) => sorted[c.id] && sorted[c.id].plan_refused).length;
-  log(`${allCases.length} cases: ${allCases.length} raw fixtures, ${withPlanFixture} plan fixtures, ${refused} edits terraform plan refuses`);
-  if (!flag("--keep")) fs.rmSync(work, { recursive: true, force: true });
-  else log(`kept ${work}`);
+  const rawFixtures = allCases.filter((c) => sorted[c.id] && sorted[c.id].raw).length;
+  log(`${allCases.length} cases: ${rawFixtures} raw fixtures, ${withPlanFixture} plan fixtures, ${refused} edits terraform plan refuses`);
 }
 
 main().catch((e) => {
