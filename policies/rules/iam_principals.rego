@@ -127,6 +127,26 @@ _has_condition(s, variable) if {
 	not contains(lower(c.test), "not")
 	count(c.values) > 0
 	every v in c.values {
+		_in_account(s, c, v)
+	}
+}
+
+_in_account(_, _, v) if lib.own_account_value(v)
+
+# An S3 ARN names no account: the statement's aws:SourceAccount binds it.
+_in_account(s, c, v) if {
+	lower(c.variable) == "aws:sourcearn"
+	regex.match(`^arn:[^:]*:s3:::`, v)
+	_source_account_bound(s)
+}
+
+_source_account_bound(s) if {
+	some c in s.conditions
+	lower(c.variable) == "aws:sourceaccount"
+	not endswith(lower(c.test), "ifexists")
+	not contains(lower(c.test), "not")
+	count(c.values) > 0
+	every v in c.values {
 		lib.own_account_value(v)
 	}
 }

@@ -10,7 +10,9 @@ rule_packages := {"MM-001": "rds_cluster_encrypted", "MM-002": "s3_bucket_encryp
 # iam-s3-service-wildcard (iam): a whole-service wildcard added to the task role
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "hcp")
 
 # iam-partial-wildcard-passrole (iam): iam:Pass* is a wildcard in the middle of an action name
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_partial_wildcard_passrole if caught("iam-partial-wildcard-passrole", "raw")
@@ -185,7 +187,9 @@ test_prod_waf_raw_fail_evasion_env_tag_staging if caught("env-tag-staging", "raw
 # net-world-ssh (network): SSH from anywhere on the ECS tasks' group
 test_sg_world_ingress_raw_fail_evasion_net_world_ssh if caught("net-world-ssh", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_world_ssh if caught("net-world-ssh", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_world_ssh if caught("net-world-ssh", "hcp")
 
 # net-split-halves (network): 0.0.0.0/1 + 128.0.0.0/1 is the whole IPv4 internet
 test_sg_world_ingress_raw_fail_evasion_net_split_halves if caught("net-split-halves", "raw")
@@ -295,7 +299,9 @@ test_alb_tls_policy_raw_fail_evasion_tls_weak_policy_tls13_prefix if caught("tls
 # tls-policy-removed (tls): no ssl_policy: the provider default negotiates TLS 1.0
 test_alb_tls_policy_raw_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_tls_policy_plan_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "plan")
+
+test_alb_tls_policy_hcp_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "hcp")
 
 # tls-policy-2016 (tls): the 2016 policy
 test_alb_tls_policy_raw_fail_evasion_tls_policy_2016 if caught("tls-policy-2016", "raw")
@@ -540,7 +546,9 @@ test_prod_stateful_protected_raw_fail_evasion_prod_new_stateful_unprotected if c
 # prod-destroy-secret (protection): a prod secret in the state that the configuration no longer has: the plan deletes it
 # raw shape: not applicable (the evasion exists only in a plan)
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_stateful_protected_plan_fail_evasion_prod_destroy_secret if caught("prod-destroy-secret", "plan")
+
+test_prod_stateful_protected_hcp_fail_evasion_prod_destroy_secret if caught("prod-destroy-secret", "hcp")
 
 # ecs-privileged (ecs): a privileged container
 test_ecs_not_privileged_raw_fail_evasion_ecs_privileged if caught("ecs-privileged", "raw")

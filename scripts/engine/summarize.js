@@ -95,7 +95,7 @@ function plan(work, wallMs) {
   const failures = [];
   const denies = [];
   const warnings = new Map();
-  let ok = 0, initMs = 0, runMs = 0, denyCount = 0;
+  let ok = 0, initMs = 0, runMs = 0, denyCount = 0, pendingCount = 0;
   const list = entries(work, "plan");
   for (const e of list) {
     initMs += e.initMs;
@@ -122,12 +122,14 @@ function plan(work, wallMs) {
       deny = msgs.length;
       denyCount += msgs.length;
       for (const m of msgs) denies.push(`${e.variant}/${e.stack}: ${m}`);
+      const pend = readJson(path.join(e.dir, "opa-pending.json"));
+      pendingCount += ((pend && pend.result && pend.result[0] && pend.result[0].expressions[0].value) || []).length;
     }
     rows.push([e.variant, e.stack, "ok", creates, deny, sec(e.initMs), sec(e.runMs)]);
   }
   console.log(`== offline terraform plan against moto + OPA on the plan JSON (${list.length} stack checks)`);
   console.log(table(["variant", "stack", "plan", "to create", "OPA denies", "init s", "plan+show s"], rows));
-  console.log(`totals: ${ok}/${list.length} planned, ${denyCount} OPA denies; init ${sec(initMs)} s + plan ${sec(runMs)} s summed, ${sec(wallMs)} s wall`);
+  console.log(`totals: ${ok}/${list.length} planned, ${denyCount} OPA denies (${pendingCount} pending: scripts/policy/pending-denies.json); init ${sec(initMs)} s + plan ${sec(runMs)} s summed, ${sec(wallMs)} s wall`);
   if (failures.length) console.log(["plan failures:", ...failures.map((f) => "  " + f)].join("\n"));
   if (denies.length) console.log(["OPA denies (verbatim):", ...denies.map((d) => "  " + d)].join("\n"));
   if (warnings.size) {

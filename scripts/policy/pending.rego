@@ -5,7 +5,10 @@ package markmail.ci
 
 import rego.v1
 
-stack := input["//"].metadata.stackName
+# The stack id: cdk.tf.json carries it; for a plan, scripts/engine/verify.sh passes {"ci_stack": "<id>"} as data.
+stack := input["//"].metadata.stackName if {
+	input["//"].metadata.stackName
+} else := data.ci_stack
 
 _hit(p, m) if {
 	startswith(m, sprintf("[%s]", [p.rule]))
