@@ -30,13 +30,25 @@ deny contains sprintf("[MM-026] %s (%s): Resource \"*\" for %v, which support re
 	not lib.excepted_address("MM-026", s.address)
 }
 
-deny contains sprintf("[MM-026] %s (%s): %v on sensitive services with wildcard resources %v (%s)", [s.address, s.attribute, sensitive, wild]) if {
+deny contains sprintf("[MM-026] %s (%s): %v on sensitive services with wildcard resources %v (%s)", [s.address, s.attribute, sensitive, wild, _ctl]) if {
 	some s in lib.identity_statements
 	sensitive := sort([a | some a in s.actions; lib.sensitive_action(a); not lib.needs_resource_wildcard(a)])
 	count(sensitive) > 0
 	wild := sort([res | some res in s.resources; res != "*"; lib.wildcard_arn(res)])
 	count(wild) > 0
+	not _scoped_by_condition(s)
 	not lib.excepted_address("MM-026", s.address)
+}
+
+# policies/data/iam `scoping_conditions`: a condition that names the resources as tightly as an ARN.
+_scoped_by_condition(s) if {
+	some c in s.conditions
+	lower(c.variable) in {lower(k.key) | some k in lib.policy_data.iam.scoping_conditions}
+	lower(c.test) in {"stringequals", "forallvalues:stringequals", "foranyvalue:stringequals"}
+	count(c.values) > 0
+	every v in c.values {
+		not regex.match(`[*?]|\$\{`, v)
+	}
 }
 
 deny contains sprintf("[MM-026] %s (%s): resources of %v are unknown until apply and come from no reference the gate can see: cannot verify their scope (%s)", [s.address, s.attribute, s.actions, _ctl]) if {

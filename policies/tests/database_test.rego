@@ -126,8 +126,13 @@ test_prod_deletion_protection_raw_fail if {
 
 test_prod_deletion_protection_plan_pass if {
 	count(rules.prod_deletion_protection.deny) == 0 with input as _plan(_plan_cluster)
+
+	# dev's cluster is a per-environment exception (RDS.7)
 	dev := object.union(_plan_cluster, {"deletion_protection": false, "tags_all": fx.tags("dev")})
-	count(rules.prod_deletion_protection.deny) == 0 with input as _plan(dev)
+	count(rules.prod_deletion_protection.deny) == 0 with input as fx.plan([fx.rc("aws_rds_cluster", "aurora", dev)])
+
+	# ... and only there
+	fx.fires(rules.prod_deletion_protection.deny, "MM-018", "aws_rds_cluster.cluster") with input as _plan(dev)
 }
 
 test_prod_deletion_protection_plan_fail if {

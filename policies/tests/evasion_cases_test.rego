@@ -5,14 +5,12 @@ package markmail.tests.evasion
 import rego.v1
 
 # rule id → rule package (from the METADATA of policies/rules/*.rego)
-rule_packages := {"MM-001": "rds_cluster_encrypted", "MM-002": "s3_bucket_encrypted", "MM-003": "sns_topic_encrypted", "MM-004": "log_group_encrypted", "MM-005": "ecr_encrypted", "MM-006": "secret_encrypted", "MM-007": "elasticache_encrypted", "MM-008": "elasticache_auth", "MM-009": "rds_not_public", "MM-010": "ecs_no_public_ip", "MM-011": "sg_world_ingress", "MM-012": "alb_http_redirect", "MM-013": "alb_tls_policy", "MM-014": "alb_drop_invalid_headers", "MM-015": "instance_imdsv2", "MM-016": "instance_no_public_ip", "MM-017": "bastion_no_ingress", "MM-018": "prod_deletion_protection", "MM-019": "prod_final_snapshot", "MM-020": "rds_backup_retention", "MM-021": "log_group_retention", "MM-022": "ecs_container_insights", "MM-023": "ecs_no_secret_env", "MM-024": "required_tags", "MM-025": "iam_no_wildcard_actions", "MM-026": "iam_no_wildcard_resources", "MM-027": "ecr_scan_on_push", "MM-028": "ecr_immutable_tags", "MM-029": "s3_public_access_block", "MM-030": "s3_tls_only", "MM-031": "secret_recovery_window", "MM-032": "ecs_readonly_root", "MM-033": "ecs_not_privileged", "MM-034": "rds_iam_auth", "MM-035": "vpc_flow_logs", "MM-036": "default_sg_closed", "MM-037": "ecs_task_definition_inspectable", "MM-038": "ecs_log_configuration", "MM-039": "iam_no_admin_policy", "MM-040": "instance_ebs_encrypted", "MM-041": "prod_tls_only", "MM-042": "prod_waf", "MM-043": "iam_principals", "MM-044": "iam_policy_inspectable", "MM-045": "codebuild_no_plaintext_secrets", "MM-046": "vpc_endpoint_policy", "MM-047": "prod_stateful_protected", "MM-048": "ecs_non_root_user", "MM-049": "codebuild_not_privileged", "MM-050": "rds_multi_az", "MM-051": "elasticache_backups", "MM-052": "elasticache_failover", "MM-053": "vpc_ec2_endpoint", "MM-054": "nacl_admin_ports", "MM-055": "policy_data_loaded"}
+rule_packages := {"MM-001": "rds_cluster_encrypted", "MM-002": "s3_bucket_encrypted", "MM-003": "sns_topic_encrypted", "MM-004": "log_group_encrypted", "MM-005": "ecr_encrypted", "MM-006": "secret_encrypted", "MM-007": "elasticache_encrypted", "MM-008": "elasticache_auth", "MM-009": "rds_not_public", "MM-010": "ecs_no_public_ip", "MM-011": "sg_world_ingress", "MM-012": "alb_http_redirect", "MM-013": "alb_tls_policy", "MM-014": "alb_drop_invalid_headers", "MM-015": "instance_imdsv2", "MM-016": "instance_no_public_ip", "MM-017": "bastion_no_ingress", "MM-018": "prod_deletion_protection", "MM-019": "prod_final_snapshot", "MM-020": "rds_backup_retention", "MM-021": "log_group_retention", "MM-022": "ecs_container_insights", "MM-023": "ecs_no_secret_env", "MM-024": "required_tags", "MM-025": "iam_no_wildcard_actions", "MM-026": "iam_no_wildcard_resources", "MM-027": "ecr_scan_on_push", "MM-028": "ecr_immutable_tags", "MM-029": "s3_public_access_block", "MM-030": "s3_tls_only", "MM-031": "secret_recovery_window", "MM-032": "ecs_readonly_root", "MM-033": "ecs_not_privileged", "MM-034": "rds_iam_auth", "MM-035": "vpc_flow_logs", "MM-036": "default_sg_closed", "MM-037": "ecs_task_definition_inspectable", "MM-038": "ecs_log_configuration", "MM-039": "iam_no_admin_policy", "MM-040": "instance_ebs_encrypted", "MM-041": "prod_tls_only", "MM-042": "prod_waf", "MM-043": "iam_principals", "MM-044": "iam_policy_inspectable", "MM-045": "codebuild_no_plaintext_secrets", "MM-046": "vpc_endpoint_policy", "MM-047": "prod_stateful_protected", "MM-048": "ecs_non_root_user", "MM-049": "codebuild_not_privileged", "MM-050": "rds_multi_az", "MM-051": "elasticache_backups", "MM-052": "elasticache_failover", "MM-053": "vpc_ec2_endpoint", "MM-054": "nacl_admin_ports", "MM-055": "policy_data_loaded", "MM-056": "s3_access_logging"}
 
 # iam-s3-service-wildcard (iam): a whole-service wildcard added to the task role
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "raw")
 
-test_iam_no_wildcard_actions_plan_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "plan")
-
-test_iam_no_wildcard_actions_hcp_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "hcp")
+# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
 
 # iam-partial-wildcard-passrole (iam): iam:Pass* is a wildcard in the middle of an action name
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_partial_wildcard_passrole if caught("iam-partial-wildcard-passrole", "raw")
@@ -187,9 +185,7 @@ test_prod_waf_raw_fail_evasion_env_tag_staging if caught("env-tag-staging", "raw
 # net-world-ssh (network): SSH from anywhere on the ECS tasks' group
 test_sg_world_ingress_raw_fail_evasion_net_world_ssh if caught("net-world-ssh", "raw")
 
-test_sg_world_ingress_plan_fail_evasion_net_world_ssh if caught("net-world-ssh", "plan")
-
-test_sg_world_ingress_hcp_fail_evasion_net_world_ssh if caught("net-world-ssh", "hcp")
+# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
 
 # net-split-halves (network): 0.0.0.0/1 + 128.0.0.0/1 is the whole IPv4 internet
 test_sg_world_ingress_raw_fail_evasion_net_split_halves if caught("net-split-halves", "raw")
@@ -299,9 +295,7 @@ test_alb_tls_policy_raw_fail_evasion_tls_weak_policy_tls13_prefix if caught("tls
 # tls-policy-removed (tls): no ssl_policy: the provider default negotiates TLS 1.0
 test_alb_tls_policy_raw_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "raw")
 
-test_alb_tls_policy_plan_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "plan")
-
-test_alb_tls_policy_hcp_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "hcp")
+# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
 
 # tls-policy-2016 (tls): the 2016 policy
 test_alb_tls_policy_raw_fail_evasion_tls_policy_2016 if caught("tls-policy-2016", "raw")
@@ -546,9 +540,7 @@ test_prod_stateful_protected_raw_fail_evasion_prod_new_stateful_unprotected if c
 # prod-destroy-secret (protection): a prod secret in the state that the configuration no longer has: the plan deletes it
 # raw shape: not applicable (the evasion exists only in a plan)
 
-test_prod_stateful_protected_plan_fail_evasion_prod_destroy_secret if caught("prod-destroy-secret", "plan")
-
-test_prod_stateful_protected_hcp_fail_evasion_prod_destroy_secret if caught("prod-destroy-secret", "hcp")
+# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
 
 # ecs-privileged (ecs): a privileged container
 test_ecs_not_privileged_raw_fail_evasion_ecs_privileged if caught("ecs-privileged", "raw")

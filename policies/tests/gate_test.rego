@@ -282,7 +282,7 @@ test_codebuild_not_privileged_raw_pass if {
 	count(rules.codebuild_not_privileged.deny) == 0 with input as fx.raw("dev", {"aws_codebuild_project": {"tests": {"environment": {"privileged_mode": false}}}})
 
 	# the image builds are excepted with a reason
-	count(rules.codebuild_not_privileged.deny) == 0 with input as fx.raw("dev", {"aws_codebuild_project": {"backend-build_project_1": {"environment": {"privileged_mode": true}}}})
+	count(rules.codebuild_not_privileged.deny) == 0 with input as fx.raw("dev", {"aws_codebuild_project": {"backend_build": {"environment": {"privileged_mode": true}}}})
 }
 
 test_codebuild_not_privileged_raw_fail if {
@@ -300,8 +300,8 @@ test_codebuild_not_privileged_plan_fail if {
 # ---- MM-050 rds_multi_az / MM-051 elasticache_backups / MM-052 elasticache_failover ----------------
 
 _raw_db(env, zones) := fx.raw(env, {
-	"aws_rds_cluster": {"c": {"cluster_identifier": "x"}},
-	"aws_rds_cluster_instance": {sprintf("i%d", [i]): {"cluster_identifier": "${aws_rds_cluster.c.id}", "availability_zone": z} | some i, z in zones},
+	"aws_rds_cluster": {"aurora": {"cluster_identifier": "x"}},
+	"aws_rds_cluster_instance": {sprintf("i%d", [i]): {"cluster_identifier": "${aws_rds_cluster.aurora.id}", "availability_zone": z} | some i, z in zones},
 })
 
 test_rds_multi_az_raw_pass if {
@@ -312,12 +312,12 @@ test_rds_multi_az_raw_pass if {
 }
 
 test_rds_multi_az_raw_fail if {
-	fx.fires(rules.rds_multi_az.deny, "MM-050", "aws_rds_cluster.c") with input as _raw_db("prod", ["ap-northeast-1a", "ap-northeast-1a"])
+	fx.fires(rules.rds_multi_az.deny, "MM-050", "aws_rds_cluster.aurora") with input as _raw_db("prod", ["ap-northeast-1a", "ap-northeast-1a"])
 }
 
 _plan_db(zones) := fx.plan_refs(
-	array.concat([fx.rc_unknown("aws_rds_cluster", "c", fx.tagged("prod", {"cluster_identifier": "markmail-prod-cluster"}), {"id": true})], [fx.rc_unknown("aws_rds_cluster_instance", sprintf("i%d", [i]), fx.tagged("prod", {"availability_zone": z}), {"cluster_identifier": true}) | some i, z in zones]),
-	[fx.cfg("aws_rds_cluster_instance", sprintf("i%d", [i]), {"cluster_identifier": ["aws_rds_cluster.c.id", "aws_rds_cluster.c"]}) | some i, _ in zones],
+	array.concat([fx.rc_unknown("aws_rds_cluster", "aurora", fx.tagged("prod", {"cluster_identifier": "markmail-prod-cluster"}), {"id": true})], [fx.rc_unknown("aws_rds_cluster_instance", sprintf("i%d", [i]), fx.tagged("prod", {"availability_zone": z}), {"cluster_identifier": true}) | some i, z in zones]),
+	[fx.cfg("aws_rds_cluster_instance", sprintf("i%d", [i]), {"cluster_identifier": ["aws_rds_cluster.c.id", "aws_rds_cluster.aurora"]}) | some i, _ in zones],
 )
 
 test_rds_multi_az_plan_pass if {
@@ -325,12 +325,12 @@ test_rds_multi_az_plan_pass if {
 }
 
 test_rds_multi_az_plan_fail if {
-	fx.fires(rules.rds_multi_az.deny, "MM-050", "aws_rds_cluster.c") with input as _plan_db(["ap-northeast-1a"])
+	fx.fires(rules.rds_multi_az.deny, "MM-050", "aws_rds_cluster.aurora") with input as _plan_db(["ap-northeast-1a"])
 }
 
-_raw_rg(env, body) := fx.raw(env, {"aws_elasticache_replication_group": {"sessions": body}})
+_raw_rg(env, body) := fx.raw(env, {"aws_elasticache_replication_group": {"redis": body}})
 
-_plan_rg(body) := fx.plan([fx.rc("aws_elasticache_replication_group", "sessions", fx.tagged("prod", body))])
+_plan_rg(body) := fx.plan([fx.rc("aws_elasticache_replication_group", "redis", fx.tagged("prod", body))])
 
 test_elasticache_backups_raw_pass if {
 	count(rules.elasticache_backups.deny) == 0 with input as _raw_rg("prod", {"snapshot_retention_limit": 7})
@@ -338,7 +338,7 @@ test_elasticache_backups_raw_pass if {
 }
 
 test_elasticache_backups_raw_fail if {
-	fx.fires(rules.elasticache_backups.deny, "MM-051", "aws_elasticache_replication_group.sessions") with input as _raw_rg("prod", {})
+	fx.fires(rules.elasticache_backups.deny, "MM-051", "aws_elasticache_replication_group.redis") with input as _raw_rg("prod", {})
 }
 
 test_elasticache_backups_plan_pass if {
@@ -346,7 +346,7 @@ test_elasticache_backups_plan_pass if {
 }
 
 test_elasticache_backups_plan_fail if {
-	fx.fires(rules.elasticache_backups.deny, "MM-051", "aws_elasticache_replication_group.sessions") with input as _plan_rg({"snapshot_retention_limit": 0})
+	fx.fires(rules.elasticache_backups.deny, "MM-051", "aws_elasticache_replication_group.redis") with input as _plan_rg({"snapshot_retention_limit": 0})
 }
 
 test_elasticache_failover_raw_pass if {
@@ -355,7 +355,7 @@ test_elasticache_failover_raw_pass if {
 }
 
 test_elasticache_failover_raw_fail if {
-	fx.fires(rules.elasticache_failover.deny, "MM-052", "aws_elasticache_replication_group.sessions") with input as _raw_rg("prod", {"automatic_failover_enabled": false})
+	fx.fires(rules.elasticache_failover.deny, "MM-052", "aws_elasticache_replication_group.redis") with input as _raw_rg("prod", {"automatic_failover_enabled": false})
 }
 
 test_elasticache_failover_plan_pass if {
@@ -363,7 +363,7 @@ test_elasticache_failover_plan_pass if {
 }
 
 test_elasticache_failover_plan_fail if {
-	fx.fires(rules.elasticache_failover.deny, "MM-052", "aws_elasticache_replication_group.sessions") with input as _plan_rg({})
+	fx.fires(rules.elasticache_failover.deny, "MM-052", "aws_elasticache_replication_group.redis") with input as _plan_rg({})
 }
 
 # ---- MM-053 vpc_ec2_endpoint / MM-054 nacl_admin_ports ----------------------------------------------
@@ -479,4 +479,20 @@ test_s3_access_logging_plan_pass if {
 
 test_s3_access_logging_plan_fail if {
 	fx.fires(rules.s3_access_logging.deny, "MM-056", "aws_s3_bucket.data") with input as _plan_buckets([])
+}
+
+# ---- MM-026: a scoping condition of policies/data/iam bounds key/* ----------------------------------
+
+_state_key(values) := fx.raw_data("dev", {"aws_iam_role_policy": {"deploy": {"role": "r", "policy": "${data.aws_iam_policy_document.deploy.json}"}}}, {"aws_iam_policy_document": {"deploy": {"statement": [{
+	"effect": "Allow", "actions": ["kms:Decrypt"], "resources": ["arn:aws:kms:ap-northeast-1:${data.aws_caller_identity.me.account_id}:key/*"],
+	"condition": [{"test": "ForAnyValue:StringEquals", "variable": "kms:ResourceAliases", "values": values}],
+}]}}})
+
+test_iam_no_wildcard_resources_raw_pass_scoping_condition if {
+	count(rules.iam_no_wildcard_resources.deny) == 0 with input as _state_key(["alias/markmail-terraform-state"])
+}
+
+test_iam_no_wildcard_resources_raw_fail_scoping_condition_wildcard if {
+	# an alias pattern scopes nothing
+	fx.fires(rules.iam_no_wildcard_resources.deny, "MM-026", "data.aws_iam_policy_document.deploy") with input as _state_key(["alias/*"])
 }

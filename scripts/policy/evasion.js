@@ -313,6 +313,13 @@ async function startMoto(work) {
   for (const zone of Object.values(DOMAINS)) aws("route53", "create-hosted-zone", "--name", zone, "--caller-reference", `evasion-${zone}`);
   const param = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
   if (aws("ssm", "get-parameter", "--name", param).status !== 0) aws("ssm", "put-parameter", "--name", param, "--type", "String", "--value", "ami-0123456789abcdef0");
+  // the upstream state objects whose existence each terraform_remote_state precondition checks (as verify.sh)
+  aws("s3api", "create-bucket", "--bucket", "markmail-terraform-state", "--create-bucket-configuration", "LocationConstraint=ap-northeast-1");
+  for (const env of ["dev", "staging", "prod"]) {
+    for (const layer of ["network", "database", "secrets", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"]) {
+      aws("s3api", "put-object", "--bucket", "markmail-terraform-state", "--key", `markmail/${env}/${layer}.tfstate`);
+    }
+  }
   return { proc, endpoint };
 }
 
