@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { SECRETS } from "../config/contract";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
-import { POLICY_DATA, SECRET_NAME } from "../constructs/policy-data";
+import { looksSecretName, POLICY_DATA, SECRET_NAME } from "../constructs/policy-data";
 import { OperatorSecret, PLACEHOLDER, WriteOnlySecret } from "../constructs/secret";
 import { SecretsStack } from "../stacks/secrets-stack";
 import { dataLayer, dataLayers } from "./helpers/data-layers";
@@ -201,7 +201,7 @@ function scan(value: unknown, path: string, out: string[]): void {
   if (Array.isArray(value)) return value.forEach((v, i) => scan(v, `${path}[${i}]`, out));
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (typeof o.name === "string" && typeof o.value === "string" && CREDENTIAL.test(o.name) && !ALLOWED.test(o.value)) out.push(`${path}: ${o.name}="${o.value}"`);
+    if (typeof o.name === "string" && typeof o.value === "string" && looksSecretName(o.name) && !ALLOWED.test(o.value)) out.push(`${path}: ${o.name}="${o.value}"`);
     for (const [k, v] of Object.entries(o)) {
       if (k === "//") continue;
       if (CREDENTIAL.test(k) && !NOT_A_VALUE_KEY.test(k) && typeof v === "string" && !/^\s*[[{]/.test(v) && !ALLOWED.test(v)) out.push(`${path}.${k}="${v}"`);
