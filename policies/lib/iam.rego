@@ -237,7 +237,17 @@ _plan_doc_ref(pv) := a if {
 	count(docs) == 1
 	some a in docs
 	by_address[a]
+
+	# only when the value is that document's rendering: an expression around it (replace(), a
+	# merge) is judged as the JSON it renders
+	_renders(by_address[a], pv.value)
 }
+
+_renders(d, v) if d.values.json == v
+
+_renders(d, v) if d.values.minified_json == v
+
+_renders(d, v) if json.unmarshal(d.values.json) == json.unmarshal(v)
 
 policy_source(pv) := {"doc": a} if {
 	a := _doc_ref(pv.value)

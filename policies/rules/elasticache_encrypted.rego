@@ -54,5 +54,5 @@ deny contains lib.msg("MM-007", r, "transit_encryption_enabled is unknown until 
 deny contains lib.msg("MM-007", r, "a stand-alone redis/valkey cache cluster cannot be encrypted at rest; use aws_elasticache_replication_group", "Security Hub ElastiCache.4") if {
 	some r in lib.of_type("aws_elasticache_cluster")
 	lower(object.get(r.values, "engine", "redis")) in {"redis", "valkey"}
-	not lib.present(r, "replication_group_id")
+	not lib.configured(r, "replication_group_id")
 }

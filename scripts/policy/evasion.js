@@ -196,9 +196,15 @@ function applyEdit(doc, e) {
       block[e.type][e.name] = clone(value);
       return;
     }
-    case "delete":
-      for (const [t, n] of select(doc, e.select)) delete (e.select.mode === "data" ? doc.data : doc.resource)[t][n];
+    case "delete": {
+      const block = e.select.mode === "data" ? doc.data : doc.resource;
+      for (const [t, n] of select(doc, e.select)) {
+        delete block[t][n];
+        // Terraform refuses an empty resource type block
+        if (Object.keys(block[t]).filter((k) => k !== "//").length === 0) delete block[t];
+      }
       return;
+    }
     case "json_set":
     case "json_remove":
       for (const b of bodies()) {
@@ -313,6 +319,13 @@ async function startMoto(work) {
   for (const zone of Object.values(DOMAINS)) aws("route53", "create-hosted-zone", "--name", zone, "--caller-reference", `evasion-${zone}`);
   const param = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
   if (aws("ssm", "get-parameter", "--name", param).status !== 0) aws("ssm", "put-parameter", "--name", param, "--type", "String", "--value", "ami-0123456789abcdef0");
+  // the image tags the ECS layer reads at plan time (the ecs-cluster layer creates them, the pipeline writes them)
+  for (const env of ["dev", "staging", "prod"]) {
+    for (const svc of ["backend", "frontend"]) {
+      const name = `/markmail/${env}/${svc}/image-tag`;
+      if (aws("ssm", "get-parameter", "--name", name).status !== 0) aws("ssm", "put-parameter", "--name", name, "--type", "String", "--value", "0123456789ab");
+    }
+  }
   // the upstream state objects whose existence each terraform_remote_state precondition checks (as verify.sh)
   aws("s3api", "create-bucket", "--bucket", "markmail-terraform-state", "--create-bucket-configuration", "LocationConstraint=ap-northeast-1");
   for (const env of ["dev", "staging", "prod"]) {
@@ -498,7 +511,9 @@ async function generate(allCases, cases, work) {
     const tf = tfEnv();
     const moto = await startMoto(work);
     try {
-      const baseList = Object.keys(bases);
+      // A base whose synthesized stack is unchanged keeps its plan when only some cases run
+      // (the other cases' plan patches are relative to it).
+      const baseList = Object.keys(bases).filter((b) => !only || bases[b].rawChanged || !bases[b].plan);
       const basePlans = await pool(baseList, jobs, async (base) => {
         const [variant, stack] = base.split("/");
         log(`plan base ${base}`);
