@@ -417,6 +417,7 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
       name: "aws-waf-logs-markmail-prod",
       retention_in_days: 365,
       kms_key_id: `\${aws_kms_key.${keyId}.arn}`,
+      lifecycle: { prevent_destroy: true },
     });
     const logging = onlyResource(
       json,

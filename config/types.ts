@@ -212,6 +212,11 @@ export interface EnvironmentConfig {
    * Never in prod (guardrail).
    */
   readonly forceDestroy: boolean;
+  /**
+   * `lifecycle.prevent_destroy` on every stateful resource (constructs/stateful.ts): a destroy,
+   * replacement or removed block of one stops the run at plan. staging and prod; always in prod (guardrail).
+   */
+  readonly preventDestroy: boolean;
   readonly monitoring: MonitoringSettings;
   readonly pipeline: PipelineSettings;
   readonly bastionInstanceType: string;

@@ -177,6 +177,7 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
     expect(cache.snapshotRetentionDays >= 1, `${p}.cache.snapshotRetentionDays`, cache.snapshotRetentionDays, "at least 1 day in prod");
     expect(env.alb.deletionProtection, `${p}.alb.deletionProtection`, env.alb.deletionProtection, keep);
     expect(!env.forceDestroy, `${p}.forceDestroy`, env.forceDestroy, "false in prod (never delete non-empty buckets or repositories)");
+    expect(env.preventDestroy, `${p}.preventDestroy`, env.preventDestroy, "true in prod (a run never destroys or replaces a stateful resource)");
     expect(env.secrets.recoveryWindowDays === 30, `${p}.secrets.recoveryWindowDays`, env.secrets.recoveryWindowDays, "30 in prod");
     expect(env.logRetentionDays >= 365, `${p}.logRetentionDays`, env.logRetentionDays, "at least 365 days in prod");
     expect(net.natGateways === "one-per-az", `${p}.network.natGateways`, net.natGateways, "one-per-az in prod (no single point of failure)");

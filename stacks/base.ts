@@ -4,6 +4,7 @@ import { Construct, Node } from "constructs";
 import { AppConfig, EnvironmentConfig, Layer } from "../config";
 import { allocateReadableLogicalId } from "../constructs/addresses";
 import { physicalName, stackId } from "../constructs/naming";
+import { PreventDestroy } from "../constructs/prevent-destroy";
 import { attachStateBackend, StateLocation, UpstreamState } from "../constructs/state-backend";
 import { ContractSpec, ContractValues, LayerContract, outputFields } from "./contracts";
 
@@ -45,6 +46,7 @@ export abstract class LayerStack extends TerraformStack {
       ],
     });
     attachStateBackend(this, this.stateOf(layer));
+    if (props.env.preventDestroy) PreventDestroy.applyTo(this);
   }
 
   /** `markmail-<env>[-<component>]`, length-checked. */
