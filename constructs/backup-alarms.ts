@@ -2,6 +2,7 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { Construct } from "constructs";
 import { MetricAlarm } from "./alarm";
+import { jsonAttribute } from "./json-attribute";
 
 export interface BackupAlarmsProps {
   /** `markmail-<env>`: rule and alarm names start with it (the topic policy admits `rule/<prefix>-*`). */
@@ -71,7 +72,7 @@ export class BackupAlarms extends Construct {
       });
     }
     for (const w of watches) {
-      const rule = new CloudwatchEventRule(this, w.id, { name: `${p}-${w.id}`, description: w.description, eventPattern: JSON.stringify(w.pattern) });
+      const rule = new CloudwatchEventRule(this, w.id, { name: `${p}-${w.id}`, description: w.description, eventPattern: jsonAttribute(w.pattern) });
       new CloudwatchEventTarget(this, `${w.id}-target`, {
         rule: rule.name,
         targetId: "alarm-topic",

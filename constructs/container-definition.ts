@@ -5,6 +5,7 @@
  * the definition stays literal JSON that policy checks can read (OPA MM-037).
  */
 
+import { jsonAttribute } from "./json-attribute";
 import { looksSecretName, secretValueFinding } from "./policy-data";
 
 /** `<secret arn>:<json key>::` (latest version): the `valueFrom` of one JSON key. */
@@ -145,5 +146,5 @@ export function renderContainerDefinitions(specs: readonly ContainerSpec[]): str
     const init = scratchInitContainer(s);
     return init ? [init, containerDefinition(s)] : [containerDefinition(s)];
   });
-  return JSON.stringify(defs);
+  return jsonAttribute(defs);
 }

@@ -2,6 +2,7 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { MonitoredTargets } from "./alarms";
+import { jsonAttribute } from "./json-attribute";
 
 /** One metric line of a graph. */
 export interface MetricLine {
@@ -57,7 +58,7 @@ const GRID = 24;
 /**
  * Renders widgets into the dashboard-body JSON, placed left to right on the 24-column grid.
  *
- * Plain JSON.stringify is deliberate: string tokens (dimension values from this or another stack)
+ * Plain JSON (jsonAttribute) is deliberate: string tokens (dimension values from this or another stack)
  * survive as `${...}` interpolations inside the JSON string, and cdktf rewrites cross-stack ones to
  * `terraform_remote_state` reads, so the body stays readable in cdk.tf.json and testable. Only
  * string leaves may be tokens: a number token would stringify as a garbage float, so it throws.
@@ -102,7 +103,7 @@ export function renderDashboardBody(widgets: GraphWidget[], region: string): str
       };
     }),
   };
-  return JSON.stringify(body);
+  return jsonAttribute(body);
 }
 
 /** [namespace, metric, dimName, dimValue, ..., {options}] as the dashboard format wants. */
