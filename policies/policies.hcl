@@ -315,6 +315,7 @@ policy "mm-074-prod-restore-testing" {
   query             = "data.markmail.rules.prod_restore_testing.deny"
   enforcement_level = "mandatory"
   description       = "MM-074 Production databases are backed up by AWS Backup and restore-tested"
+}
 
 # Prod carries customer logins and mail data; plain HTTP exposes them on every network hop.
 policy "mm-041-prod-tls-only" {
