@@ -4,7 +4,9 @@ import { AppConfig, loadConfig } from "./config";
 import { synthOrExit } from "./config/errors";
 import { AlbStack } from "./stacks/alb-stack";
 import { BastionStack } from "./stacks/bastion-stack";
+import { ownsZone } from "./stacks/contracts";
 import { DatabaseStack } from "./stacks/database-stack";
+import { DnsStack } from "./stacks/dns-stack";
 import { EcsClusterStack } from "./stacks/ecs-cluster-stack";
 import { EcsStack } from "./stacks/ecs-stack";
 import { MonitoringStack } from "./stacks/monitoring-stack";
@@ -21,10 +23,9 @@ export function defineApp(app: App, config: AppConfig): TerraformStack[] {
   const stacks: TerraformStack[] = [];
   for (const env of config.environments) {
     const props = { config, env };
+    stacks.push(new NetworkStack(app, props), new DatabaseStack(app, props), new SecretsStack(app, props));
+    if (ownsZone(env)) stacks.push(new DnsStack(app, props));
     stacks.push(
-      new NetworkStack(app, props),
-      new DatabaseStack(app, props),
-      new SecretsStack(app, props),
       new AlbStack(app, props),
       new EcsClusterStack(app, props),
       new EcsStack(app, props),

@@ -80,7 +80,7 @@ describe("stateful resource addresses cannot move by accident", () => {
     expect(committed["markmail-prod-ecs-cluster"]).toEqual(expect.arrayContaining(["aws_ecr_repository.backend", "aws_cloudwatch_log_group.backend_logs"]));
     expect(committed["markmail-bootstrap"]).toEqual(expect.arrayContaining(["aws_dynamodb_table.state_store_locks", "aws_kms_key.state_store"]));
     expect(committed["markmail-bootstrap"].some((a) => a.startsWith("aws_s3_bucket."))).toBe(true);
-    expect(committed["markmail-prod-alb"].some((a) => a.startsWith("aws_route53_zone."))).toBe(true);
+    expect(committed["markmail-prod-dns"]).toEqual(["aws_route53_zone.main"]);
   });
 
   test("the guard fails on a renamed stateful resource and names it; a moved block makes the rename safe", () => {

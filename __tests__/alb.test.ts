@@ -293,19 +293,14 @@ describe("alb layer, dev with DEV_DOMAIN (zone looked up)", () => {
     expect(json.output!.transport).toBeUndefined();
   });
 
-  test("hostedZone=create: the zone is created and its name servers are an output", () => {
-    const created = albJson(
-      configFor("dev", { DEV_DOMAIN: DOMAIN }, (e) => ({
-        ...e,
-        hostedZone: "create",
-      }))
-    );
-    const [id, z] = resources(created, "aws_route53_zone")[0];
-    expect(z.name).toBe(DOMAIN);
+  test("hostedZone=create: the certificate validates in the dns layer's zone, read by name; the alb creates no zone", () => {
+    const created = albJson(configFor("dev", { DEV_DOMAIN: DOMAIN }, (e) => ({ ...e, hostedZone: "create" })));
+    expect(created.resource?.aws_route53_zone).toBeUndefined();
     expect(created.data?.aws_route53_zone).toBeUndefined();
-    expect(created.output!.zone_name_servers.value).toBe(
-      `\${aws_route53_zone.${id}.name_servers}`
-    );
+    expect(created.data?.terraform_remote_state?.dns?.config.key).toBe("markmail/dev/dns.tfstate");
+    const zoneIds = new Set(resources(created, "aws_route53_record").map(([, r]) => r.zone_id));
+    expect([...zoneIds]).toEqual(["${data.terraform_remote_state.dns.outputs.zone_id}"]);
+    expect(created.output!.hosted_zone_id.value).toBe("${data.terraform_remote_state.dns.outputs.zone_id}");
   });
 });
 

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { LAYERS } from "../config";
+import { LAYERS, STACK_ORDER } from "../config";
 import { buildApp, configFrom, synthJson } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -29,7 +29,7 @@ describe("stacks", () => {
 
   test("no stack depends on another (cdktf deploy <one stack> passes the CLI's dependency check); each reads only earlier layers, by name", () => {
     const stacks = buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", CREATE_BASTION: "true" }));
-    const order = [...LAYERS, "bastion"];
+    const order: readonly string[] = STACK_ORDER;
     for (const [id, stack] of stacks) {
       expect({ id, dependencies: stack.dependencies.map((d) => d.node.id) }).toEqual({ id, dependencies: [] });
       const json = synthJson(stack);

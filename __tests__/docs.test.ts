@@ -339,6 +339,13 @@ function buildFacts(): Facts {
       }
     }
   }
+  // Optional stacks of other inputs: the dns layer exists only with a domain whose zone the app creates.
+  const zones = buildApp(configFrom({ DEV_DOMAIN: "dev.markmail.example.com", STAGING_DOMAIN: "staging.markmail.example.com", PROD_DOMAIN: "markmail.example.com", HOSTED_ZONE_MODE: "create" }));
+  for (const [id, stack] of zones) {
+    if (!id.endsWith("-dns")) continue;
+    stacks.set(id, stack);
+    collectLeaves(synthJson(stack), leaves);
+  }
   const bootstrapLeaves = new Set<string>();
   collectLeaves(synthJson(new BootstrapStack(Testing.app(), { config: configFrom() })), bootstrapLeaves);
   return { stackIds: new Set(stacks.keys()), leaves, bootstrapLeaves, byType, tags };

@@ -14,8 +14,13 @@ export const LAYERS = [
   "pipeline",
 ] as const;
 export type CoreLayer = (typeof LAYERS)[number];
-/** The optional, temporary bastion layer (CREATE_BASTION=true). */
-export type Layer = CoreLayer | "bastion";
+/**
+ * Optional layers: `dns` (the domain's hosted zone, only with a domain and HOSTED_ZONE_MODE=create)
+ * and the temporary `bastion` (CREATE_BASTION=true).
+ */
+export type Layer = CoreLayer | "dns" | "bastion";
+/** Every layer, optional ones included, in deploy order: `dns` before the alb that validates in it. */
+export const STACK_ORDER: readonly Layer[] = ["network", "database", "secrets", "dns", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"];
 
 /** NAT strategy, a closed choice (mirrors terraform-aws-vpc single_nat_gateway / one_nat_gateway_per_az). */
 export type NatStrategy = "single" | "one-per-az";

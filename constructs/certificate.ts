@@ -2,7 +2,6 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 
@@ -10,17 +9,15 @@ export interface DnsValidatedCertificateProps {
   /** The environment's public DNS name, e.g. dev.markmail.example.com. */
   readonly domain: string;
   /**
-   * "lookup": the public hosted zone named exactly `domain` already exists (delegated by hand) and is
-   * read at plan time; "create": this construct creates it (NS delegation in the parent is manual).
+   * The public hosted zone of `domain` when this app creates it (the dns layer, HOSTED_ZONE_MODE=create);
+   * unset: the zone named exactly `domain` already exists (delegated by hand) and is read at plan time.
    */
-  readonly hostedZone: "lookup" | "create";
-  /** Comment of a created zone. @default "MarkMail <domain>" */
-  readonly zoneComment?: string;
+  readonly zoneId?: string;
 }
 
 /**
- * The Route 53 zone of a domain and an ACM certificate for `<domain>` + `*.<domain>`, validated by
- * DNS records written into that zone. `certificateArn` comes from the validation resource, so a
+ * An ACM certificate for `<domain>` + `*.<domain>`, validated by DNS records written into
+ * the domain's Route 53 zone (given, or looked up by name). `certificateArn` comes from the validation resource, so a
  * listener that uses it waits until the certificate is issued.
  */
 export class DnsValidatedCertificate extends Construct {
@@ -29,18 +26,10 @@ export class DnsValidatedCertificate extends Construct {
   readonly validation: AcmCertificateValidation;
   /** The issued certificate (depends on validation). */
   readonly certificateArn: string;
-  /** Name servers of a created zone, to delegate from the parent domain. */
-  readonly nameServers?: string[];
 
   constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
     super(scope, id);
-    if (props.hostedZone === "create") {
-      const zone = new Route53Zone(this, "zone", { name: props.domain, comment: props.zoneComment ?? `MarkMail ${props.domain}` });
-      this.zoneId = zone.zoneId;
-      this.nameServers = zone.nameServers;
-    } else {
-      this.zoneId = new DataAwsRoute53Zone(this, "zone", { name: props.domain, privateZone: false }).zoneId;
-    }
+    this.zoneId = props.zoneId ?? new DataAwsRoute53Zone(this, "zone", { name: props.domain, privateZone: false }).zoneId;
 
     this.certificate = new AcmCertificate(this, "certificate", {
       domainName: props.domain,

@@ -7,12 +7,13 @@ import { CustomerKey } from "../constructs/kms-key";
 import { assertGuideRouting, PublicLoadBalancer, TargetSpec } from "../constructs/load-balancer";
 import { NAME_LIMITS } from "../constructs/naming";
 import { WebAcl } from "../constructs/waf";
-import { ALB, isBlueGreen, NETWORK } from "./contracts";
+import { ALB, DNS, isBlueGreen, NETWORK, ownsZone } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
 /**
  * `markmail-<env>-alb`: the public load balancer (access logs, target groups, the guide's routing),
- * with a domain the zone, certificate, HTTPS and alias record; WAF where configured.
+ * with a domain the certificate (validated in the domain's zone: looked up, or the dns layer's),
+ * HTTPS and alias record; WAF where configured.
  */
 export class AlbStack extends LayerStack {
   constructor(scope: Construct, props: LayerProps) {
@@ -30,11 +31,7 @@ export class AlbStack extends LayerStack {
     assertGuideRouting(APP.routes, targets);
 
     const certificate = domain
-      ? new DnsValidatedCertificate(this, "certificate", {
-          domain,
-          hostedZone: env.hostedZone,
-          zoneComment: `MarkMail application domain for ${env.name}`,
-        })
+      ? new DnsValidatedCertificate(this, "certificate", { domain, zoneId: ownsZone(env) ? this.upstream(DNS).zone_id : undefined })
       : undefined;
 
     const alb = new PublicLoadBalancer(this, "alb", {
@@ -84,12 +81,6 @@ export class AlbStack extends LayerStack {
       new TerraformOutput(this, "transport", {
         value: `HTTP ONLY: ${env.name} has no domain (set ${env.name.toUpperCase()}_DOMAIN for HTTPS); traffic to the ALB is unencrypted`,
         description: "WARNING: no TLS on this environment",
-      });
-    }
-    if (certificate?.nameServers) {
-      new TerraformOutput(this, "zone_name_servers", {
-        value: certificate.nameServers,
-        description: `Delegate ${domain} to these name servers in the parent zone; certificate validation waits for it`,
       });
     }
 

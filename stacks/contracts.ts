@@ -7,7 +7,7 @@
  * The keys are the Terraform output names, used as is in TypeScript: one name in the producer,
  * the plan and the consumer. None of these values is secret, so none is `sensitive`.
  */
-import { CoreLayer, EnvironmentConfig } from "../config";
+import { EnvironmentConfig, Layer } from "../config";
 
 export interface OutputField {
   readonly kind: "string" | "list";
@@ -25,7 +25,7 @@ export interface OutputGroup {
 export type ContractSpec = Readonly<Record<string, OutputField | OutputGroup>>;
 
 export interface LayerContract<S extends ContractSpec = ContractSpec> {
-  readonly layer: CoreLayer;
+  readonly layer: Layer;
   readonly outputs: S;
 }
 
@@ -33,7 +33,7 @@ const str = (description: string) => ({ kind: "string", description }) as const;
 const list = (description: string) => ({ kind: "list", description }) as const;
 const group = <F extends Record<string, OutputField>>(description: string, when: (env: EnvironmentConfig) => boolean, fields: F) =>
   ({ kind: "group", description, when, fields }) as const;
-const contract = <S extends ContractSpec>(layer: CoreLayer, outputs: S): LayerContract<S> => ({ layer, outputs });
+const contract = <S extends ContractSpec>(layer: Layer, outputs: S): LayerContract<S> => ({ layer, outputs });
 
 type FieldValue<F> = F extends { readonly kind: "list" } ? string[] : string;
 type GroupValues<G> = G extends { readonly fields: infer F } ? { readonly [K in keyof F]: FieldValue<F[K]> } : never;
@@ -56,6 +56,8 @@ export function outputFields(c: LayerContract, env: EnvironmentConfig): [name: s
 }
 
 const hasDomain = (env: EnvironmentConfig) => env.domain !== undefined;
+/** Environments whose domain's zone this app creates, in its own stack (markmail-<env>-dns). */
+export const ownsZone = (env: EnvironmentConfig) => env.domain !== undefined && env.hostedZone === "create";
 /** Environments whose services deploy blue/green (config services.deployment.strategy). */
 export const isBlueGreen = (env: EnvironmentConfig) => env.services.deployment.strategy === "BLUE_GREEN";
 
@@ -102,6 +104,12 @@ export const SECRETS_LAYER = contract("secrets", {
   ai_secret_arn: str("markmail-<env>-ai-secret"),
   stripe_secret_arn: str("markmail-<env>-stripe-secret"),
   dockerhub_secret_arn: str("markmail-<env>-dockerhub-secret"),
+});
+
+/** With a domain and HOSTED_ZONE_MODE=create: the stack markmail-<env>-dns owns the zone. */
+export const DNS = contract("dns", {
+  zone_id: str("Route 53 public hosted zone of the domain"),
+  name_servers: list("Delegate the domain to these name servers in the parent zone; certificate validation in the alb layer waits for it"),
 });
 
 export const ALB = contract("alb", {
@@ -165,10 +173,11 @@ export const MONITORING = contract("monitoring", {
 export type NetworkOutputs = ContractValues<typeof NETWORK.outputs>;
 export type DatabaseOutputs = ContractValues<typeof DATABASE.outputs>;
 export type SecretsOutputs = ContractValues<typeof SECRETS_LAYER.outputs>;
+export type DnsOutputs = ContractValues<typeof DNS.outputs>;
 export type AlbOutputs = ContractValues<typeof ALB.outputs>;
 export type EcsClusterOutputs = ContractValues<typeof ECS_CLUSTER.outputs>;
 export type EcsOutputs = ContractValues<typeof ECS.outputs>;
 export type MonitoringOutputs = ContractValues<typeof MONITORING.outputs>;
 
 /** Every layer contract, in deploy order. */
-export const CONTRACTS: readonly LayerContract[] = [NETWORK, DATABASE, SECRETS_LAYER, ALB, ECS_CLUSTER, ECS, MONITORING];
+export const CONTRACTS: readonly LayerContract[] = [NETWORK, DATABASE, SECRETS_LAYER, DNS, ALB, ECS_CLUSTER, ECS, MONITORING];

@@ -44,7 +44,7 @@ REGION = "ap-northeast-1"
 ENV = "dev"
 DOMAIN = "dev.markmail.example.com"
 # The guide's order (docs/guide.en.md §6.2); the bastion comes after the database, last here.
-LAYERS = ["network", "database", "secrets", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"]
+LAYERS = ["network", "database", "secrets", "dns", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"]
 PROD_LAYERS = ["network", "database"]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 STEPS = ["bootstrap", "deploy", "drift", "guide", "lock", "teardown"]

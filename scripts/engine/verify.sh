@@ -209,7 +209,7 @@ if [[ $plan == 1 ]]; then
     "${aws[@]}" s3api create-bucket --bucket markmail-terraform-state \
       --create-bucket-configuration LocationConstraint=ap-northeast-1 >/dev/null
     for env in dev staging prod; do
-      for layer in network database secrets alb ecs-cluster ecs monitoring pipeline bastion; do
+      for layer in network database secrets dns alb ecs-cluster ecs monitoring pipeline bastion; do
         "${aws[@]}" s3api put-object --bucket markmail-terraform-state --key "markmail/$env/$layer.tfstate" >/dev/null
       done
       # The image tags the ecs layer reads at plan time (created by the ecs-cluster layer).

@@ -329,7 +329,7 @@ async function startMoto(work) {
   // the upstream state objects whose existence each terraform_remote_state precondition checks (as verify.sh)
   aws("s3api", "create-bucket", "--bucket", "markmail-terraform-state", "--create-bucket-configuration", "LocationConstraint=ap-northeast-1");
   for (const env of ["dev", "staging", "prod"]) {
-    for (const layer of ["network", "database", "secrets", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"]) {
+    for (const layer of ["network", "database", "secrets", "dns", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"]) {
       aws("s3api", "put-object", "--bucket", "markmail-terraform-state", "--key", `markmail/${env}/${layer}.tfstate`);
     }
   }
