@@ -1,5 +1,5 @@
 import { ConfigError, INPUTS, loadConfig, validateAcrossEnvironments, validateEnvironment } from "../config";
-import { configFor, configFrom } from "./helpers/synth";
+import { buildApp, configFor, configFrom } from "./helpers/synth";
 
 const load = (vars: Record<string, string>) => () => loadConfig(vars as NodeJS.ProcessEnv);
 
@@ -218,15 +218,12 @@ describe("environment guardrails", () => {
     ["prod with a single NAT", () => ({ ...prod(), network: { ...prod().network, natGateways: "single" } }), /natGateways="single"/],
     ["prod with ECS Exec", () => ({ ...prod(), services: { ...prod().services, executeCommand: true } }), /executeCommand=true/],
     ["any env with 1-day backups", () => ({ ...dev(), database: { ...dev().database, backupRetentionDays: 1 } }), /backupRetentionDays=1 is not valid: expected 7 to 35 days/],
-    ["a recovery window of 0", () => ({ ...dev(), secrets: { ...dev().secrets, recoveryWindowDays: 0 } }), /recoveryWindowDays=0/],
     ["a public CIDR", () => ({ ...dev(), network: { ...dev().network, cidr: "8.8.0.0/16" } }), /network\.cidr="8\.8\.0\.0\/16" is not valid: expected a private \/16/],
     ["a /24 VPC", () => ({ ...dev(), network: { ...dev().network, cidr: "10.10.0.0/24" } }), /network\.cidr/],
     ["one AZ", () => ({ ...dev(), network: { ...dev().network, availabilityZones: ["ap-northeast-1a"] } }), /expected 2 or 3 availability zones/],
     ["an AZ of another region", () => ({ ...dev(), network: { ...dev().network, availabilityZones: ["ap-northeast-1a", "us-east-1a"] } }), /expected a zone of ap-northeast-1/],
     ["an invalid Fargate size", () => ({ ...dev(), services: { ...dev().services, backend: { ...dev().services.backend, memory: 4096, cpu: 256 } } }), /services\.backend\.memory=4096 is not valid: expected a Fargate memory size for 256 CPU/],
-    ["min above max", () => ({ ...dev(), services: { ...dev().services, frontend: { ...dev().services.frontend, minCount: 3, maxCount: 2 } } }), /services\.frontend\.maxCount=2/],
     ["a log retention CloudWatch does not offer", () => ({ ...dev(), logRetentionDays: 45 }), /logRetentionDays=45 is not valid: expected a CloudWatch retention value/],
-    ["a bounce alarm above SES's pause level", () => ({ ...dev(), monitoring: { ...dev().monitoring, bounceRatePercent: 12 } }), /bounceRatePercent=12/],
     ["prod rotating the db secret every 60 days", () => ({ ...prod(), database: { ...prod().database, rotation: { ...prod().database.rotation, days: 60 } } }), /^environments\.prod\.database\.rotation\.days=60 is not valid: expected at most 30 days in prod$/],
     ["a rotation window into the next UTC day", () => ({ ...dev(), database: { ...dev().database, rotation: { ...dev().database.rotation, windowHours: 24 } } }), /rotation\.windowHours=24 is not valid: expected 1 to 12 hours/],
     ["a rotation strategy that does not exist", () => ({ ...dev(), database: { ...dev().database, rotation: { ...dev().database.rotation, strategy: "dual" } } }), /rotation\.strategy="dual" is not valid: expected alternating or single/],
@@ -244,6 +241,15 @@ describe("environment guardrails", () => {
   ];
   test.each(rejects)("rejects %s", (_name, make, message) => {
     expect(() => validateEnvironment(make(), region)).toThrow(message);
+  });
+
+  // AWS limits are checked once, by the construct that meets them; the error names its path.
+  test.each([
+    ["a recovery window of 0", (e: any) => ({ ...e, secrets: { ...e.secrets, recoveryWindowDays: 0 } }), /^markmail-dev-database\/db-secret: recoveryWindowDays=0 is not valid: expected 7 to 30 days/],
+    ["min above max", (e: any) => ({ ...e, services: { ...e.services, frontend: { ...e.services.frontend, minCount: 3, maxCount: 2 } } }), /^markmail-dev-ecs\/Frontend: minCount\/desiredCount\/maxCount="3\/1\/2" is not valid/],
+    ["a bounce alarm above SES's pause level", (e: any) => ({ ...e, monitoring: { ...e.monitoring, bounceRatePercent: 12 } }), /^markmail-dev-monitoring\/.+: alarms\.bounceRatePercent=12 is not valid: expected a percentage above 0 and below 10/],
+  ])("an AWS limit stops the app at the construct: %s", (_name, change, message) => {
+    expect(() => buildApp(configFor("dev", {}, change))).toThrow(message);
   });
 
   test("the defaults pass", () => {

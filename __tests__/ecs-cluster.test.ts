@@ -1,7 +1,6 @@
 import { TerraformStack, Testing } from "cdktf";
 import { AppConfig } from "../config";
 import { ContainerRepository } from "../constructs/container-repository";
-import { EncryptedLogGroup } from "../constructs/log-group";
 import { mailSender, TASK_ROLE_SECRETS_POLICY, TaskRoles, TaskRolesProps } from "../constructs/task-roles";
 import { EcsClusterStack } from "../stacks/ecs-cluster-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
@@ -180,8 +179,7 @@ describe("ecs-cluster guardrails", () => {
     expect(() => new TaskRoles(stack(), "r", { ...base, repositoryArns: ["arn:aws:ecr:ap-northeast-1:1:repository/*"] })).toThrow(/repositoryArns/);
   });
 
-  test("a repository without images to keep, and a log retention CloudWatch refuses, throw", () => {
+  test("a repository without images to keep throws", () => {
     expect(() => new ContainerRepository(stack(), "r", { name: "x", kmsKeyArn: "k", keepImages: 0, forceDelete: false })).toThrow(/keepImages/);
-    expect(() => new EncryptedLogGroup(stack(), "g", { name: "/ecs/x", retentionDays: 42, kmsKeyArn: "k" })).toThrow(/not a CloudWatch Logs value/);
   });
 });

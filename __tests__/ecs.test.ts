@@ -279,7 +279,10 @@ describe("ecs guardrails", () => {
     expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 1441 } })).toThrow(/bakeTimeMinutes must be an integer 0-1440/);
     expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 2.5 } })).toThrow(/bakeTimeMinutes must be an integer 0-1440/);
     expect(() => new FargateService(stack(), "svc", { ...props, assignPublicIp: true })).toThrow(/assignPublicIp must be false/);
-    expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 5 })).toThrow(/desired \(5\) <= max \(2\)/);
+    expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 5 })).toThrow(/^s\/svc: minCount\/desiredCount\/maxCount="1\/5\/2" is not valid: expected integers with 1 <= min <= desired <= max <= 100$/);
+    expect(() => new FargateService(stack(), "svc", { ...props, minCount: 0 })).toThrow(/minCount\/desiredCount\/maxCount="0\/1\/2"/);
+    expect(() => new FargateService(stack(), "svc", { ...props, maxCount: 101, desiredCount: 101 })).toThrow(/<= max <= 100/);
+    expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 1.5 })).toThrow(/minCount\/desiredCount\/maxCount/);
     expect(() => new FargateService(stack(), "svc", props)).not.toThrow();
   });
 });

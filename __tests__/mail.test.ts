@@ -130,7 +130,7 @@ describe("SES guardrails", () => {
   });
 
   test("a reputation threshold at or above the AWS pause level throws", () => {
-    expect(() => Testing.synthScope((s) => new MailSending(s, "m", { ...props, alarms: { ...props.alarms, complaintRatePercent: 0.5 } }))).toThrow(/below 0.5 %/);
+    expect(() => Testing.synthScope((s) => new MailSending(s, "m", { ...props, alarms: { ...props.alarms, complaintRatePercent: 0.5 } }))).toThrow(/\/m: alarms\.complaintRatePercent=0\.5 is not valid: expected a percentage above 0 and below 0\.5 \(SES pauses sending at 0\.5 %\)$/);
   });
 
   test("the send statement names the configuration set and identities; wildcards throw", () => {

@@ -139,8 +139,8 @@ describe("guardrails of the secret constructs", () => {
     const stack = new TerraformStack(Testing.app(), "t");
     expect(() => new OperatorSecret(stack, "a", { ...base, name: "a", initial: { client_secret: "s3cr3t-value" } })).toThrow(/client_secret is a credential; its initial value must be "REPLACE_ME"/);
     expect(() => new OperatorSecret(stack, "b", { ...base, name: "b", initial: { STRIPE_SECRET_KEY: "sk_live_abc" } })).toThrow(/STRIPE_SECRET_KEY is a credential/);
-    expect(() => new OperatorSecret(stack, "c", { ...base, name: "c", recoveryWindowDays: 0, initial: {} })).toThrow(/recoveryWindowDays must be 7-30, got 0/);
-    expect(() => new OperatorSecret(stack, "d", { ...base, name: "d", recoveryWindowDays: 31, initial: {} })).toThrow(/recoveryWindowDays must be 7-30, got 31/);
+    expect(() => new OperatorSecret(stack, "c", { ...base, name: "c", recoveryWindowDays: 0, initial: {} })).toThrow(/^t\/c: recoveryWindowDays=0 is not valid: expected 7 to 30 days/);
+    expect(() => new OperatorSecret(stack, "d", { ...base, name: "d", recoveryWindowDays: 31, initial: {} })).toThrow(/^t\/d: recoveryWindowDays=31 is not valid/);
     expect(() => new WriteOnlySecret(stack, "e", { ...base, name: "e", value: "x", version: 0 })).toThrow(/version must be an integer >= 1/);
   });
 

@@ -5,6 +5,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { Construct } from "constructs";
 import { ContainerSpec, renderContainerDefinitions, scratchVolumeName } from "./container-definition";
 import { capacityStrategy } from "./ecs-cluster";
+import { ConstructError } from "./errors";
 
 export interface FargateServiceProps {
   /** Service name and task definition family, `markmail-<env>-<service>`. */
@@ -66,8 +67,9 @@ export class FargateService extends Construct {
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
     if (props.assignPublicIp) throw new Error(`service ${props.name}: assignPublicIp must be false; tasks sit in private subnets behind the ALB`);
-    if (!(props.minCount >= 1 && props.minCount <= props.desiredCount && props.desiredCount <= props.maxCount)) {
-      throw new Error(`service ${props.name}: counts must satisfy 1 <= min (${props.minCount}) <= desired (${props.desiredCount}) <= max (${props.maxCount})`);
+    const counts = [props.minCount, props.desiredCount, props.maxCount];
+    if (!(counts.every(Number.isInteger) && 1 <= props.minCount && props.minCount <= props.desiredCount && props.desiredCount <= props.maxCount && props.maxCount <= 100)) {
+      throw new ConstructError(this, "minCount/desiredCount/maxCount", counts.join("/"), "integers with 1 <= min <= desired <= max <= 100");
     }
     if (props.deploymentAlarmNames.length === 0) throw new Error(`service ${props.name}: deploymentAlarmNames must name the alarms a deployment rolls back on`);
     const bg = props.blueGreen;

@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import { AccountContext } from "./account";
 import { MetricAlarm } from "./alarm";
 import { NotificationTopic } from "./notification-topic";
+import { ConstructError } from "./errors";
 
 export type SuppressionReason = "BOUNCE" | "COMPLAINT";
 
@@ -120,7 +121,7 @@ export class MailSending extends Construct {
       ["BounceRate", "ses-bounce-rate", "Reputation.BounceRate", props.alarms.bounceRatePercent, 10],
       ["ComplaintRate", "ses-complaint-rate", "Reputation.ComplaintRate", props.alarms.complaintRatePercent, 0.5],
     ] as const) {
-      if (!(percent > 0 && percent < pause)) throw new Error(`alarm ${props.configurationSetName}-${what}: threshold ${percent} % must be above 0 and below ${pause} % (where AWS pauses sending)`);
+      if (!(percent > 0 && percent < pause)) throw new ConstructError(this, `alarms.${cid === "BounceRate" ? "bounce" : "complaint"}RatePercent`, percent, `a percentage above 0 and below ${pause} (SES pauses sending at ${pause} %)`);
       new MetricAlarm(this, cid, {
         alarmName: `${props.configurationSetName}-${what}`,
         description: `SES ${metricName} of the account at or above ${percent} % (AWS pauses sending at ${pause} %)`,

@@ -3,6 +3,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { looksSecretName, secretValueFinding } from "./policy-data";
+import { ConstructError } from "./errors";
 
 interface SecretBase {
   /** `markmail-<env>-<suffix>`: the id operators pass to `aws secretsmanager`. */
@@ -39,7 +40,7 @@ export const PLACEHOLDER = "REPLACE_ME";
 
 function secretBase(scope: Construct, props: SecretBase): SecretsmanagerSecret {
   if (!Number.isInteger(props.recoveryWindowDays) || props.recoveryWindowDays < 7 || props.recoveryWindowDays > 30) {
-    throw new Error(`secret ${props.name}: recoveryWindowDays must be 7-30, got ${props.recoveryWindowDays}`);
+    throw new ConstructError(scope, "recoveryWindowDays", props.recoveryWindowDays, "7 to 30 days (Secrets Manager's range; 0 would delete without recovery)");
   }
   return new SecretsmanagerSecret(scope, "secret", {
     name: props.name,

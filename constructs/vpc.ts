@@ -11,7 +11,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
 import { NatStrategy } from "../config";
-import { parseCidr } from "../config/validate";
+import { parseCidr } from "../config/cidr";
 
 export type SubnetTier = "public" | "private" | "isolated";
 
