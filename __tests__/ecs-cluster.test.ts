@@ -1,7 +1,8 @@
 import { TerraformStack, Testing } from "cdktf";
 import { AppConfig } from "../config";
 import { ContainerRepository } from "../constructs/container-repository";
-import { mailSender, TASK_ROLE_SECRETS_POLICY, TaskRoles, TaskRolesProps } from "../constructs/task-roles";
+import { mailSender } from "../config/contract";
+import { TASK_ROLE_SECRETS_POLICY, TaskRoles, TaskRolesProps } from "../constructs/task-roles";
 import { EcsClusterStack } from "../stacks/ecs-cluster-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";

@@ -40,3 +40,33 @@ export const SECRETS = {
   dockerhub: { suffix: "dockerhub", keys: ["username", "password"] },
 } as const;
 export type SecretName = keyof typeof SECRETS;
+
+/**
+ * The backend's secret environment variables: variable → [secret, JSON key]. The ecs layer writes
+ * them into the task definition's `secrets`; the ecs-cluster layer lets the execution role read
+ * exactly the secrets named here. One map, so the two cannot drift.
+ */
+export const BACKEND_SECRET_ENV: Readonly<Record<string, readonly [SecretName, string]>> = {
+  DATABASE_URL: ["db", "url"],
+  JWT_SECRET: ["jwt", "secret"],
+  SALESFORCE_CLIENT_ID: ["salesforce", "client_id"],
+  SALESFORCE_CLIENT_SECRET: ["salesforce", "client_secret"],
+  // The guide's key; the original app read SALESFORCE_IS_SANDBOX, both carry the same value.
+  SALESFORCE_USE_SANDBOX: ["salesforce", "use_sandbox"],
+  SALESFORCE_IS_SANDBOX: ["salesforce", "use_sandbox"],
+  ...Object.fromEntries(SECRETS.ai.keys.map((k) => [k, ["ai", k] as const])),
+  ...Object.fromEntries(SECRETS.stripe.keys.map((k) => [k, ["stripe", k] as const])),
+};
+
+/** Secrets the running backend reads itself through the API (GetSecretValue): the task role's scope. */
+export const BACKEND_READS_SECRETS: readonly SecretName[] = ["salesforce", "ai", "stripe", "jwt"];
+
+/** Every secret the task definition injects, in map order, each once. */
+export function injectedSecrets(): SecretName[] {
+  return [...new Set(Object.values(BACKEND_SECRET_ENV).map(([name]) => name))];
+}
+
+/** The sender of an environment's mail: no-reply@<domain>, or a documented placeholder without a domain. */
+export function mailSender(domain?: string): { readonly address: string; readonly identity: string } {
+  return domain ? { address: `no-reply@${domain}`, identity: domain } : { address: "no-reply@example.com", identity: "no-reply@example.com" };
+}

@@ -6,7 +6,6 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { APP } from "../config/contract";
 import { AccountContext } from "./account";
 import { NAME_LIMITS } from "./naming";
 import { SecureBucket } from "./secure-bucket";
@@ -313,17 +312,3 @@ export function assertRoutes(lb: string, routes: readonly RouteSpec[], targets: 
   if (shadowed) throw new Error(`load balancer ${lb}: rule ${shadowed.priority} (${shadowed.paths.join(", ")}) comes after the catch-all /* (priority ${catchAll!.priority}) and can never match`);
 }
 
-/**
- * The operator guide's routing, exactly: /api/* priority 1 → backend, /* priority 2 → frontend,
- * backend health check /health, frontend /. Throws on any drift.
- */
-export function assertGuideRouting(routes: readonly RouteSpec[], targets: Record<string, TargetSpec>): void {
-  const norm = (rs: readonly RouteSpec[]) => JSON.stringify([...rs].sort((a, b) => a.priority - b.priority).map((r) => [r.priority, [...r.paths], r.target]));
-  if (norm(routes) !== norm(APP.routes)) {
-    throw new Error(`ALB routing drifted from the guide: expected ${norm(APP.routes)}, got ${norm(routes)} (priority, paths, target)`);
-  }
-  const expected: Record<string, string> = { backend: APP.backendHealthPath, frontend: APP.frontendHealthPath };
-  for (const [key, path] of Object.entries(expected)) {
-    if (targets[key]?.healthCheckPath !== path) throw new Error(`ALB ${key} health check path must be ${path} (the guide), got ${targets[key]?.healthCheckPath}`);
-  }
-}

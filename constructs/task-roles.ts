@@ -8,11 +8,6 @@ import { assertLeastPrivilege, ServiceRole } from "./service-role";
 /** The guide inspects exactly these names: `aws iam get-role-policy --role-name markmail-<env>-task-role --policy-name SecretsManagerAccess`. */
 export const TASK_ROLE_SECRETS_POLICY = "SecretsManagerAccess";
 
-/** The sender of an environment's mail: no-reply@<domain>, or a documented placeholder without a domain. */
-export function mailSender(domain?: string): { readonly address: string; readonly identity: string } {
-  return domain ? { address: `no-reply@${domain}`, identity: domain } : { address: "no-reply@example.com", identity: "no-reply@example.com" };
-}
-
 export interface TaskRolesProps {
   /** `markmail-<env>`: roles `<prefix>-execution-role` and `<prefix>-task-role`. */
   readonly namePrefix: string;

@@ -4,7 +4,7 @@ import { APP } from "../config/contract";
 import { AccountContext } from "../constructs/account";
 import { DnsValidatedCertificate } from "../constructs/certificate";
 import { CustomerKey } from "../constructs/kms-key";
-import { assertGuideRouting, PublicLoadBalancer, TargetSpec } from "../constructs/load-balancer";
+import { PublicLoadBalancer, TargetSpec } from "../constructs/load-balancer";
 import { NAME_LIMITS } from "../constructs/naming";
 import { WebAcl } from "../constructs/waf";
 import { ALB, DNS, isBlueGreen, NETWORK, ownsZone } from "./contracts";
@@ -28,7 +28,6 @@ export class AlbStack extends LayerStack {
       backend: { name: this.name("backend", NAME_LIMITS.targetGroup), port: APP.backendPort, healthCheckPath: APP.backendHealthPath },
       frontend: { name: this.name("frontend", NAME_LIMITS.targetGroup), port: APP.frontendPort, healthCheckPath: APP.frontendHealthPath },
     };
-    assertGuideRouting(APP.routes, targets);
 
     const certificate = domain
       ? new DnsValidatedCertificate(this, "certificate", { domain, zoneId: ownsZone(env) ? this.upstream(DNS).zone_id : undefined })

@@ -8,6 +8,7 @@
  * the plan and the consumer. None of these values is secret, so none is `sensitive`.
  */
 import { EnvironmentConfig, Layer } from "../config";
+import { SecretName } from "../config/contract";
 
 export interface OutputField {
   readonly kind: "string" | "list";
@@ -56,6 +57,11 @@ export function outputFields(c: LayerContract, env: EnvironmentConfig): [name: s
 }
 
 const hasDomain = (env: EnvironmentConfig) => env.domain !== undefined;
+/** The ARN of a Secrets Manager secret of config/contract.ts SECRETS, from the layer that creates it. */
+export function secretArn(name: SecretName, database: { db_secret_arn: string }, secrets: ContractValues<typeof SECRETS_LAYER.outputs>): string {
+  return name === "db" ? database.db_secret_arn : secrets[`${name}_secret_arn`];
+}
+
 /** Environments whose domain's zone this app creates, in its own stack (markmail-<env>-dns). */
 export const ownsZone = (env: EnvironmentConfig) => env.domain !== undefined && env.hostedZone === "create";
 /** Environments whose services deploy blue/green (config services.deployment.strategy). */

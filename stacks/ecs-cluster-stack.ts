@@ -4,9 +4,10 @@ import { ImageTagParameter, imageTagParameterName } from "../constructs/image-ta
 import { FargateCluster } from "../constructs/ecs-cluster";
 import { CustomerKey } from "../constructs/kms-key";
 import { EncryptedLogGroup } from "../constructs/log-group";
-import { mailSender, TaskRoles } from "../constructs/task-roles";
-import { DATABASE, ECS_CLUSTER, SECRETS_LAYER } from "./contracts";
+import { TaskRoles } from "../constructs/task-roles";
+import { DATABASE, ECS_CLUSTER, SECRETS_LAYER, secretArn } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
+import { BACKEND_READS_SECRETS, injectedSecrets, mailSender } from "../config/contract";
 
 const SERVICES = ["backend", "frontend"] as const;
 
@@ -67,10 +68,10 @@ export class EcsClusterStack extends LayerStack {
       region,
       repositoryArns: SERVICES.map((s) => repositories[s].arn),
       logGroupArns: SERVICES.map((s) => logGroups[s].arn),
-      // Exactly the secrets the ecs layer's task definitions reference in `secrets`.
-      injectedSecretArns: [database.db_secret_arn, secrets.jwt_secret_arn, secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn],
+      // Exactly the secrets the ecs layer's task definitions reference in `secrets` (one map: BACKEND_SECRET_ENV).
+      injectedSecretArns: injectedSecrets().map((n) => secretArn(n, database, secrets)),
       executionKeyArns: [database.kms_key_arn, secrets.kms_key_arn, key.arn],
-      applicationSecretArns: [secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn, secrets.jwt_secret_arn],
+      applicationSecretArns: BACKEND_READS_SECRETS.map((n) => secretArn(n, database, secrets)),
       applicationSecretsKeyArn: secrets.kms_key_arn,
       mail: { configurationSetName: prefix, identities: [mailSender(env.domain).identity] },
       exec: env.services.executeCommand ? { logGroupArn: cluster.execLogGroup.arn, kmsKeyArn: key.arn } : undefined,

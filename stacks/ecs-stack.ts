@@ -1,13 +1,12 @@
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { APP, SECRETS, SecretName } from "../config/contract";
+import { APP, BACKEND_SECRET_ENV, mailSender, SECRETS, SecretName } from "../config/contract";
 import { ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/container-definition";
 import { deploymentAlarmNames } from "../constructs/alarms";
 import { BlueGreenSettings, FargateService } from "../constructs/fargate-service";
 import { ServiceRole } from "../constructs/service-role";
-import { mailSender } from "../constructs/task-roles";
-import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER } from "./contracts";
+import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER, secretArn } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
 export { BOOTSTRAP_IMAGE_TAG } from "../constructs/image-tag-parameter";
@@ -32,16 +31,14 @@ export class EcsStack extends LayerStack {
     // ECS Exec's agent needs writable state and log folders on the read-only root filesystem.
     const execPaths = exec ? [...ECS_EXEC_PATHS] : [];
 
-    const ref = (name: SecretName, key: string, arn: string) => {
+    const ref = (name: SecretName, key: string) => {
       if (!(SECRETS[name].keys as readonly string[]).includes(key)) throw new Error(`secret ${name} has no JSON key ${key} (config/contract.ts SECRETS)`);
-      return secretKeyRef(arn, key);
+      return secretKeyRef(secretArn(name, database, secrets), key);
     };
     // insecure_value: the tag is not secret, and a sensitive value would hide the whole container
     // definition diff in every plan.
     const tag = (svc: "backend" | "frontend") =>
       new DataAwsSsmParameter(this, `${svc}-image-tag`, { name: cluster[`${svc}_image_tag_parameter`] }).insecureValue;
-    const ai = Object.fromEntries(SECRETS.ai.keys.map((k) => [k, ref("ai", k, secrets.ai_secret_arn)]));
-    const stripe = Object.fromEntries(SECRETS.stripe.keys.map((k) => [k, ref("stripe", k, secrets.stripe_secret_arn)]));
 
     const backend: ContainerSpec = {
       name: APP.backendContainer,
@@ -62,17 +59,7 @@ export class EcsStack extends LayerStack {
         // TLS in transit is required by the cache; no AUTH token (see constructs/redis.ts).
         REDIS_URL: `rediss://${database.redis_primary_endpoint}:${APP.redisPort}`,
       },
-      secrets: {
-        DATABASE_URL: ref("db", "url", database.db_secret_arn),
-        JWT_SECRET: ref("jwt", "secret", secrets.jwt_secret_arn),
-        SALESFORCE_CLIENT_ID: ref("salesforce", "client_id", secrets.salesforce_secret_arn),
-        SALESFORCE_CLIENT_SECRET: ref("salesforce", "client_secret", secrets.salesforce_secret_arn),
-        // The guide's key; the original app read SALESFORCE_IS_SANDBOX, both carry the same value.
-        SALESFORCE_USE_SANDBOX: ref("salesforce", "use_sandbox", secrets.salesforce_secret_arn),
-        SALESFORCE_IS_SANDBOX: ref("salesforce", "use_sandbox", secrets.salesforce_secret_arn),
-        ...ai,
-        ...stripe,
-      },
+      secrets: Object.fromEntries(Object.entries(BACKEND_SECRET_ENV).map(([variable, [name, key]]) => [variable, ref(name, key)])),
       logs: { group: cluster.backend_log_group_name, region, streamPrefix: "backend" },
       healthCheck: { command: `curl -f http://localhost:${APP.backendPort}${APP.backendHealthPath} || exit 1` },
       scratchPaths: ["/tmp", ...execPaths],
