@@ -212,6 +212,8 @@ describe("environment guardrails", () => {
     ["prod with a single cache node", () => ({ ...prod(), cache: { ...prod().cache, nodeCount: 1 } }), /cache\.nodeCount/],
     ["prod ALB without deletion protection", () => ({ ...prod(), alb: { ...prod().alb, deletionProtection: false } }), /alb\.deletionProtection/],
     ["prod with forceDestroy", () => ({ ...prod(), forceDestroy: true }), /forceDestroy=true is not valid/],
+    ["prod with a 7-day key deletion window", () => ({ ...prod(), keyDeletionWindowDays: 7 }), /^environments\.prod\.keyDeletionWindowDays=7 is not valid: expected 30 in prod/],
+    ["a key deletion window KMS refuses", () => ({ ...dev(), keyDeletionWindowDays: 3 }), /^environments\.dev\.keyDeletionWindowDays=3 is not valid: expected 7 to 30 days/],
     ["prod without prevent_destroy", () => ({ ...prod(), preventDestroy: false }), /^environments\.prod\.preventDestroy=false is not valid: expected true in prod/],
     ["prod with a short secret recovery window", () => ({ ...prod(), secrets: { ...prod().secrets, recoveryWindowDays: 7 } }), /recoveryWindowDays=7 is not valid: expected 30 in prod/],
     ["prod with short log retention", () => ({ ...prod(), logRetentionDays: 30 }), /logRetentionDays=30 is not valid: expected at least 365 days in prod/],

@@ -222,6 +222,8 @@ export interface EnvironmentConfig {
    * replacement or removed block of one stops the run at plan. staging and prod; always in prod (guardrail).
    */
   readonly preventDestroy: boolean;
+  /** Waiting period before a deleted KMS key is gone, 7-30 days; 30 in prod (guardrail). */
+  readonly keyDeletionWindowDays: number;
   readonly monitoring: MonitoringSettings;
   readonly pipeline: PipelineSettings;
   readonly bastionInstanceType: string;

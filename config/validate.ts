@@ -117,6 +117,7 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
   // bakeTimeMinutes 0-1440 is an ECS limit: constructs/fargate-service.ts (prod's >= 5 below).
 
   must(LOG_RETENTION_DAYS.includes(env.logRetentionDays as never), `${p}.logRetentionDays`, env.logRetentionDays, "a CloudWatch retention value such as 30, 90 or 365");
+  must(Number.isInteger(env.keyDeletionWindowDays) && env.keyDeletionWindowDays >= 7 && env.keyDeletionWindowDays <= 30, `${p}.keyDeletionWindowDays`, env.keyDeletionWindowDays, "7 to 30 days (the KMS range)");
   must(Number.isInteger(env.keepImages) && env.keepImages >= 1 && env.keepImages <= 1000, `${p}.keepImages`, env.keepImages, "an integer from 1 to 1000");
 
   // Monitoring thresholds
@@ -144,6 +145,7 @@ export function validateEnvironment(env: EnvironmentConfig, region: string): voi
     must(cache.snapshotRetentionDays >= 1, `${p}.cache.snapshotRetentionDays`, cache.snapshotRetentionDays, "at least 1 day in prod");
     must(env.alb.deletionProtection, `${p}.alb.deletionProtection`, env.alb.deletionProtection, keep);
     must(!env.forceDestroy, `${p}.forceDestroy`, env.forceDestroy, "false in prod (never delete non-empty buckets or repositories)");
+    must(env.keyDeletionWindowDays === 30, `${p}.keyDeletionWindowDays`, env.keyDeletionWindowDays, "30 in prod (the longest time to notice and cancel a key deletion)");
     must(env.preventDestroy, `${p}.preventDestroy`, env.preventDestroy, "true in prod (a run never destroys or replaces a stateful resource)");
     must(env.secrets.recoveryWindowDays === 30, `${p}.secrets.recoveryWindowDays`, env.secrets.recoveryWindowDays, "30 in prod");
     must(env.logRetentionDays >= 365, `${p}.logRetentionDays`, env.logRetentionDays, "at least 365 days in prod");

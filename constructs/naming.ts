@@ -23,5 +23,10 @@ export const NAME_LIMITS = {
   targetGroup: 32,
   iamRole: 64,
   elasticacheReplicationGroup: 40,
-  rdsIdentifier: 63,
+  codestarConnection: 32,
 } as const;
+
+/** The default tags of every AWS resource of a stack (provider default_tags): one set for all stacks. */
+export function stackTags(environment: string, layer: string): Record<string, string> {
+  return { Project: "MarkMail", Environment: environment, Layer: layer, ManagedBy: "cdktf" };
+}

@@ -3,6 +3,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { Construct } from "constructs";
 import { CacheSettings } from "../config";
 import { requireKmsKey } from "./kms-key";
+import { NAME_LIMITS } from "./naming";
 
 export interface RedisProps {
   /** `markmail-<env>-cache` (≤ 40 characters). */
@@ -28,7 +29,7 @@ export class Redis extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
-    if (props.name.length > 40) throw new Error(`replication group id ${props.name} is longer than 40 characters`);
+    if (props.name.length > NAME_LIMITS.elasticacheReplicationGroup) throw new Error(`replication group id ${props.name} is longer than ${NAME_LIMITS.elasticacheReplicationGroup} characters`);
     requireKmsKey(props.name, props.kmsKeyArn);
     if (props.securityGroupIds.length === 0) throw new Error(`${props.name}: needs the cache security group`);
     const s = props.settings;

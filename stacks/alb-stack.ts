@@ -61,7 +61,7 @@ export class AlbStack extends LayerStack {
         alias: this.name("alb"),
         description: `${this.name()}: WAF logs`,
         region,
-        deletionWindowDays: env.forceDestroy ? 7 : 30,
+        deletionWindowDays: env.keyDeletionWindowDays,
         serviceStatements: [CustomerKey.logsStatement(this, region)],
       });
       new WebAcl(this, "waf", {

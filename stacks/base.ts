@@ -3,7 +3,7 @@ import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct, Node } from "constructs";
 import { AppConfig, EnvironmentConfig, Layer } from "../config";
 import { allocateReadableLogicalId } from "../constructs/addresses";
-import { physicalName, stackId } from "../constructs/naming";
+import { physicalName, stackId, stackTags } from "../constructs/naming";
 import { PreventDestroy } from "../constructs/prevent-destroy";
 import { attachStateBackend, StateLocation, UpstreamState } from "../constructs/state-backend";
 import { ContractSpec, ContractValues, LayerContract, outputFields } from "./contracts";
@@ -34,16 +34,7 @@ export abstract class LayerStack extends TerraformStack {
       region: props.config.region,
       // A dev stack can never be applied in the prod account (and so on), when the ids are configured.
       allowedAccountIds: props.env.accountId ? [props.env.accountId] : undefined,
-      defaultTags: [
-        {
-          tags: {
-            Project: "MarkMail",
-            Environment: props.env.name,
-            Layer: layer,
-            ManagedBy: "cdktf",
-          },
-        },
-      ],
+      defaultTags: [{ tags: stackTags(props.env.name, layer) }],
     });
     attachStateBackend(this, this.stateOf(layer));
     if (props.env.preventDestroy) PreventDestroy.applyTo(this);

@@ -17,7 +17,7 @@ export class BastionStack extends LayerStack {
       alias: this.name("bastion"),
       description: `${this.name()}: bastion root volume`,
       region,
-      deletionWindowDays: this.env.forceDestroy ? 7 : 30,
+      deletionWindowDays: this.env.keyDeletionWindowDays,
     });
     const bastion = new BastionHost(this, "bastion", {
       name: this.name("bastion"),

@@ -4,6 +4,7 @@ import { Construct, Node } from "constructs";
 import { allocateReadableLogicalId } from "../constructs/addresses";
 import { AppConfig } from "../config";
 import { StateStore, StateStoreNames, stateStoreNames } from "../constructs/state-store";
+import { stackTags } from "../constructs/naming";
 
 export interface BootstrapStackProps {
   readonly config: AppConfig;
@@ -52,7 +53,7 @@ export class BootstrapStack extends TerraformStack {
 
     new AwsProvider(this, "aws", {
       region,
-      defaultTags: [{ tags: { Project: "MarkMail", Environment: "shared", Layer: "bootstrap", ManagedBy: "cdktf" } }],
+      defaultTags: [{ tags: stackTags("shared", "bootstrap") }],
     });
     // Local state: this stack creates the bucket the S3 backend would need.
     new LocalBackend(this, { path: bootstrapStatePath(config.project) });

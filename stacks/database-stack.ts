@@ -28,7 +28,7 @@ export class DatabaseStack extends LayerStack {
       alias: this.name("database"),
       description: `${this.name()}: Aurora storage, Performance Insights, Redis, database logs and the db secret`,
       region,
-      deletionWindowDays: env.forceDestroy ? 7 : 30,
+      deletionWindowDays: env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
 
@@ -90,7 +90,7 @@ export class DatabaseStack extends LayerStack {
       clusterArn: aurora.cluster.arn,
       clusterKeyArn: key.arn,
       restoreInto: { dbSubnetGroupName: network.db_subnet_group_name, securityGroupIds: [network.database_security_group_id] },
-      keyDeletionWindowDays: env.forceDestroy ? 7 : 30,
+      keyDeletionWindowDays: env.keyDeletionWindowDays,
       protect: !env.forceDestroy,
     });
 

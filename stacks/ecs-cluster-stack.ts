@@ -29,7 +29,7 @@ export class EcsClusterStack extends LayerStack {
       alias: this.name("ecs"),
       description: `${prefix}: container images, ECS logs, ECS Exec sessions`,
       region,
-      deletionWindowDays: env.forceDestroy ? 7 : 30,
+      deletionWindowDays: env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
 

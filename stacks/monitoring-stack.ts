@@ -42,7 +42,7 @@ export class MonitoringStack extends LayerStack {
       alias: this.name("monitoring"),
       description: `${prefix}: alarm, bounce and complaint topics; the secret-age function's logs`,
       region,
-      deletionWindowDays: this.env.forceDestroy ? 7 : 30,
+      deletionWindowDays: this.env.keyDeletionWindowDays,
       serviceStatements: [
         topicKeyStatement(this, region, cloudwatch),
         topicKeyStatement(this, region, { service: "ses.amazonaws.com" }),

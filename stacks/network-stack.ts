@@ -27,7 +27,7 @@ export class NetworkStack extends LayerStack {
       alias: this.name("network"),
       description: `${prefix}: VPC flow logs`,
       region,
-      deletionWindowDays: this.env.forceDestroy ? 7 : 30,
+      deletionWindowDays: this.env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
     new VpcFlowLog(this, "flow-log", {

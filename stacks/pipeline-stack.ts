@@ -11,6 +11,7 @@ import { AccountContext } from "../constructs/account";
 import { synthInputs } from "../constructs/synth-inputs";
 import { ECS, ECS_CLUSTER, isBlueGreen, MONITORING, SECRETS_LAYER } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
+import { NAME_LIMITS } from "../constructs/naming";
 
 /**
  * `markmail-<env>-pipeline`: GitHub (application, and this repository) → CodeBuild (backend,
@@ -30,7 +31,7 @@ export class PipelineStack extends LayerStack {
       alias: this.name("pipeline"),
       description: `${this.name()}: pipeline artifacts and build logs`,
       region,
-      deletionWindowDays: env.forceDestroy ? 7 : 30,
+      deletionWindowDays: env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
     const artifacts = new ArtifactBucket(this, "artifacts", {
@@ -94,7 +95,7 @@ export class PipelineStack extends LayerStack {
       region,
       source: { owner: this.config.github.owner, repo: this.config.github.repo, branch: env.pipeline.branch },
       connectionArn: this.config.github.connectionArn,
-      connectionName: this.name("github", 32),
+      connectionName: this.name("github", NAME_LIMITS.codestarConnection),
       artifactBucket: artifacts,
       kmsKeyArn: key.arn,
       builds: { backend, frontend },

@@ -16,7 +16,7 @@ export class SecretsStack extends LayerStack {
       alias: this.name("secrets"),
       description: `${this.name()}: application secrets`,
       region: this.config.region,
-      deletionWindowDays: env.forceDestroy ? 7 : 30,
+      deletionWindowDays: env.keyDeletionWindowDays,
     });
     const common = { kmsKeyArn: key.arn, recoveryWindowDays: env.secrets.recoveryWindowDays };
     const placeholders = (name: SecretName) => Object.fromEntries(SECRETS[name].keys.map((k) => [k, PLACEHOLDER]));
