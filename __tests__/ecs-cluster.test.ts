@@ -5,7 +5,7 @@ import { mailSender } from "../config/contract";
 import { TASK_ROLE_SECRETS_POLICY, TaskRoles, TaskRolesProps } from "../constructs/task-roles";
 import { EcsClusterStack } from "../stacks/ecs-cluster-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, deref, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
 
 function clusterJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -16,8 +16,7 @@ const byName = (json: TfJson, type: string, name: string) => resources(json, typ
 /** The statements of the policy document a role policy renders. */
 function statementsOf(json: TfJson, policyName: string): any[] {
   const policy = byName(json, "aws_iam_role_policy", policyName)![1];
-  const doc = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(policy.policy)![1];
-  return json.data!.aws_iam_policy_document[doc].statement;
+  return deref(json, policy.policy).statement;
 }
 const sid = (statements: any[], id: string) => statements.find((s) => s.sid === id);
 

@@ -1,7 +1,7 @@
 import { App, Testing } from "cdktf";
 import { readGraph } from "../hcp-workspaces";
 import { HcpWorkspacesStack } from "../stacks/hcp-workspaces-stack";
-import { configFrom, synthJson } from "./helpers/synth";
+import { configFrom, parseRef, synthJson } from "./helpers/synth";
 
 const CLOUD = { TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme", CREATE_BASTION: "true" };
 
@@ -11,7 +11,7 @@ describe("markmail-hcp-workspaces: workspaces and the remote state sharing the l
   const json = synthJson(new HcpWorkspacesStack(Testing.app() as App, { config, reads }));
   const workspaces = json.resource!.tfe_workspace;
   const settings = Object.values<any>(json.resource!.tfe_workspace_settings);
-  const nameOf = (ref: string) => workspaces[/^\$\{tfe_workspace\.([^.]+)\.id\}$/.exec(ref)![1]].name as string;
+  const nameOf = (ref: string) => workspaces[parseRef(ref)!.name].name as string;
 
   test("one workspace per layer stack, named like the stack, in the configured organization", () => {
     expect(Object.values<any>(workspaces).map((w) => w.name).sort()).toEqual([...reads.keys()].sort());

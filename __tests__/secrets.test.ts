@@ -5,7 +5,7 @@ import { looksSecretName, POLICY_DATA, SECRET_NAME } from "../constructs/policy-
 import { OperatorSecret, PLACEHOLDER, WriteOnlySecret } from "../constructs/secret";
 import { SecretsStack } from "../stacks/secrets-stack";
 import { dataLayer, dataLayers } from "./helpers/data-layers";
-import { buildApp, configFor, configFrom, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { buildApp, configFor, configFrom, deref, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
 
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 const dev = dataLayer("dev", "secrets", { DEV_DOMAIN: "dev.markmail.example.com" });
@@ -119,8 +119,7 @@ test("outputs: ARNs and names of every secret and the key, for the ECS layer's t
   const stack = new SecretsStack(Testing.app(), { config, env: config.environments[0] });
   const json = synthJson(stack);
   const secretOf = (output: string) => {
-    const [, id] = /^\$\{aws_secretsmanager_secret\.([^.]+)\.arn\}$/.exec(json.output![output].value)!;
-    return json.resource!.aws_secretsmanager_secret[id].name;
+    return deref(json, json.output![output].value).name;
   };
   expect(["jwt", "salesforce", "ai", "stripe", "dockerhub"].map((s) => secretOf(`${s}_secret_arn`))).toEqual([
     "markmail-dev-jwt-secret",

@@ -72,6 +72,18 @@ export function onlyResource(json: TfJson, type: string): any {
   return all[0][1];
 }
 
+/** A whole-string Terraform reference `${[data.]type.name.attr}`, parsed; undefined for anything else. */
+export function parseRef(ref: unknown): { data: boolean; type: string; name: string; attr: string } | undefined {
+  const m = /^\$\{(data\.)?([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$/.exec(String(ref));
+  return m ? { data: m[1] !== undefined, type: m[2], name: m[3], attr: m[4] } : undefined;
+}
+
+/** The resource (or data source) body a reference of the same stack points at. */
+export function deref(json: TfJson, ref: unknown): any {
+  const r = parseRef(ref);
+  return r ? (r.data ? json.data : json.resource)?.[r.type]?.[r.name] : undefined;
+}
+
 /** Synthesizes the stack `markmail-<env>-<layer>` of an app built from the config. */
 export function synthLayer(config: AppConfig, env: EnvName, layer: string): TfJson {
   const stack = buildApp(config).get(`markmail-${env}-${layer}`);
