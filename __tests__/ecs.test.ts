@@ -347,7 +347,8 @@ describe("blue/green releases (prod)", () => {
           role_arn: `\${aws_iam_role.${roleId}.arn}`,
         },
       });
-      expect(s.alarms).toEqual({ alarm_names: ["markmail-prod-high-error-rate", `markmail-prod-${svc}-unhealthy-hosts`], enable: true, rollback: true });
+      // The new tasks register in whichever group is idle: both groups' unhealthy alarms roll back.
+      expect(s.alarms).toEqual({ alarm_names: ["markmail-prod-high-error-rate", `markmail-prod-${svc}-unhealthy-hosts`, `markmail-prod-${svc}-alternate-unhealthy-hosts`], enable: true, rollback: true });
     }
     expect(role.name).toBe("markmail-prod-ecs-infrastructure");
     const trust = JSON.stringify(json.data!.aws_iam_policy_document);

@@ -196,6 +196,46 @@ describe("monitoring environment matrix", () => {
   });
 });
 
+describe("target alarms under blue/green (prod): each deployment moves the tasks to the other group", () => {
+  const alarms = byName(synthMonitoring(configFor("prod")), "aws_cloudwatch_metric_alarm", "alarm_name");
+  const alt = (svc: string) => `\${data.terraform_remote_state.alb.outputs.${svc}_alternate_target_group_arn_suffix}`;
+  const main = (svc: string) => `\${data.terraform_remote_state.alb.outputs.${svc}_target_group_arn_suffix}`;
+
+  test.each(["backend", "frontend"])("%s: an unhealthy-hosts alarm per group", (svc) => {
+    expect(alarms.get(`markmail-prod-${svc}-unhealthy-hosts`)!.dimensions.TargetGroup).toBe(main(svc));
+    expect(alarms.get(`markmail-prod-${svc}-alternate-unhealthy-hosts`)).toMatchObject({
+      metric_name: "UnHealthyHostCount",
+      dimensions: { TargetGroup: alt(svc) },
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  test.each(["backend", "frontend"])("%s: no-healthy-hosts sums both groups, so the idle group's silence is no outage", (svc) => {
+    const a = alarms.get(`markmail-prod-${svc}-no-healthy-hosts`)!;
+    expect(a.metric_name).toBeUndefined();
+    expect(a.period).toBeUndefined();
+    const [expr, ...metrics] = a.metric_query;
+    expect(expr).toMatchObject({ id: "e", expression: "FILL(primary, 0) + FILL(alternate, 0)", return_data: true });
+    expect(Object.fromEntries(metrics.map((q: any) => [q.id, q.metric.dimensions.TargetGroup]))).toEqual({ primary: main(svc), alternate: alt(svc) });
+    expect(metrics.every((q: any) => q.metric.metric_name === "HealthyHostCount" && q.metric.stat === "Minimum" && q.metric.period === 60)).toBe(true);
+    expect(a).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
+  });
+
+  test("dev (rolling) keeps one group: a plain HealthyHostCount alarm and no alternate alarms", () => {
+    const dev = byName(synthMonitoring(configFor("dev")), "aws_cloudwatch_metric_alarm", "alarm_name");
+    expect(dev.get("markmail-dev-backend-no-healthy-hosts")!.metric_name).toBe("HealthyHostCount");
+    expect([...dev.keys()].filter((n) => n.includes("alternate"))).toEqual([]);
+  });
+
+  test("a metric-math alarm cannot also name a metric", () => {
+    const base = { alarmName: "x", description: "d", comparison: "LessThanThreshold" as const, threshold: 1, treatMissingData: "breaching" as const, actions: ["t"] };
+    const math = { expression: "FILL(a, 0)", label: "l", metrics: { a: { namespace: "N", metricName: "M", dimensions: {}, statistic: "Minimum" as const } } };
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, math, namespace: "N", metricName: "M" }))).toThrow(/names its metrics in math\.metrics/);
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "b", { ...base, math: { ...math, metrics: { A: math.metrics.a } } }))).toThrow(/lower-case/);
+    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "c", base))).toThrow(/set namespace and metricName/);
+  });
+});
+
 describe("upstream values inside the dashboard JSON", () => {
   test("the alb layer's arn suffix is a terraform_remote_state read inside dashboard_body", () => {
     const json = synthMonitoring(configFor("dev"));

@@ -12,6 +12,11 @@ export interface MonitoredTargets {
   readonly loadBalancer: string;
   /** ALB `TargetGroup` dimension per service (`targetgroup/<name>/<id>`). */
   readonly targetGroups: { readonly backend: string; readonly frontend: string };
+  /**
+   * Blue/green: the alternate target group per service. Each deployment moves the tasks to the
+   * other group, so the target alarms watch both (an idle group has no datapoints at all).
+   */
+  readonly alternateTargetGroups?: { readonly backend: string; readonly frontend: string };
   /** RDS `DBClusterIdentifier`. */
   readonly dbClusterIdentifier: string;
 }
@@ -37,8 +42,10 @@ export function alarmName(namePrefix: string, what: string): string {
  * and the service's unhealthy-hosts alarm. The monitoring layer creates them (after the ECS layer),
  * so the ECS layer names them from the same function instead of reading them from state.
  */
-export function deploymentAlarmNames(namePrefix: string, service: (typeof SERVICES)[number]): string[] {
-  return [alarmName(namePrefix, "high-error-rate"), alarmName(namePrefix, `${service}-unhealthy-hosts`)];
+export function deploymentAlarmNames(namePrefix: string, service: (typeof SERVICES)[number], blueGreen = false): string[] {
+  const names = [alarmName(namePrefix, "high-error-rate"), alarmName(namePrefix, `${service}-unhealthy-hosts`)];
+  // Blue/green: the new tasks register in whichever group is idle, possibly the alternate one.
+  return blueGreen ? [...names, alarmName(namePrefix, `${service}-alternate-unhealthy-hosts`)] : names;
 }
 const MIB = 1024 * 1024;
 
@@ -115,35 +122,50 @@ export class ApplicationAlarms extends Construct {
         treatMissingData: "notBreaching",
       });
 
-      const tg = { LoadBalancer: t.loadBalancer, TargetGroup: t.targetGroups[svc] };
+      const groups = [t.targetGroups[svc], ...(t.alternateTargetGroups ? [t.alternateTargetGroups[svc]] : [])];
+      const tgDims = (group: string) => ({ LoadBalancer: t.loadBalancer, TargetGroup: group });
       // Some target failing its health check; no datapoint (no registered targets) is covered by the
-      // no-healthy-hosts alarm: notBreaching.
-      add(`${title}UnhealthyHosts`, `${svc}-unhealthy-hosts`, {
-        description: `${svc} target group has unhealthy targets for 3 of 3 minutes`,
-        namespace: "AWS/ApplicationELB",
-        metricName: "UnHealthyHostCount",
-        dimensions: tg,
-        statistic: "Maximum",
-        comparison: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        periodSeconds: 60,
-        evaluationPeriods: 3,
-        treatMissingData: "notBreaching",
-      });
+      // no-healthy-hosts alarm: notBreaching. One alarm per group (the idle one stays OK).
+      groups.forEach((group, i) =>
+        add(`${title}${i === 0 ? "" : "Alternate"}UnhealthyHosts`, `${svc}-${i === 0 ? "" : "alternate-"}unhealthy-hosts`, {
+          description: `${svc} ${i === 0 ? "" : "alternate "}target group has unhealthy targets for 3 of 3 minutes`,
+          namespace: "AWS/ApplicationELB",
+          metricName: "UnHealthyHostCount",
+          dimensions: tgDims(group),
+          statistic: "Maximum",
+          comparison: "GreaterThanOrEqualToThreshold",
+          threshold: 1,
+          periodSeconds: 60,
+          evaluationPeriods: 3,
+          treatMissingData: "notBreaching",
+        }),
+      );
       // The outage signal: no healthy target. The ALB stops publishing HealthyHostCount when nothing
-      // is registered, so a missing datapoint means nothing serves: breaching.
-      add(`${title}NoHealthyHosts`, `${svc}-no-healthy-hosts`, {
-        description: `${svc} target group has no healthy target (service down) for 2 of 2 minutes`,
-        namespace: "AWS/ApplicationELB",
-        metricName: "HealthyHostCount",
-        dimensions: tg,
-        statistic: "Minimum",
-        comparison: "LessThanThreshold",
+      // is registered, so a missing datapoint means nothing serves: breaching. With blue/green the
+      // healthy targets of both groups are summed (the idle group publishes nothing: FILL 0).
+      const noHealthy = {
+        description: `${svc} target group${groups.length > 1 ? "s have" : " has"} no healthy target (service down) for 2 of 2 minutes`,
+        comparison: "LessThanThreshold" as const,
         threshold: 1,
         periodSeconds: 60,
         evaluationPeriods: 2,
-        treatMissingData: "breaching",
-      });
+        treatMissingData: "breaching" as const,
+      };
+      if (groups.length === 1) {
+        add(`${title}NoHealthyHosts`, `${svc}-no-healthy-hosts`, {
+          ...noHealthy,
+          namespace: "AWS/ApplicationELB",
+          metricName: "HealthyHostCount",
+          dimensions: tgDims(groups[0]),
+          statistic: "Minimum",
+        });
+      } else {
+        const metric = (group: string) => ({ namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", dimensions: tgDims(group), statistic: "Minimum" as const });
+        add(`${title}NoHealthyHosts`, `${svc}-no-healthy-hosts`, {
+          ...noHealthy,
+          math: { expression: "FILL(primary, 0) + FILL(alternate, 0)", label: `${svc} healthy targets (both groups)`, metrics: { primary: metric(groups[0]), alternate: metric(groups[1]) } },
+        });
+      }
     }
 
     // Aurora publishes every minute while the cluster runs. A gap means the cluster is stopped or

@@ -99,6 +99,8 @@ export class AlbStack extends LayerStack {
         ? {
             backend_alternate_target_group_arn: alb.blueGreen.alternateTargetGroups.backend.arn,
             frontend_alternate_target_group_arn: alb.blueGreen.alternateTargetGroups.frontend.arn,
+            backend_alternate_target_group_arn_suffix: alb.blueGreen.alternateTargetGroups.backend.arnSuffix,
+            frontend_alternate_target_group_arn_suffix: alb.blueGreen.alternateTargetGroups.frontend.arnSuffix,
             backend_production_listener_rule_arn: alb.blueGreen.productionRules.backend.arn,
             frontend_production_listener_rule_arn: alb.blueGreen.productionRules.frontend.arn,
             backend_test_listener_rule_arn: alb.blueGreen.testRules.backend.arn,

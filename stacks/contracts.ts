@@ -136,6 +136,8 @@ export const ALB = contract("alb", {
   blue_green: group("With blue/green deployments: the alternate target groups and the rules ECS shifts", isBlueGreen, {
     backend_alternate_target_group_arn: str("Alternate (green) target group of the backend"),
     frontend_alternate_target_group_arn: str("Alternate (green) target group of the frontend"),
+    backend_alternate_target_group_arn_suffix: str("CloudWatch TargetGroup dimension of the backend's alternate group"),
+    frontend_alternate_target_group_arn_suffix: str("CloudWatch TargetGroup dimension of the frontend's alternate group"),
     backend_production_listener_rule_arn: str("Production listener rule of the backend (/api/*); ECS owns its weights"),
     frontend_production_listener_rule_arn: str("Production listener rule of the frontend (/*); ECS owns its weights"),
     backend_test_listener_rule_arn: str("Test listener rule of the backend on the test listener"),

@@ -6,7 +6,7 @@ import { ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/conta
 import { deploymentAlarmNames } from "../constructs/alarms";
 import { BlueGreenSettings, FargateService } from "../constructs/fargate-service";
 import { ServiceRole } from "../constructs/service-role";
-import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER, secretArn } from "./contracts";
+import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER, isBlueGreen, secretArn } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
 
 export { BOOTSTRAP_IMAGE_TAG } from "../constructs/image-tag-parameter";
@@ -133,7 +133,7 @@ export class EcsStack extends LayerStack {
         ...env.services.backend,
         container: backend,
         targetGroupArn: alb.backend_target_group_arn,
-        deploymentAlarmNames: deploymentAlarmNames(this.name(), "backend"),
+        deploymentAlarmNames: deploymentAlarmNames(this.name(), "backend", isBlueGreen(env)),
         blueGreen: blueGreen("backend"),
       }),
       frontend: new FargateService(this, "Frontend", {
@@ -142,7 +142,7 @@ export class EcsStack extends LayerStack {
         ...env.services.frontend,
         container: frontend,
         targetGroupArn: alb.frontend_target_group_arn,
-        deploymentAlarmNames: deploymentAlarmNames(this.name(), "frontend"),
+        deploymentAlarmNames: deploymentAlarmNames(this.name(), "frontend", isBlueGreen(env)),
         blueGreen: blueGreen("frontend"),
       }),
     };

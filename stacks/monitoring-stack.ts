@@ -65,6 +65,9 @@ export class MonitoringStack extends LayerStack {
       services: { backend: ecs.backend_service_name, frontend: ecs.frontend_service_name },
       loadBalancer: alb.alb_arn_suffix,
       targetGroups: { backend: alb.backend_target_group_arn_suffix, frontend: alb.frontend_target_group_arn_suffix },
+      alternateTargetGroups: alb.blue_green
+        ? { backend: alb.blue_green.backend_alternate_target_group_arn_suffix, frontend: alb.blue_green.frontend_alternate_target_group_arn_suffix }
+        : undefined,
       dbClusterIdentifier: database.cluster_identifier,
     };
     new ApplicationAlarms(this, "alarms", { namePrefix: prefix, targets, thresholds: this.env.monitoring, topicArn: topic.arn });
