@@ -285,10 +285,18 @@ const tls: Rule = (json, env) => {
 /** MM-025 / MM-026: no wildcard actions; no "*" resource where the action can be scoped. */
 const iam: Rule = (json) => {
   const out: string[] = [];
+  // Endpoint policies (policies/data/iam principal_star_allowed) are bounded by MM-046, not MM-025.
+  const endpointDocs = new Set(
+    POLICY_DATA.iam.principal_star_allowed.flatMap(({ attribute }) => {
+      const [type, attr] = attribute.split(".");
+      return all(json, type).flatMap(([, b]) => [...JSON.stringify(b[attr] ?? null).matchAll(/data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json/g)].map((m) => m[1]));
+    }),
+  );
   for (const [name, doc] of Object.entries(json.data?.aws_iam_policy_document ?? {})) {
     if (name === META) continue;
     for (const s of blocks((doc as Body).statement)) {
       if ((s.effect ?? "Allow") !== "Allow") continue;
+      if (endpointDocs.has(name)) continue;
       const principals = blocks(s.principals);
       const rootOnly = principals.length > 0 && principals.every((p) => p.type === "AWS" && list(p.identifiers).every((i) => /:root$|^\d{12}$/.test(String(i))));
       for (const action of list(s.actions).map(String)) {
@@ -526,6 +534,12 @@ describe("guardrail rules fail on bad resources", () => {
     expect(iam(doc({ actions: ["kms:*"], resources: ["arn:aws:kms:ap-northeast-1:111122223333:key/k"] }), "dev")).toEqual([expect.stringMatching(/^\[MM-025\]/)]);
     expect(iam(doc({ actions: ["iam:PassRole"], resources: ["*"] }), "dev")).toEqual([expect.stringMatching(/^\[MM-026\].*iam:PassRole/)]);
     expect(iam(doc({ effect: "Deny", actions: ["s3:*"], resources: ["*"], principals: [{ type: "*", identifiers: ["*"] }] }), "dev")).toEqual([]);
+    // an endpoint policy's Action "*" is bounded by its account condition (MM-046); the same document on a role is not
+    const star = { principals: [{ type: "*", identifiers: ["*"] }], actions: ["*"], resources: ["*"] };
+    const onEndpoint = stack({ aws_vpc_endpoint: { e: { policy: "${data.aws_iam_policy_document.d.json}" } } }, { data: { aws_iam_policy_document: { d: { statement: [star] } } } });
+    expect(iam(onEndpoint, "dev")).toEqual([]);
+    const onRole = stack({ aws_iam_role_policy: { p: { policy: "${data.aws_iam_policy_document.d.json}" } } }, { data: { aws_iam_policy_document: { d: { statement: [star] } } } });
+    expect(iam(onRole, "dev")).toEqual([expect.stringMatching(/^\[MM-025\].*"\*"/)]);
     const admin = stack({ aws_iam_role_policy_attachment: { a: { policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } } });
     expect(iam(admin, "dev")).toEqual([expect.stringMatching(/^\[MM-039\]/)]);
   });

@@ -1,5 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
+import { POLICY_DATA } from "../constructs/policy-data";
 import { SecurityGroups } from "../constructs/security-groups";
+import { AWS_OWNED_BUCKETS, INTERFACE_ENDPOINT_SERVICES } from "../constructs/vpc-endpoints";
 import { subnetCidr, tierCidr } from "../constructs/vpc";
 import { NetworkStack } from "../stacks/network-stack";
 import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
@@ -80,7 +82,7 @@ describe("environment matrix", () => {
   test.each([
     ["dev", dev, { cidr: "10.10.0.0/16", azs: 2, nats: 1, eips: 1, interfaceEndpoints: 0, flowLogDays: 30 }],
     ["staging", staging, { cidr: "10.20.0.0/16", azs: 2, nats: 1, eips: 1, interfaceEndpoints: 0, flowLogDays: 90 }],
-    ["prod", prod, { cidr: "10.30.0.0/16", azs: 3, nats: 3, eips: 3, interfaceEndpoints: 7, flowLogDays: 365 }],
+    ["prod", prod, { cidr: "10.30.0.0/16", azs: 3, nats: 3, eips: 3, interfaceEndpoints: 8, flowLogDays: 365 }],
   ])("%s", (_, json, expected) => {
     expect(row(json)).toEqual(expected);
   });
@@ -151,7 +153,7 @@ describe("flow logs and endpoints", () => {
   test("S3 gateway endpoint always; interface endpoints only where enabled (prod)", () => {
     const kinds = (json: TfJson) => values(json, "aws_vpc_endpoint").map((e) => `${e.vpc_endpoint_type}:${e.service_name.split(".").slice(3).join(".")}`);
     expect(kinds(dev)).toEqual(["Gateway:s3"]);
-    expect(kinds(prod)).toEqual(expect.arrayContaining(["Gateway:s3", "Interface:secretsmanager", "Interface:ecr.api", "Interface:ecr.dkr", "Interface:logs", "Interface:ssm", "Interface:ssmmessages", "Interface:ec2messages"]));
+    expect(kinds(prod)).toEqual(expect.arrayContaining(["Gateway:s3", "Interface:secretsmanager", "Interface:ecr.api", "Interface:ecr.dkr", "Interface:logs", "Interface:ssm", "Interface:ssmmessages", "Interface:ec2messages", "Interface:ec2"]));
     for (const e of values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface")) expect(e.private_dns_enabled).toBe(true);
   });
 });
@@ -222,4 +224,92 @@ test("outputs: subnet ids per tier, SG ids and subnet groups for the later layer
   expect(Object.values(out).some((o: any) => o.sensitive)).toBe(false);
   expect(values(json, "aws_db_subnet_group")[0]).toMatchObject({ name: "markmail-dev-db" });
   expect(values(json, "aws_elasticache_subnet_group")[0]).toMatchObject({ name: "markmail-dev-cache" });
+});
+
+describe("default network ACL (MM-054: no internet to SSH/RDP)", () => {
+  type Entry = { protocol: string; rule_no: number; action: string; cidr_block?: string; ipv6_cidr_block?: string; from_port?: number; to_port?: number };
+  /** The gate's test: an allow entry from outside the VPC ranges whose protocol/ports cover 22 or 3389. */
+  const admitsAdmin = (e: Entry) =>
+    e.action === "allow" &&
+    !/^10\./.test(e.cidr_block ?? e.ipv6_cidr_block ?? "") &&
+    (["-1", "all"].includes(String(e.protocol)) || (["tcp", "6"].includes(String(e.protocol)) && [22, 3389].some((p) => (e.from_port ?? 0) <= p && p <= (e.to_port ?? 65535))));
+  const ingressOf = (json: TfJson): Entry[] => values(json, "aws_default_network_acl")[0].ingress;
+
+  test("no allow entry admits the internet to 22 or 3389; explicit denies for both come first", () => {
+    for (const json of [dev, prod]) {
+      const entries = ingressOf(json);
+      expect(entries.filter(admitsAdmin)).toEqual([]);
+      const denies = entries.filter((e) => e.action === "deny");
+      expect(denies.map((e) => [e.protocol, e.from_port, e.to_port, e.cidr_block])).toEqual([
+        ["tcp", 22, 22, "0.0.0.0/0"],
+        ["tcp", 3389, 3389, "0.0.0.0/0"],
+      ]);
+      const firstAllow = Math.min(...entries.filter((e) => e.action === "allow").map((e) => e.rule_no));
+      for (const d of denies) expect(d.rule_no).toBeLessThan(firstAllow);
+    }
+    // the bad case: AWS's default "allow everything from 0.0.0.0/0" (the old rule 100)
+    expect(admitsAdmin({ protocol: "-1", rule_no: 100, action: "allow", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 })).toBe(true);
+    expect(admitsAdmin({ protocol: "tcp", rule_no: 100, action: "allow", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 65535 })).toBe(true);
+  });
+
+  test("everything else still passes: all other TCP ports, UDP and ICMP from anywhere, every protocol inside the VPC; egress unchanged", () => {
+    const allows = ingressOf(prod).filter((e) => e.action === "allow");
+    const tcp = allows.filter((e) => e.protocol === "tcp" && e.cidr_block === "0.0.0.0/0").map((e) => [e.from_port, e.to_port]);
+    expect(tcp).toEqual([[0, 21], [23, 3388], [3390, 65535]]);
+    expect(allows.map((e) => `${e.protocol}:${e.cidr_block}`)).toEqual(expect.arrayContaining(["udp:0.0.0.0/0", "icmp:0.0.0.0/0", "-1:10.30.0.0/16"]));
+    expect(values(prod, "aws_default_network_acl")[0].egress).toEqual([expect.objectContaining({ protocol: "-1", action: "allow", cidr_block: "0.0.0.0/0" })]);
+  });
+});
+
+describe("endpoint policies (MM-046) and the EC2 API endpoint (MM-053)", () => {
+  const docOf = (json: TfJson, ref: string) => json.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ref)![1]] as any;
+  const ownAccount = (v: string) => /^\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/.test(v);
+  const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+  const awsOwned = (arn: string) => POLICY_DATA.iam.aws_owned_resources.some((o) => globRe(o.pattern).test(arn.replace(/^arn:\$\{[^}]*\}:/, "arn:aws:")));
+  /** The gate's test: an account condition with this account's id, or resources all AWS-owned (policies/data/iam). */
+  const bounded = (s: any) =>
+    (s.condition ?? []).some((c: any) => ["aws:PrincipalAccount", "aws:ResourceAccount"].includes(c.variable) && c.test === "StringEquals" && c.values.length > 0 && c.values.every(ownAccount)) ||
+    (s.resources?.length > 0 && s.resources.every((r: string) => r !== "*" && awsOwned(r)));
+
+  test("every endpoint has a policy whose every Allow statement is bounded to this account or the AWS-owned buckets", () => {
+    for (const json of [dev, prod]) {
+      const endpoints = values(json, "aws_vpc_endpoint");
+      expect(endpoints.length).toBeGreaterThan(0);
+      for (const e of endpoints) {
+        const statements = docOf(json, e.policy).statement;
+        expect(statements.length).toBeGreaterThan(0);
+        for (const s of statements) expect([e.service_name, s.sid, bounded(s)]).toEqual([e.service_name, s.sid, true]);
+      }
+    }
+    // the bad cases: Principal * without a condition, a foreign bucket, a foreign account id
+    expect(bounded({ principals: [{ type: "*", identifiers: ["*"] }], actions: ["*"], resources: ["*"] })).toBe(false);
+    expect(bounded({ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::someone-elses-bucket/*"] })).toBe(false);
+    expect(bounded({ resources: ["*"], condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: ["111122223333"] }] })).toBe(false);
+  });
+
+  test("S3: this account's buckets (aws:ResourceAccount) plus read-only the AWS-owned buckets the gate lists, built for the region", () => {
+    const [s3] = values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
+    const [own, owned] = docOf(prod, s3.policy).statement;
+    expect(own.condition).toEqual([expect.objectContaining({ test: "StringEquals", variable: "aws:ResourceAccount" })]);
+    expect(owned.actions).toEqual(["s3:GetObject"]);
+    expect(owned.resources).toContain("arn:${data.aws_partition.account.partition}:s3:::prod-ap-northeast-1-starport-layer-bucket/*");
+    const asAws = owned.resources.map((r: string) => r.replace(/^arn:\$\{[^}]*\}:/, "arn:aws:")).sort();
+    expect(asAws).toEqual(POLICY_DATA.iam.aws_owned_resources.map((o) => o.pattern).sort());
+    expect(AWS_OWNED_BUCKETS.map((b) => b.replace("{region}", "us-east-1"))).toContain("prod-us-east-1-starport-layer-bucket");
+  });
+
+  test("interface endpoints: callers of this account only (aws:PrincipalAccount; AWS-owned SSM documents stay usable)", () => {
+    for (const e of values(prod, "aws_vpc_endpoint").filter((x) => x.vpc_endpoint_type === "Interface")) {
+      const [s] = docOf(prod, e.policy).statement;
+      expect(s.condition).toEqual([expect.objectContaining({ test: "StringEquals", variable: "aws:PrincipalAccount" })]);
+      expect(s.condition[0].variable).not.toBe("aws:ResourceAccount");
+    }
+  });
+
+  test("prod has the com.amazonaws.<region>.ec2 interface endpoint with the others; dev/staging have no interface endpoints (excepted, cost)", () => {
+    const ec2 = values(prod, "aws_vpc_endpoint").filter((e) => e.service_name === "com.amazonaws.ap-northeast-1.ec2");
+    expect(ec2).toEqual([expect.objectContaining({ vpc_endpoint_type: "Interface", private_dns_enabled: true })]);
+    expect(INTERFACE_ENDPOINT_SERVICES).toContain("ec2");
+    for (const json of [dev, staging]) expect(values(json, "aws_vpc_endpoint").some((e) => /\.ec2$/.test(e.service_name))).toBe(false);
+  });
 });

@@ -1,10 +1,29 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { AccountContext } from "./account";
 
-/** Interface endpoints for private Fargate tasks and the SSM bastion (EC2.10, EC2.55-57). */
-export const INTERFACE_ENDPOINT_SERVICES = ["secretsmanager", "ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "ec2messages"] as const;
+/** Interface endpoints for private Fargate tasks and the SSM bastion (EC2.55-57), and the EC2 API (EC2.10). */
+export const INTERFACE_ENDPOINT_SERVICES = ["secretsmanager", "ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "ec2messages", "ec2"] as const;
+
+/**
+ * AWS-owned buckets reached through the S3 gateway endpoint (the `{region}` is the stack's):
+ * ECR image layers, the SSM agent's documents, updates and packages, AL2023 package repositories.
+ * The policy gate lists the same buckets (policies/data/iam aws_owned_resources).
+ */
+export const AWS_OWNED_BUCKETS = [
+  "prod-{region}-starport-layer-bucket",
+  "aws-ssm-{region}",
+  "amazon-ssm-{region}",
+  "amazon-ssm-packages-{region}",
+  "{region}-birdwatcher-prod",
+  "aws-ssm-distributor-file-{region}",
+  "aws-ssm-document-attachments-{region}",
+  "patch-baseline-snapshot-{region}",
+  "al2023-repos-{region}-*",
+] as const;
 
 export interface VpcEndpointsProps {
   readonly namePrefix: string;
@@ -17,18 +36,45 @@ export interface VpcEndpointsProps {
   readonly interfaceSubnetIds?: string[];
 }
 
-/** The S3 gateway endpoint always; interface endpoints (private DNS, own SG) when subnets are given. */
+/**
+ * The S3 gateway endpoint always; interface endpoints (private DNS, own SG) when subnets are given.
+ * Every endpoint has a policy: S3 this account's buckets plus AWS_OWNED_BUCKETS (read only), the
+ * interface endpoints callers of this account only.
+ */
 export class VpcEndpoints extends Construct {
   readonly securityGroup?: SecurityGroup;
   readonly interfaceEndpoints: VpcEndpoint[] = [];
 
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
     super(scope, id);
+    const account = AccountContext.of(this, props.region);
+    const anyone = [{ type: "*", identifiers: ["*"] }];
+    // Without a policy an endpoint passes any request to any account (an upload to a foreign bucket).
+    const s3Policy = new DataAwsIamPolicyDocument(this, "s3-policy", {
+      statement: [
+        {
+          sid: "ThisAccountsBuckets",
+          effect: "Allow",
+          principals: anyone,
+          actions: ["*"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:ResourceAccount", values: [account.accountId] }],
+        },
+        {
+          sid: "AwsOwnedBuckets",
+          effect: "Allow",
+          principals: anyone,
+          actions: ["s3:GetObject"],
+          resources: AWS_OWNED_BUCKETS.map((b) => `arn:${account.partition}:s3:::${b.replace("{region}", props.region)}/*`),
+        },
+      ],
+    });
     new VpcEndpoint(this, "s3", {
       vpcId: props.vpcId,
       serviceName: `com.amazonaws.${props.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: props.gatewayRouteTableIds,
+      policy: s3Policy.json,
       tags: { Name: `${props.namePrefix}-s3` },
     });
     if (!props.interfaceSubnetIds || props.interfaceSubnetIds.length === 0) return;
@@ -47,6 +93,19 @@ export class VpcEndpoints extends Construct {
       toPort: 443,
       cidrIpv4: props.vpcCidr,
     });
+    // Callers of this account only (not aws:ResourceAccount: SSM sessions use AWS-owned documents).
+    const interfacePolicy = new DataAwsIamPolicyDocument(this, "interface-policy", {
+      statement: [
+        {
+          sid: "ThisAccountsPrincipals",
+          effect: "Allow",
+          principals: anyone,
+          actions: ["*"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [account.accountId] }],
+        },
+      ],
+    });
     for (const service of INTERFACE_ENDPOINT_SERVICES) {
       this.interfaceEndpoints.push(
         new VpcEndpoint(this, service.replace(".", "-"), {
@@ -56,6 +115,7 @@ export class VpcEndpoints extends Construct {
           privateDnsEnabled: true,
           subnetIds: props.interfaceSubnetIds,
           securityGroupIds: [this.securityGroup.id],
+          policy: interfacePolicy.json,
           tags: { Name: `${props.namePrefix}-${service}` },
         }),
       );

@@ -1,4 +1,4 @@
-import { DefaultNetworkAcl } from "@cdktf/provider-aws/lib/default-network-acl";
+import { DefaultNetworkAcl, DefaultNetworkAclIngress } from "@cdktf/provider-aws/lib/default-network-acl";
 import { DefaultRouteTable } from "@cdktf/provider-aws/lib/default-route-table";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -57,6 +57,27 @@ export interface NetworkVpcProps {
  * and tier, an internet gateway, NATs per the strategy, and the default security group, network
  * ACL and route table adopted and emptied (mirrors terraform-aws-vpc manage_default_*).
  */
+/** Internet sources the default NACL refuses on SSH and RDP (the VPC has no IPv6 range). */
+export const NACL_ADMIN_PORTS = [22, 3389] as const;
+
+/**
+ * Ingress of the default NACL: SSH and RDP denied from anywhere first (EC2.21), then everything
+ * else as before (all TCP around those ports, UDP, ICMP; every protocol from inside the VPC).
+ * The allow entries themselves exclude 22/3389, so no entry admits the internet to them.
+ */
+export function defaultNaclIngress(vpcCidr: string): DefaultNetworkAclIngress[] {
+  const world = "0.0.0.0/0";
+  return [
+    ...NACL_ADMIN_PORTS.map((port, i) => ({ protocol: "tcp", ruleNo: 10 * (i + 1), action: "deny", cidrBlock: world, fromPort: port, toPort: port })),
+    { protocol: "tcp", ruleNo: 100, action: "allow", cidrBlock: world, fromPort: 0, toPort: 21 },
+    { protocol: "tcp", ruleNo: 101, action: "allow", cidrBlock: world, fromPort: 23, toPort: 3388 },
+    { protocol: "tcp", ruleNo: 102, action: "allow", cidrBlock: world, fromPort: 3390, toPort: 65535 },
+    { protocol: "udp", ruleNo: 103, action: "allow", cidrBlock: world, fromPort: 0, toPort: 65535 },
+    { protocol: "icmp", ruleNo: 104, action: "allow", cidrBlock: world, fromPort: 0, toPort: 0, icmpType: -1, icmpCode: -1 },
+    { protocol: "-1", ruleNo: 105, action: "allow", cidrBlock: vpcCidr, fromPort: 0, toPort: 0 },
+  ];
+}
+
 export class NetworkVpc extends Construct {
   readonly vpc: Vpc;
   readonly subnets: Record<SubnetTier, Subnet[]>;
@@ -75,12 +96,12 @@ export class NetworkVpc extends Construct {
       tags: tag("vpc"),
     });
 
-    // Nothing may use the default SG, NACL rules stay AWS-default-deny-free but managed, no default routes.
+    // Nothing may use the default SG, no default routes; the default NACL (every subnet's) is managed.
     new DefaultSecurityGroup(this, "default-sg", { vpcId: this.vpc.id, tags: tag("default-locked") });
     new DefaultRouteTable(this, "default-rt", { defaultRouteTableId: this.vpc.defaultRouteTableId, tags: tag("default-unused") });
     new DefaultNetworkAcl(this, "default-nacl", {
       defaultNetworkAclId: this.vpc.defaultNetworkAclId,
-      ingress: [{ protocol: "-1", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }],
+      ingress: defaultNaclIngress(props.cidr),
       egress: [{ protocol: "-1", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }],
       tags: tag("default-nacl"),
       lifecycle: { ignoreChanges: ["subnet_ids"] },

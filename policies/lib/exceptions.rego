@@ -60,6 +60,13 @@ exceptions := [
 		"address": "aws_elasticache_replication_group.redis",
 		"reason": "dev and staging run one cache node to save cost (failover needs two); prod runs two nodes with automatic failover.",
 	},
+	{
+		"rule": "MM-053",
+		"control": "EC2.10",
+		"environments": ["dev", "staging"],
+		"address": "aws_vpc.main",
+		"reason": "dev and staging run without interface endpoints to save cost (network.interfaceEndpoints false; an endpoint costs per AZ and hour); their AWS API calls leave through the NAT gateway over TLS. prod has the EC2 endpoint with the others.",
+	},
 ]
 
 _applies(e, r) if {
