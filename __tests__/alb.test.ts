@@ -624,7 +624,11 @@ describe("alb layer across environments (full app)", () => {
 });
 
 describe("blue/green load balancing (prod)", () => {
-  const json = synthJson(buildApp(configFor("prod")).get("markmail-prod-alb")!);
+  const json = synthJson(
+    buildApp(configFor("prod", { PROD_DOMAIN: "markmail.example.com" })).get(
+      "markmail-prod-alb"
+    )!
+  );
   const dev = synthJson(buildApp(configFor("dev")).get("markmail-dev-alb")!);
 
   test("a second target group per service with the same health check; a test listener on 9443 with the guide's routes", () => {
@@ -650,8 +654,8 @@ describe("blue/green load balancing (prod)", () => {
     expect(alt.health_check).toEqual(blue.health_check);
     const listeners = resources(json, "aws_lb_listener")
       .map(([, l]) => l.port)
-      .sort();
-    expect(listeners).toEqual([80, 9443]);
+      .sort((a, b) => a - b);
+    expect(listeners).toEqual([80, 443, 9443]);
     expect(resources(dev, "aws_lb_target_group")).toHaveLength(2);
     expect(resources(dev, "aws_lb_listener").map(([, l]) => l.port)).toEqual([
       80,
@@ -713,5 +717,121 @@ describe("blue/green load balancing (prod)", () => {
       /blue\/green needs exactly one route per target; a has 2/
     );
     expect(mk(false)).not.toThrow();
+  });
+});
+
+describe("internet ingress on the ALB group (MM-011: next to the aws_lb that attaches it)", () => {
+  const world = (json: TfJson) =>
+    resources(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+
+  test("without a domain only TCP 80 from 0.0.0.0/0, on the group expression the aws_lb uses", () => {
+    const json = albJson(configFor("dev"));
+    const [group] = onlyResource(json, "aws_lb").security_groups;
+    expect(world(json)).toEqual([
+      expect.objectContaining({
+        security_group_id: group,
+        ip_protocol: "tcp",
+        from_port: 80,
+        to_port: 80,
+        cidr_ipv4: "0.0.0.0/0",
+      }),
+    ]);
+    expect(group).toBe(
+      "${data.terraform_remote_state.network.outputs.alb_security_group_id}"
+    );
+  });
+
+  test("with a domain 443 and 80 (the redirect), nothing else; the test listener port stays closed", () => {
+    const json = albJson(configFor("dev", { DEV_DOMAIN: DOMAIN }));
+    const [group] = onlyResource(json, "aws_lb").security_groups;
+    expect(
+      world(json)
+        .map((r) => [r.security_group_id, r.from_port, r.to_port, r.cidr_ipv4])
+        .sort()
+    ).toEqual([
+      [group, 443, 443, "0.0.0.0/0"],
+      [group, 80, 80, "0.0.0.0/0"],
+    ]);
+  });
+});
+
+describe("prod without PROD_DOMAIN (MM-041: no application traffic over plain HTTP)", () => {
+  const json = synthJson(buildApp(configFor("prod")).get("markmail-prod-alb")!);
+  const refusal = {
+    type: "fixed-response",
+    fixed_response: {
+      content_type: "text/plain",
+      message_body: "markmail-prod requires PROD_DOMAIN: HTTPS only",
+      status_code: "503",
+    },
+  };
+  const forwards = (actions: any[]) =>
+    actions.some((a) => a.type !== "fixed-response" && a.type !== "redirect");
+
+  test("every listener answers the fixed 503 and no listener rule forwards (production and test rules alike)", () => {
+    const listeners = resources(json, "aws_lb_listener").map(([, l]) => l);
+    expect(listeners.map((l) => [l.port, l.protocol]).sort()).toEqual([
+      [80, "HTTP"],
+      [9443, "HTTP"],
+    ]);
+    for (const l of listeners) expect(l.default_action).toEqual([refusal]);
+    const rules = resources(json, "aws_lb_listener_rule").map(([, r]) => r);
+    expect(rules).toHaveLength(4);
+    for (const r of rules) expect(r.action).toEqual([refusal]);
+    // the bad case: the rules of dev without a domain forward on plain HTTP
+    const dev = albJson(configFor("dev"));
+    expect(
+      resources(dev, "aws_lb_listener_rule").every(([, r]) => forwards(r.action))
+    ).toBe(true);
+  });
+
+  test("the rule ARNs still exist for the ecs layer; only port 80 is open; the outputs and the synth warning say prod serves nothing", () => {
+    expect(Object.keys(json.output!)).toEqual(
+      expect.arrayContaining([
+        "backend_production_listener_rule_arn",
+        "frontend_test_listener_rule_arn",
+      ])
+    );
+    expect(
+      resources(json, "aws_vpc_security_group_ingress_rule").map(
+        ([, r]) => r.from_port
+      )
+    ).toEqual([80]);
+    expect(json.output!.transport.value).toMatch(
+      /^NOT SERVING: prod has no domain \(set PROD_DOMAIN\)/
+    );
+    expect(configFrom({}).warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^prod: no PROD_DOMAIN set, so markmail-prod-alb serves NO application traffic: prod is HTTPS only/
+        ),
+        expect.stringMatching(/^dev: .*serves plain HTTP only/),
+      ])
+    );
+  });
+
+  test("with a certificate the refusal is ignored: the rules forward on HTTPS", () => {
+    const lb = new PublicLoadBalancer(
+      new TerraformStack(Testing.app(), "s"),
+      "lb",
+      {
+        name: "lb",
+        region: "ap-northeast-1",
+        vpcId: "v",
+        subnetIds: ["a", "b"],
+        securityGroupId: "g",
+        idleTimeoutSeconds: 60,
+        deletionProtection: false,
+        accessLogs: { bucketName: "logs", retentionDays: 7, forceDestroy: true },
+        tls: { certificateArn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/x" },
+        refusePlainHttp: "HTTPS only",
+        targets: { a: { name: "a", port: 80, healthCheckPath: "/" } },
+        routes: [{ priority: 1, paths: ["/*"], target: "a" }],
+      }
+    );
+    const out: TfJson = JSON.parse(Testing.synth(TerraformStack.of(lb)));
+    const [, rule] = resources(out, "aws_lb_listener_rule")[0];
+    expect(rule.action[0].type).toBe("forward");
+    expect(rule.listener_arn).toMatch(/^\$\{aws_lb_listener\.lb_https_[A-F0-9]+\.arn\}$/);
   });
 });

@@ -171,9 +171,14 @@ describe("security groups", () => {
     for (const r of [...ingress, ...egress]) expect(r.description.length).toBeGreaterThan(10);
   });
 
-  test("only the ALB is open to the world, and only on 80 and 443", () => {
-    const world = ingress.filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0");
-    expect(world.map((r) => [sgName(r.security_group_id), r.from_port]).sort()).toEqual([["markmail-prod-alb", 443], ["markmail-prod-alb", 80]]);
+  test("nothing in the network stack is open to the world: the ALB group's 80/443 live in the alb stack, next to its aws_lb (MM-011)", () => {
+    for (const json of [dev, staging, prod]) {
+      const world = values(json, "aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv4 !== undefined && !/^10\./.test(r.cidr_ipv4));
+      expect(world).toEqual([]);
+      expect(values(json, "aws_vpc_security_group_ingress_rule").some((r) => r.cidr_ipv6 !== undefined)).toBe(false);
+    }
+    // the group itself stays here: its egress and the ECS group's ingress reference it
+    expect(values(prod, "aws_security_group").map((g) => g.name)).toContain("markmail-prod-alb");
   });
 
   test("database from ECS and bastion only; cache from ECS only; ECS from the ALB only; bastion has no inbound", () => {
@@ -209,6 +214,7 @@ describe("security groups", () => {
     const sgs = new SecurityGroups(new TerraformStack(Testing.app(), "t"), "x", { namePrefix: "markmail-dev", vpcId: "vpc-1", ports: { app: 8080, db: 5432, redis: 6379 } });
     expect(() => sgs.ingress("database", 5432, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/only the ALB may be reachable from the internet/);
     expect(() => sgs.ingress("alb", 22, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/port 22 open to 0\.0\.0\.0\/0/);
+    expect(() => sgs.ingress("alb", 443, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/its rules live in the alb stack/);
     expect(() => sgs.ingress("ecs", 8080, { cidr: "::/0" }, "bad")).toThrow(/only the ALB/);
     expect(() => sgs.ingress("bastion", 22, { group: "ecs" }, "bad")).toThrow(/no inbound rule is allowed/);
   });

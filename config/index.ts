@@ -159,7 +159,11 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
   const notificationEmail = optionalChecked(vars, "NOTIFICATION_EMAIL", "email");
   const warnings: string[] = [];
   for (const env of environments) {
-    if (env.domain === undefined) {
+    if (env.domain === undefined && env.name === "prod") {
+      warnings.push(
+        "prod: no PROD_DOMAIN set, so markmail-prod-alb serves NO application traffic: prod is HTTPS only, its HTTP listener answers every request with 503 and the ecs services cannot attach to the target groups (set PROD_DOMAIN)",
+      );
+    } else if (env.domain === undefined) {
       warnings.push(
         `${env.name}: no ${env.name.toUpperCase()}_DOMAIN set, so markmail-${env.name}-alb serves plain HTTP only (set the domain for HTTPS with TLS 1.3)`,
       );

@@ -2,8 +2,9 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbListenerRule, LbListenerRuleAction } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
@@ -43,6 +44,9 @@ export interface TargetSpec {
   readonly healthCheckPath: string;
 }
 
+/** The only ports the internet may reach, and only on the ALB's group (EC2.18 authorised ports, CKV_AWS_260 reasoned). */
+export const WORLD_OPEN_PORTS = [80, 443] as const;
+
 /** Port of the blue/green test listener; not open in the ALB security group (see PublicLoadBalancerProps.blueGreen). */
 export const TEST_LISTENER_PORT = 9443;
 
@@ -60,7 +64,10 @@ export interface PublicLoadBalancerProps {
   readonly vpcId: string;
   /** Public subnets in at least two AZs. */
   readonly subnetIds: string[];
-  /** The network layer's ALB security group (80/443 from the world, 8080 to the tasks). */
+  /**
+   * The network layer's ALB security group (egress 8080 to the tasks). This construct adds its
+   * internet ingress: 80 without TLS; 443 and 80 (the redirect) with TLS.
+   */
   readonly securityGroupId: string;
   readonly idleTimeoutSeconds: number;
   readonly deletionProtection: boolean;
@@ -76,6 +83,13 @@ export interface PublicLoadBalancerProps {
   };
   /** With a certificate: HTTPS:443 serves, HTTP:80 redirects. Without: HTTP:80 only. @default undefined */
   readonly tls?: { readonly certificateArn: string; /** @default TLS_POLICY */ readonly sslPolicy?: string };
+  /**
+   * Without `tls`: plain HTTP must not carry application traffic (prod). Every listener answers a
+   * fixed 503 with this text and the routing rules answer it too instead of forwarding (they stay,
+   * so their ARNs exist for the ecs layer; no target group is reachable). Ignored with `tls`.
+   * @default undefined (without TLS, HTTP:80 forwards)
+   */
+  readonly refusePlainHttp?: string;
   /** Target groups by key (type ip, HTTP) with the guide's health check timings. */
   readonly targets: Record<string, TargetSpec>;
   /** Path-based listener rules, evaluated by ascending priority. */
@@ -110,6 +124,8 @@ export class PublicLoadBalancer extends Construct {
   readonly trafficListener: LbListener;
   readonly targetGroups: Record<string, LbTargetGroup>;
   readonly rules: LbListenerRule[];
+  /** Internet ingress on the ALB group, by port. */
+  readonly internetIngress: Partial<Record<(typeof WORLD_OPEN_PORTS)[number], VpcSecurityGroupIngressRule>>;
   /** With blueGreen: the alternate target groups, the test listener and its rules, and the production rule per target. */
   readonly blueGreen?: {
     readonly alternateTargetGroups: Record<string, LbTargetGroup>;
@@ -163,6 +179,20 @@ export class PublicLoadBalancer extends Construct {
       dependsOn: [this.logBucket.policy],
     });
 
+    // Internet ingress sits next to the aws_lb that attaches the group (the gate judges a group's role per stack).
+    const internet = (port: (typeof WORLD_OPEN_PORTS)[number], description: string) =>
+      new VpcSecurityGroupIngressRule(this, `internet-${port}`, {
+        securityGroupId: props.securityGroupId,
+        description,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    this.internetIngress = props.tls
+      ? { 80: internet(80, "HTTP from the internet (redirected to HTTPS)"), 443: internet(443, "HTTPS from the internet") }
+      : { 80: internet(80, props.refusePlainHttp ? "HTTP from the internet (answered with 503: HTTPS only)" : "HTTP from the internet") };
+
     const targetGroup = (id: string, name: string, t: TargetSpec) => {
       checkName("target group", name, NAME_LIMITS.targetGroup);
       return new LbTargetGroup(this, id, {
@@ -192,9 +222,10 @@ export class PublicLoadBalancer extends Construct {
       if (props.blueGreen) alternate[key] = targetGroup(`${key}-alt-tg`, `${t.name}-alt`, t);
     }
 
+    const refusal = props.tls ? undefined : props.refusePlainHttp;
     const unavailable: LbListenerDefaultAction = {
       type: "fixed-response",
-      fixedResponse: { contentType: "text/plain", messageBody: "Service Unavailable", statusCode: "503" },
+      fixedResponse: { contentType: "text/plain", messageBody: refusal ?? "Service Unavailable", statusCode: "503" },
     };
     if (props.tls) {
       this.httpsListener = new LbListener(this, "https", {
@@ -222,24 +253,21 @@ export class PublicLoadBalancer extends Construct {
     this.trafficListener = this.httpsListener ?? this.httpListener;
 
     const sorted = [...props.routes].sort((a, b) => a.priority - b.priority);
+    const forward = (r: RouteSpec): LbListenerRuleAction[] => {
+      if (refusal) return [unavailable];
+      if (!props.blueGreen) return [{ type: "forward", targetGroupArn: this.targetGroups[r.target].arn }];
+      const targetGroup = [
+        { arn: this.targetGroups[r.target].arn, weight: 100 },
+        { arn: alternate[r.target].arn, weight: 0 },
+      ];
+      return [{ type: "forward", forward: { targetGroup } }];
+    };
     const rule = (id: string, listener: LbListener, r: RouteSpec) =>
       new LbListenerRule(this, id, {
         listenerArn: listener.arn,
         priority: r.priority,
         condition: [{ pathPattern: { values: [...r.paths] } }],
-        action: props.blueGreen
-          ? [
-              {
-                type: "forward",
-                forward: {
-                  targetGroup: [
-                    { arn: this.targetGroups[r.target].arn, weight: 100 },
-                    { arn: alternate[r.target].arn, weight: 0 },
-                  ],
-                },
-              },
-            ]
-          : [{ type: "forward", targetGroupArn: this.targetGroups[r.target].arn }],
+        action: forward(r),
         // Owner: ECS blue/green deployments shift these weights (and leave them swapped); Terraform sets them once.
         lifecycle: props.blueGreen ? { ignoreChanges: ["action"] } : undefined,
       });

@@ -14,8 +14,6 @@ const DESCRIPTIONS: Record<GroupName, string> = {
 };
 
 const WORLD = ["0.0.0.0/0", "::/0"];
-/** The only ports the internet may reach, and only on the ALB (EC2.18 authorised ports, CKV_AWS_260 reasoned). */
-export const WORLD_OPEN_PORTS = [80, 443] as const;
 
 export interface SecurityGroupsProps {
   readonly namePrefix: string;
@@ -30,8 +28,9 @@ export interface Peer {
 
 /**
  * The application's security groups and every rule between them, each with a description.
- * Rules are separate resources; `ingress()` refuses world-open rules on anything but the ALB's
- * 80/443 and any inbound rule on the bastion.
+ * Rules are separate resources; `ingress()` refuses world-open rules (the ALB's internet ingress
+ * lives in the alb stack, next to the aws_lb that attaches the group: PublicLoadBalancer) and any
+ * inbound rule on the bastion.
  */
 export class SecurityGroups extends Construct {
   readonly groups: Record<GroupName, SecurityGroup>;
@@ -52,8 +51,6 @@ export class SecurityGroups extends Construct {
     this.groups = { alb: make("alb"), ecs: make("ecs"), database: make("database"), cache: make("cache"), bastion: make("bastion") };
     const { app, db, redis } = props.ports;
 
-    this.ingress("alb", 80, { cidr: "0.0.0.0/0" }, "HTTP from the internet (redirected to HTTPS when a domain is set)");
-    this.ingress("alb", 443, { cidr: "0.0.0.0/0" }, "HTTPS from the internet");
     this.egress("alb", app, { group: "ecs" }, "To the ECS tasks' container port");
 
     this.ingress("ecs", app, { group: "alb" }, "Container port from the ALB");
@@ -69,11 +66,11 @@ export class SecurityGroups extends Construct {
     this.egress("bastion", 443, { cidr: "0.0.0.0/0" }, "HTTPS to Systems Manager and package repositories");
   }
 
-  /** Adds an inbound rule; throws on world-open ingress outside ALB 80/443 and on any bastion ingress. */
+  /** Adds an inbound rule; throws on world-open ingress and on any bastion ingress. */
   ingress(to: GroupName, port: number, from: Peer, description: string): VpcSecurityGroupIngressRule {
     if (to === "bastion") throw new Error(`${this.prefix}-bastion: no inbound rule is allowed (access is through SSM only)`);
-    if (from.cidr !== undefined && WORLD.includes(from.cidr) && (to !== "alb" || !(WORLD_OPEN_PORTS as readonly number[]).includes(port))) {
-      throw new Error(`${this.prefix}-${to}: port ${port} open to ${from.cidr}; only the ALB may be reachable from the internet, on 80/443`);
+    if (from.cidr !== undefined && WORLD.includes(from.cidr)) {
+      throw new Error(`${this.prefix}-${to}: port ${port} open to ${from.cidr}; only the ALB may be reachable from the internet, and its rules live in the alb stack (PublicLoadBalancer)`);
     }
     return new VpcSecurityGroupIngressRule(this, `${to}-in-${port}-${from.group ?? "cidr"}`, {
       securityGroupId: this.groups[to].id,

@@ -47,6 +47,8 @@ export class AlbStack extends LayerStack {
         forceDestroy: env.forceDestroy,
       },
       tls: certificate ? { certificateArn: certificate.certificateArn } : undefined,
+      // prod never carries application traffic over plain HTTP (MM-041): without a domain it answers 503.
+      refusePlainHttp: env.name === "prod" ? prodHttpRefusal(this.name()) : undefined,
       targets,
       routes: APP.routes,
       blueGreen: isBlueGreen(env),
@@ -78,7 +80,10 @@ export class AlbStack extends LayerStack {
     const publicUrl = domain ? `https://${domain}` : `http://${alb.lb.dnsName}`;
     if (!domain) {
       new TerraformOutput(this, "transport", {
-        value: `HTTP ONLY: ${env.name} has no domain (set ${env.name.toUpperCase()}_DOMAIN for HTTPS); traffic to the ALB is unencrypted`,
+        value:
+          env.name === "prod"
+            ? `NOT SERVING: prod has no domain (set PROD_DOMAIN); the ALB answers every plain-HTTP request with 503 "${prodHttpRefusal(this.name())}"`
+            : `HTTP ONLY: ${env.name} has no domain (set ${env.name.toUpperCase()}_DOMAIN for HTTPS); traffic to the ALB is unencrypted`,
         description: "WARNING: no TLS on this environment",
       });
     }
@@ -111,4 +116,9 @@ export class AlbStack extends LayerStack {
         : undefined,
     });
   }
+}
+
+/** What prod's plain-HTTP listener answers without PROD_DOMAIN (503). */
+export function prodHttpRefusal(stackPrefix: string): string {
+  return `${stackPrefix} requires PROD_DOMAIN: HTTPS only`;
 }
