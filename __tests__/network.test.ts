@@ -297,6 +297,7 @@ describe("endpoint policies (MM-046) and the EC2 API endpoint (MM-053)", () => {
     const [s3] = values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
     const [own, owned] = docOf(prod, s3.policy).statement;
     expect(own.condition).toEqual([expect.objectContaining({ test: "StringEquals", variable: "aws:ResourceAccount" })]);
+    expect(own.actions).toEqual(["s3:*"]);
     expect(owned.actions).toEqual(["s3:GetObject"]);
     expect(owned.resources).toContain("arn:${data.aws_partition.account.partition}:s3:::prod-ap-northeast-1-starport-layer-bucket/*");
     const asAws = owned.resources.map((r: string) => r.replace(/^arn:\$\{[^}]*\}:/, "arn:aws:")).sort();
@@ -309,6 +310,8 @@ describe("endpoint policies (MM-046) and the EC2 API endpoint (MM-053)", () => {
       const [s] = docOf(prod, e.policy).statement;
       expect(s.condition).toEqual([expect.objectContaining({ test: "StringEquals", variable: "aws:PrincipalAccount" })]);
       expect(s.condition[0].variable).not.toBe("aws:ResourceAccount");
+      // only the endpoint's own service (ecr.api and ecr.dkr: ecr:*), never Action "*" (CKV_AWS_1, CKV_AWS_49)
+      expect(s.actions).toEqual([`${e.service_name.split(".")[3]}:*`]);
     }
   });
 

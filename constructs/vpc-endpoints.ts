@@ -56,7 +56,7 @@ export class VpcEndpoints extends Construct {
           sid: "ThisAccountsBuckets",
           effect: "Allow",
           principals: anyone,
-          actions: ["*"],
+          actions: ["s3:*"],
           resources: ["*"],
           condition: [{ test: "StringEquals", variable: "aws:ResourceAccount", values: [account.accountId] }],
         },
@@ -93,29 +93,32 @@ export class VpcEndpoints extends Construct {
       toPort: 443,
       cidrIpv4: props.vpcCidr,
     });
-    // Callers of this account only (not aws:ResourceAccount: SSM sessions use AWS-owned documents).
-    const interfacePolicy = new DataAwsIamPolicyDocument(this, "interface-policy", {
-      statement: [
-        {
-          sid: "ThisAccountsPrincipals",
-          effect: "Allow",
-          principals: anyone,
-          actions: ["*"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    // Callers of this account only (not aws:ResourceAccount: SSM sessions use AWS-owned documents),
+    // and only the endpoint's own service (ecr.api and ecr.dkr both serve ecr:*).
+    const interfacePolicy = (id: string, service: string) =>
+      new DataAwsIamPolicyDocument(this, `${id}-policy`, {
+        statement: [
+          {
+            sid: "ThisAccountsPrincipals",
+            effect: "Allow",
+            principals: anyone,
+            actions: [`${service.split(".")[0]}:*`],
+            resources: ["*"],
+            condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [account.accountId] }],
+          },
+        ],
+      });
     for (const service of INTERFACE_ENDPOINT_SERVICES) {
+      const id = service.replace(".", "-");
       this.interfaceEndpoints.push(
-        new VpcEndpoint(this, service.replace(".", "-"), {
+        new VpcEndpoint(this, id, {
           vpcId: props.vpcId,
           serviceName: `com.amazonaws.${props.region}.${service}`,
           vpcEndpointType: "Interface",
           privateDnsEnabled: true,
           subnetIds: props.interfaceSubnetIds,
           securityGroupIds: [this.securityGroup.id],
-          policy: interfacePolicy.json,
+          policy: interfacePolicy(id, service).json,
           tags: { Name: `${props.namePrefix}-${service}` },
         }),
       );
