@@ -3,7 +3,7 @@ import { AuroraPostgres } from "../constructs/aurora-postgres";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
 import { Redis } from "../constructs/redis";
 import { dataLayer } from "./helpers/data-layers";
-import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, onlyResource, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
 
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 
@@ -124,11 +124,13 @@ describe("Aurora details", () => {
     expect(values(devDb, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/rds/")).retention_in_days).toBe(30);
   });
 
-  test("enhanced monitoring: its own role, trusted by monitoring.rds for this account, with the AWS managed policy", () => {
-    const role = values(devDb, "aws_iam_role").find((r) => r.name === "markmail-dev-rds-monitoring");
-    const trust = devDb.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(role.assume_role_policy)![1]];
-    expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }]);
-    expect(trust.statement[0].condition[0].variable).toBe("aws:SourceAccount");
+  test("enhanced monitoring: its own role, trusted by monitoring.rds for this account's writer and readers only, with the AWS managed policy", () => {
+    const trust = trustOf(devDb, "markmail-dev-rds-monitoring");
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }]);
+    expect(trust.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn("rds", "ap-northeast-1", "db:markmail-dev")), expect.stringMatching(ownArn("rds", "ap-northeast-1", "db:markmail-dev-reader-*"))] },
+    ]);
     expect(values(devDb, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContainEqual(expect.stringMatching(/:iam::aws:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/));
   });
 

@@ -5,7 +5,7 @@ import { mailSender } from "../config/contract";
 import { TASK_ROLE_SECRETS_POLICY, TaskRoles, TaskRolesProps } from "../constructs/task-roles";
 import { EcsClusterStack } from "../stacks/ecs-cluster-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, deref, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, deref, onlyResource, ownArn, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
 
 function clusterJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -75,12 +75,13 @@ describe("ecs-cluster layer (dev)", () => {
     }
   });
 
-  test("execution role markmail-dev-execution-role: trusts ecs-tasks for this account only", () => {
-    const role = byName(json, "aws_iam_role", "markmail-dev-execution-role")![1];
-    const trustId = /policy_document\.([^.]+)\.json/.exec(role.assume_role_policy)![1];
-    const [trust] = json.data!.aws_iam_policy_document[trustId].statement;
+  test.each(["markmail-dev-execution-role", "markmail-dev-task-role"])("%s: trusts ecs-tasks for this account's ECS resources only", (name) => {
+    const trust = trustOf(json, name);
     expect(trust.principals).toEqual([{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }]);
-    expect(trust.condition[0]).toMatchObject({ test: "StringEquals", variable: "aws:SourceAccount" });
+    expect(trust.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn("ecs", "ap-northeast-1", "*"))] },
+    ]);
   });
 
   test("execution role: pull from the two repositories, write the two log groups, read exactly the injected secrets", () => {

@@ -6,7 +6,7 @@ import { FargateService, FargateServiceProps } from "../constructs/fargate-servi
 import { looksSecretName, secretValueFinding } from "../constructs/policy-data";
 import { EcsStack } from "../stacks/ecs-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { buildApp, configFor, configFrom, resources, synthJson, TfJson } from "./helpers/synth";
+import { buildApp, configFor, configFrom, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
 
 function ecsJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -351,9 +351,12 @@ describe("blue/green releases (prod)", () => {
       expect(s.alarms).toEqual({ alarm_names: ["markmail-prod-high-error-rate", `markmail-prod-${svc}-unhealthy-hosts`, `markmail-prod-${svc}-alternate-unhealthy-hosts`], enable: true, rollback: true });
     }
     expect(role.name).toBe("markmail-prod-ecs-infrastructure");
-    const trust = JSON.stringify(json.data!.aws_iam_policy_document);
-    expect(trust).toContain("ecs.amazonaws.com");
-    expect(trust).toContain("aws:SourceAccount");
+    const trust = trustOf(json, "markmail-prod-ecs-infrastructure");
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["ecs.amazonaws.com"] }]);
+    expect(trust.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn("ecs", "ap-northeast-1", "*"))] },
+    ]);
   });
 
   test("the infrastructure role may modify only the ALB layer's rules and register only in its target groups", () => {

@@ -1,7 +1,9 @@
 import { Testing, Token } from "cdktf";
 import { MetricAlarm } from "../constructs/alarm";
 import { renderDashboardBody } from "../constructs/dashboard";
-import { NotificationTopic } from "../constructs/notification-topic";
+import { Construct } from "constructs";
+import { CustomerKey } from "../constructs/kms-key";
+import { NotificationTopic, topicKeyStatement } from "../constructs/notification-topic";
 import { MonitoringStack } from "../stacks/monitoring-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 
@@ -72,9 +74,17 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     expect(all.map((s: any) => s.principals[0].identifiers[0]).sort()).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.ap-northeast-1.amazonaws.com", "ses.amazonaws.com"]);
     const services = all.filter((s: any) => !s.principals[0].identifiers[0].startsWith("logs."));
     for (const s of services) {
-      expect(s.actions).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
-      expect(s.condition.map((c: any) => c.variable)).toContain("aws:SourceAccount");
+      expect(s.actions).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+      expect(s.condition.map((c: any) => c.variable).sort()).toEqual(["aws:SourceAccount", "aws:SourceArn"]);
     }
+    const ses = services.find((s: any) => s.principals[0].identifiers[0] === "ses.amazonaws.com");
+    expect(ses.condition).toContainEqual({
+      test: "ArnLike",
+      variable: "aws:SourceArn",
+      values: [`arn:${partitionRef(json)}:ses:ap-northeast-1:${accountRef(json)}:configuration-set/markmail-dev`],
+    });
+    const logs = all.find((s: any) => s.principals[0].identifiers[0].startsWith("logs."));
+    expect(logs.actions.filter((a: string) => /[*?]/.test(a))).toEqual([]);
   });
 
   test("one e-mail subscription per topic to NOTIFICATION_EMAIL", () => {
@@ -274,6 +284,23 @@ describe("monitoring guardrails", () => {
     const props = { name: "t", displayName: "t", kmsKeyArn: "k", region: "ap-northeast-1" };
     expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "*" }] }))).toThrow(/not an AWS service principal/);
     expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [] }))).toThrow(/at least one publisher/);
+  });
+
+  test("MM-043: a publisher that sets aws:SourceArn without its source ARNs throws (topic policy and key statement)", () => {
+    const props = { name: "t", displayName: "t", kmsKeyArn: "k", region: "ap-northeast-1" };
+    expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "ses.amazonaws.com" }] }))).toThrow(/sets aws:SourceArn/);
+    expect(() => Testing.synthScope((s) => topicKeyStatement(s, "ap-northeast-1", { service: "cloudwatch.amazonaws.com" }))).toThrow(/sets aws:SourceArn/);
+    expect(() => Testing.synthScope((s) => topicKeyStatement(s, "ap-northeast-1", { service: "cloudwatch.amazonaws.com", sourceArns: ["arn:aws:cloudwatch:ap-northeast-1:111122223333:alarm:x"] }))).not.toThrow();
+  });
+
+  test("MM-025: a key-policy service statement with a wildcard action throws; the logs statement names its actions", () => {
+    const key = (actions: string[]) => (s: Construct) =>
+      new CustomerKey(s, "k", { alias: "a", description: "d", region: "ap-northeast-1", deletionWindowDays: 7, serviceStatements: [{ sid: "S", effect: "Allow", actions, resources: ["*"] }] });
+    expect(() => Testing.synthScope(key(["kms:GenerateDataKey*", "kms:Decrypt"]))).toThrow(/wildcard actions kms:GenerateDataKey\*/);
+    expect(() => Testing.synthScope(key(["kms:GenerateDataKey", "kms:Decrypt"]))).not.toThrow();
+    Testing.synthScope((s) => {
+      expect(CustomerKey.logsStatement(s, "ap-northeast-1").actions!.filter((a) => /[*?]/.test(a))).toEqual([]);
+    });
   });
 
   test("a number token in the dashboard body throws (it would render as a garbage float)", () => {

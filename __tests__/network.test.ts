@@ -4,7 +4,7 @@ import { SecurityGroups } from "../constructs/security-groups";
 import { AWS_OWNED_BUCKETS, INTERFACE_ENDPOINT_SERVICES } from "../constructs/vpc-endpoints";
 import { subnetCidr, tierCidr } from "../constructs/vpc";
 import { NetworkStack } from "../stacks/network-stack";
-import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
 
 function network(env: "dev" | "staging" | "prod"): TfJson {
   const config = configFor(env);
@@ -100,9 +100,13 @@ describe("environment matrix", () => {
 });
 
 describe("flow logs and endpoints", () => {
-  test("flow-log role: trusted by vpc-flow-logs for this account only, writes only to its own log group", () => {
-    const trust = Object.values(dev.data!.aws_iam_policy_document).find((d: any) => d.statement[0].principals?.[0].identifiers[0] === "vpc-flow-logs.amazonaws.com") as any;
-    expect(trust.statement[0].condition[0]).toMatchObject({ test: "StringEquals", variable: "aws:SourceAccount" });
+  test("flow-log role: trusted by vpc-flow-logs for this account's flow logs only, writes only to its own log group", () => {
+    const trust = trustOf(dev, "markmail-dev-flow-logs");
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }]);
+    expect(trust.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn("ec2", "ap-northeast-1", "vpc-flow-log/*"))] },
+    ]);
     const [policy] = values(dev, "aws_iam_role_policy");
     const doc = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(policy.policy)![1];
     const write = dev.data!.aws_iam_policy_document[doc].statement[0];

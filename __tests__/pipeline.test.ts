@@ -1,12 +1,15 @@
 import { execFileSync } from "child_process";
 import { imageBuildspec, renderBuildspec, renderYaml } from "../constructs/buildspec";
-import { assertLeastPrivilege } from "../constructs/service-role";
+import { Testing } from "cdktf";
+import { Construct } from "constructs";
+import { AccountContext } from "../constructs/account";
+import { assertLeastPrivilege, serviceTrustStatement } from "../constructs/service-role";
 import { PipelineStack } from "../stacks/pipeline-stack";
 import { AppConfig } from "../config";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 
 const f = fakeOutputs("dev");
-import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, onlyResource, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
 
 // js-yaml ships with jest (a transitive dev dependency); only the tests parse YAML back.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -180,8 +183,20 @@ describe("pipeline layer (dev)", () => {
     expect(st.get("DockerHubSecret")).toMatchObject({ actions: ["secretsmanager:GetSecretValue"], resources: [f.secrets.dockerhub_secret_arn] });
     expect(st.get("Logs")!.resources[0]).toMatch(/:log-group:\/aws\/codebuild\/markmail-dev-frontend-build$/);
     expect(st.get("EcrLogin")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
-    const trust = docs(json).find((d) => d.statement.some((s: any) => s.principals?.[0].identifiers.includes("codebuild.amazonaws.com")));
-    expect(trust.statement[0].condition[0].variable).toBe("aws:SourceAccount");
+  });
+
+  test.each([
+    ["markmail-dev-frontend-build-role", "codebuild", "project/markmail-dev-frontend-build"],
+    ["markmail-dev-backend-build-role", "codebuild", "project/markmail-dev-backend-build"],
+    ["markmail-dev-ecs-deploy-role", "codebuild", "project/markmail-dev-ecs-deploy"],
+    ["markmail-dev-pipeline-role", "codepipeline", "markmail-dev-pipeline"],
+  ])("%s: trusted by %s for %s of this account only", (role, service, resource) => {
+    const trust = trustOf(json, role);
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: [`${service}.amazonaws.com`] }]);
+    expect(trust.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn(service, "ap-northeast-1", resource))] },
+    ]);
   });
 });
 
@@ -232,8 +247,24 @@ describe("pipeline guardrails", () => {
 
   test("wildcard actions and unconditioned * resources are refused", () => {
     expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["s3:*"], resources: ["arn:aws:s3:::b"] }])).toThrow(/wildcard/);
+    expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey*"], resources: ["arn:aws:kms:ap-northeast-1:111122223333:key/k"] }])).toThrow(/"kms:GenerateDataKey\*" is a wildcard/);
     expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["iam:PassRole"], resources: ["*"] }])).toThrow(/without a condition/);
     expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }])).not.toThrow();
+  });
+
+  test("MM-043: a service trust without the aws:SourceArn the service sets, or with one it never sets, throws", () => {
+    const trust = (service: string, sourceArns?: (s: Construct) => string[]) => (s: Construct) =>
+      serviceTrustStatement(s, { service, region: "ap-northeast-1", sourceArns: sourceArns?.(s), owner: "role r" });
+    const own = (s: Construct) => [AccountContext.of(s, "ap-northeast-1").arn("codebuild", "project/p")];
+    expect(() => Testing.synthScope(trust("codebuild.amazonaws.com"))).toThrow(/sets aws:SourceArn; name the resources/);
+    expect(() => Testing.synthScope(trust("codebuild.amazonaws.com", () => ["arn:aws:codebuild:ap-northeast-1:999999999999:project/p"]))).toThrow(/not in this account/);
+    expect(() => Testing.synthScope(trust("lambda.amazonaws.com", own))).toThrow(/sets no aws:SourceArn/);
+    expect(() => Testing.synthScope(trust("example.amazonaws.com"))).toThrow(/not in policies\/data\/iam service_principals/);
+    Testing.synthScope((s) => {
+      expect((trust("codebuild.amazonaws.com", own)(s).condition as any[]).map((c: any) => [c.test, c.variable])).toEqual([["StringEquals", "aws:SourceAccount"], ["ArnLike", "aws:SourceArn"]]);
+      // EC2 sets neither key: a condition would lock the instance profile out.
+      expect(trust("ec2.amazonaws.com")(s).condition).toEqual([]);
+    });
   });
 
   test("the YAML emitter round-trips quotes, colons, backticks, tokens and YAML keywords", () => {

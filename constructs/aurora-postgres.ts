@@ -10,6 +10,7 @@ import { DatabaseSettings } from "../config";
 import { AccountContext } from "./account";
 import { EphemeralRandomPassword } from "./ephemeral-random-password";
 import { requireKmsKey } from "./kms-key";
+import { serviceTrustStatement } from "./service-role";
 
 export interface AuroraPostgresProps {
   /** `markmail-<env>`: the writer instance identifier; the cluster is `<name>-cluster`. */
@@ -74,12 +75,13 @@ export class AuroraPostgres extends Construct {
     const account = AccountContext.of(this, props.region);
     const monitoringTrust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
       statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
+        serviceTrustStatement(this, {
+          service: "monitoring.rds.amazonaws.com",
+          region: props.region,
+          // The writer and reader instances (identifiers below), by name: their arns depend on this role.
+          sourceArns: [account.arn("rds", `db:${props.name}`), account.arn("rds", `db:${props.name}-reader-*`)],
+          owner: `enhanced monitoring of ${clusterId}`,
+        }),
       ],
     });
     const monitoringRole = new IamRole(this, "monitoring-role", {

@@ -61,6 +61,7 @@ export class ImageBuildProject extends Construct {
       name: `${props.name}-role`,
       description: `CodeBuild ${props.name}: build and push the ${props.service} image`,
       service: "codebuild.amazonaws.com",
+      sourceArns: [this.arn],
       region: props.region,
       statements: [
         { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroupArn, `${logGroupArn}:*`] },
@@ -98,7 +99,7 @@ export class ImageBuildProject extends Construct {
         {
           sid: "LayerKey",
           effect: "Allow",
-          actions: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+          actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
           resources: [props.kmsKeyArn],
         },
       ],

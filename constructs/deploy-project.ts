@@ -105,7 +105,7 @@ export class EcsDeployProject extends Construct {
       {
         sid: "LayerKey",
         effect: "Allow",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
         resources: [props.kmsKeyArn],
       },
       { sid: "ImageTags", effect: "Allow", actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"], resources: props.imageTagParameterArns },
@@ -131,7 +131,7 @@ export class EcsDeployProject extends Construct {
       {
         sid: "StateKey",
         effect: "Allow",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
         // The state key by its alias (the bootstrap stack owns the key; its id is not an input).
         resources: [account.arn("kms", "key/*", { region: props.state.region })],
         condition: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: [props.state.kmsAlias] }],
@@ -192,6 +192,7 @@ export class EcsDeployProject extends Construct {
       name: `${props.name}-role`,
       description: `CodeBuild ${props.name}: apply ${props.stackId} with new image tags`,
       service: "codebuild.amazonaws.com",
+      sourceArns: [this.arn],
       region: props.region,
       statements,
     });

@@ -32,6 +32,7 @@ export class VpcFlowLog extends Construct {
       name: `${props.namePrefix}-flow-logs`,
       description: `Delivers VPC flow logs of ${props.namePrefix} to CloudWatch Logs`,
       service: "vpc-flow-logs.amazonaws.com",
+      sourceArns: [account.arn("ec2", "vpc-flow-log/*")],
       region: props.region,
       policyName: "WriteFlowLogs",
       statements: [

@@ -4,6 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
+import { isWildcardAction } from "./policy-data";
 
 export interface CustomerKeyProps {
   /** Alias without the `alias/` prefix, e.g. markmail-dev-secrets. */
@@ -37,6 +38,10 @@ export class CustomerKey extends Construct {
     if (props.deletionWindowDays < 7 || props.deletionWindowDays > 30) {
       throw new Error(`KMS key ${props.alias}: deletionWindowDays must be 7-30, got ${props.deletionWindowDays}`);
     }
+    for (const s of props.serviceStatements ?? []) {
+      const wild = (s.actions ?? []).filter(isWildcardAction);
+      if (s.effect !== "Deny" && wild.length > 0) throw new Error(`KMS key ${props.alias}: statement ${s.sid ?? ""} grants wildcard actions ${wild.join(", ")}; name them`);
+    }
     const account = AccountContext.of(this, props.region);
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [
@@ -63,14 +68,26 @@ export class CustomerKey extends Construct {
     this.arn = this.key.arn;
   }
 
-  /** Key-policy statement letting CloudWatch Logs use the key for this account's log groups. */
+  /**
+   * Key-policy statement letting CloudWatch Logs use the key for this account's log groups: the
+   * CloudWatch Logs guide's Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe* named one by
+   * one (MM-025), without the key-pair actions a symmetric log key never serves.
+   */
   static logsStatement(scope: Construct, region: string): DataAwsIamPolicyDocumentStatement {
     const account = AccountContext.of(scope, region);
     return {
       sid: "CloudWatchLogsUseKey",
       effect: "Allow",
       principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
-      actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      actions: [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:DescribeKey",
+      ],
       resources: ["*"],
       condition: [
         {

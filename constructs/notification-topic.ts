@@ -4,6 +4,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
+import { servicePrincipalConditions } from "./policy-data";
 
 /** An AWS service allowed to publish to the topic, always on behalf of this account only. */
 export interface TopicPublisher {
@@ -11,8 +12,8 @@ export interface TopicPublisher {
   readonly service: string;
   /**
    * ARN patterns of the publishing resources (`aws:SourceArn`, ArnLike), e.g. this environment's
-   * alarms `arn:...:alarm:markmail-dev-*`.
-   * @default only the `aws:SourceAccount` condition
+   * alarms `arn:...:alarm:markmail-dev-*`. Required for a service that sets aws:SourceArn
+   * (policies/data/iam service_principals).
    */
   readonly sourceArns?: string[];
 }
@@ -53,6 +54,7 @@ export class NotificationTopic extends Construct {
       if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/.test(p.service)) {
         throw new Error(`SNS topic ${props.name}: publisher "${p.service}" is not an AWS service principal; only AWS services get a topic-policy Allow`);
       }
+      requireSourceArns(`SNS topic ${props.name}`, p);
     }
     const account = AccountContext.of(this, props.region);
     this.name = props.name;
@@ -97,21 +99,30 @@ export class NotificationTopic extends Construct {
 
 /**
  * Key-policy statement letting an AWS service use a CMK to publish to encrypted topics of this
- * account (kms:GenerateDataKey* and kms:Decrypt, as the SNS guide for encrypted topics requires).
+ * account (kms:GenerateDataKey and kms:Decrypt: what the SNS guide's kms:GenerateDataKey* needs for a
+ * symmetric key, named explicitly, MM-025).
  */
 export function topicKeyStatement(scope: Construct, region: string, publisher: TopicPublisher): DataAwsIamPolicyDocumentStatement {
+  requireSourceArns("topic key statement", publisher);
   const account = AccountContext.of(scope, region);
   return {
     sid: `${serviceWord(publisher.service)}PublishToEncryptedTopics`,
     effect: "Allow",
     principals: [{ type: "Service", identifiers: [publisher.service] }],
-    actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
     resources: ["*"],
     condition: [
       { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
       ...(publisher.sourceArns ? [{ test: "ArnLike", variable: "aws:SourceArn", values: publisher.sourceArns }] : []),
     ],
   };
+}
+
+/** A publisher whose service sets aws:SourceArn (policies/data/iam service_principals) must name its resources (MM-043). */
+function requireSourceArns(owner: string, p: TopicPublisher): void {
+  if (servicePrincipalConditions(p.service).sourceArn && (p.sourceArns ?? []).length === 0) {
+    throw new Error(`${owner}: publisher ${p.service} sets aws:SourceArn; name the publishing resources (sourceArns)`);
+  }
 }
 
 /** cloudwatch.amazonaws.com → Cloudwatch (a statement-id word). */

@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-
 import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
 import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarconnections-connection";
 import { Construct } from "constructs";
+import { AccountContext } from "./account";
 import { ServiceRole } from "./service-role";
 
 type Service = "backend" | "frontend";
@@ -72,7 +73,7 @@ export class DeliveryPipeline extends Construct {
       {
         sid: "LayerKey",
         effect: "Allow",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
         resources: [props.kmsKeyArn],
       },
       {
@@ -95,7 +96,7 @@ export class DeliveryPipeline extends Construct {
         {
           sid: "ApprovalNoticeKey",
           effect: "Allow",
-          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
           resources: [props.approval.topicKmsKeyArn],
           condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${props.region}.amazonaws.com`] }],
         },
@@ -105,6 +106,8 @@ export class DeliveryPipeline extends Construct {
       name: `${props.name}-role`,
       description: `CodePipeline ${props.name}`,
       service: "codepipeline.amazonaws.com",
+      // The pipeline's ARN from its name (the resource's own arn would depend on this role).
+      sourceArns: [AccountContext.of(this, props.region).arn("codepipeline", props.name)],
       region: props.region,
       statements,
     });

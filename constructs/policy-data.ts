@@ -53,6 +53,19 @@ export function isWildcardAction(action: string): boolean {
   return /[*?]/.test(action);
 }
 
+/** The confused-deputy conditions a service principal sets (policies/data/iam `service_principals`). */
+export interface ServicePrincipalConditions {
+  readonly sourceAccount: boolean;
+  readonly sourceArn: boolean;
+}
+
+/** Throws for a service principal the gate does not know (MM-043 denies it too). */
+export function servicePrincipalConditions(principal: string): ServicePrincipalConditions {
+  const e = iamData.service_principals.find((p) => new RegExp(`^${p.principal.replace(/\./g, "\\.").replace("{region}", "[a-z0-9-]+")}$`).test(principal));
+  if (!e) throw new Error(`service principal ${principal} is not in policies/data/iam service_principals; add it with the conditions the service sets`);
+  return { sourceAccount: e.source_account, sourceArn: e.source_arn };
+}
+
 /** AWS-managed policies a role may have attached (ARN with the partition written as `aws`). */
 export const ALLOWED_MANAGED_POLICIES: ReadonlySet<string> = new Set(iamData.managed_policies.map((p) => p.arn));
 

@@ -51,6 +51,7 @@ export class TaskRoles extends Construct {
       name: `${props.namePrefix}-execution-role`,
       description: `ECS task execution role of ${props.namePrefix}: image pull, logs, injected secrets`,
       service: "ecs-tasks.amazonaws.com",
+      sourceArns: [account.arn("ecs", "*")],
       region: props.region,
       policyName: "TaskExecution",
       statements: [
@@ -71,6 +72,7 @@ export class TaskRoles extends Construct {
       name: `${props.namePrefix}-task-role`,
       description: `ECS task role of ${props.namePrefix}: application secrets, SES sending`,
       service: "ecs-tasks.amazonaws.com",
+      sourceArns: [account.arn("ecs", "*")],
       region: props.region,
       policyName: TASK_ROLE_SECRETS_POLICY,
       statements: [

@@ -5,6 +5,7 @@ import { APP, BACKEND_SECRET_ENV, mailSender, SECRETS, SecretName } from "../con
 import { ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/container-definition";
 import { deploymentAlarmNames } from "../constructs/alarms";
 import { BlueGreenSettings, FargateService } from "../constructs/fargate-service";
+import { AccountContext } from "../constructs/account";
 import { ServiceRole } from "../constructs/service-role";
 import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER, isBlueGreen, secretArn } from "./contracts";
 import { LayerProps, LayerStack } from "./base";
@@ -95,6 +96,7 @@ export class EcsStack extends LayerStack {
           name: this.name("ecs-infrastructure"),
           description: `ECS blue/green deployments of ${this.name()}: shift the listener rules, register tasks`,
           service: "ecs.amazonaws.com",
+          sourceArns: [AccountContext.of(this, region).arn("ecs", "*")],
           region,
           statements: [
             {

@@ -38,6 +38,8 @@ export class MonitoringStack extends LayerStack {
       service: "events.amazonaws.com",
       sourceArns: [account.arn("events", `rule/${prefix}-*`)],
     };
+    // SES publishes bounce and complaint events of this environment's configuration set (MailSending below).
+    const ses: TopicPublisher = { service: "ses.amazonaws.com", sourceArns: [account.arn("ses", `configuration-set/${prefix}`)] };
     const key = new CustomerKey(this, "key", {
       alias: this.name("monitoring"),
       description: `${prefix}: alarm, bounce and complaint topics; the secret-age function's logs`,
@@ -45,7 +47,7 @@ export class MonitoringStack extends LayerStack {
       deletionWindowDays: this.env.keyDeletionWindowDays,
       serviceStatements: [
         topicKeyStatement(this, region, cloudwatch),
-        topicKeyStatement(this, region, { service: "ses.amazonaws.com" }),
+        topicKeyStatement(this, region, ses),
         topicKeyStatement(this, region, events),
         CustomerKey.logsStatement(this, region),
       ],

@@ -93,3 +93,19 @@ export function synthLayer(config: AppConfig, env: EnvName, layer: string): TfJs
 
 /** Re-exported for tests that build one environment by hand. */
 export { buildEnvironment };
+
+/** The one trust statement of the role named `roleName` (its assume_role_policy document). */
+export function trustOf(json: TfJson, roleName: string): any {
+  const role = resources(json, "aws_iam_role").find(([, b]) => b.name === roleName);
+  if (!role) throw new Error(`no aws_iam_role ${roleName}`);
+  const doc = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(role[1].assume_role_policy)![1];
+  const statements = json.data!.aws_iam_policy_document[doc].statement;
+  if (statements.length !== 1) throw new Error(`${roleName}: expected one trust statement, found ${statements.length}`);
+  return statements[0];
+}
+
+/** `arn:${partition}:<service>:<region>:${account}:<resource>` as a synthesized stack writes it (the account and partition data sources). */
+export function ownArn(service: string, region: string, resource: string): RegExp {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp(`^arn:\\$\\{data\\.aws_partition\\.[^}]+\\.partition\\}:${esc(service)}:${esc(region)}:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:${esc(resource)}$`);
+}
