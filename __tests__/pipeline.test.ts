@@ -23,7 +23,14 @@ const ref = (json: TfJson, type: string, pred: (b: any) => boolean, attr: string
   const [id] = resources(json, type).find(([, b]) => pred(b))!;
   return `\${${type}.${id}.${attr}}`;
 };
-const docs = (json: TfJson) => Object.values(json.data!.aws_iam_policy_document) as any[];
+/** The one resource of `type` configuring the bucket `aws_s3_bucket.<bucket>`. */
+const ofBucket = (json: TfJson, type: string, bucket: string) => {
+  const all = resources(json, type).filter(([, b]) => b.bucket === `\${aws_s3_bucket.${bucket}.id}`);
+  if (all.length !== 1) throw new Error(`expected one ${type} of ${bucket}, found ${all.length}`);
+  return all[0][1];
+};
+/** The policy document of the bucket policy of `aws_s3_bucket.<bucket>`. */
+const bucketPolicy = (json: TfJson, bucket: string) => json.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ofBucket(json, "aws_s3_bucket_policy", bucket).policy)![1]];
 /** The inline policy document of the role named `roleName`. */
 function rolePolicy(json: TfJson, roleName: string): any[] {
   const [roleId] = resources(json, "aws_iam_role").find(([, b]) => b.name === roleName)!;
@@ -89,23 +96,45 @@ describe("pipeline layer (dev)", () => {
   });
 
   test("artifact bucket: SSE-KMS, versioned, private, owner-enforced, TLS-only, lifecycle, force_destroy in dev", () => {
-    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ force_destroy: true });
-    expect(onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default).toEqual({
+    expect(resources(json, "aws_s3_bucket").map(([a]) => a).sort()).toEqual(["artifacts", "artifacts_access_logs"]);
+    expect(json.resource!.aws_s3_bucket.artifacts).toMatchObject({ force_destroy: true });
+    expect(ofBucket(json, "aws_s3_bucket_server_side_encryption_configuration", "artifacts").rule[0].apply_server_side_encryption_by_default).toEqual({
       sse_algorithm: "aws:kms",
       kms_master_key_id: keyRef,
     });
-    expect(onlyResource(json, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
-    expect(onlyResource(json, "aws_s3_bucket_public_access_block")).toMatchObject({
-      block_public_acls: true,
-      block_public_policy: true,
-      ignore_public_acls: true,
-      restrict_public_buckets: true,
-    });
-    expect(onlyResource(json, "aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
-    const rules = onlyResource(json, "aws_s3_bucket_lifecycle_configuration").rule;
+    expect(ofBucket(json, "aws_s3_bucket_versioning", "artifacts").versioning_configuration.status).toBe("Enabled");
+    for (const b of ["artifacts", "artifacts_access_logs"]) {
+      expect(ofBucket(json, "aws_s3_bucket_public_access_block", b)).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(ofBucket(json, "aws_s3_bucket_ownership_controls", b).rule.object_ownership).toBe("BucketOwnerEnforced");
+      const policy = bucketPolicy(json, b);
+      expect(policy.statement.find((s: any) => s.sid === "DenyInsecureTransport")).toMatchObject({ effect: "Deny", actions: ["s3:*"] });
+    }
+    const rules = ofBucket(json, "aws_s3_bucket_lifecycle_configuration", "artifacts").rule;
     expect(rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(["noncurrent-versions", "abort-incomplete-multipart-uploads", "expire-current-objects"]));
-    const policy = docs(json).find((d) => d.statement.some((s: any) => s.sid === "DenyInsecureTransport" && s.actions.includes("s3:*")));
-    expect(policy).toBeDefined();
+  });
+
+  test("MM-056: the artifact bucket logs its server access to an SSE-S3 log bucket that only S3 logging of that bucket may write, expiring with the log retention", () => {
+    const logging = onlyResource(json, "aws_s3_bucket_logging");
+    expect(logging).toMatchObject({ bucket: "${aws_s3_bucket.artifacts.id}", target_bucket: "${aws_s3_bucket.artifacts_access_logs.id}" });
+    expect(logging.target_prefix).toMatch(/^markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\.[^}]+\}\/$/);
+    expect(json.resource!.aws_s3_bucket.artifacts_access_logs.bucket).toMatch(/^markmail-dev-pipeline-access-logs-\$\{data\.aws_caller_identity\./);
+    expect(ofBucket(json, "aws_s3_bucket_server_side_encryption_configuration", "artifacts_access_logs").rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
+    const expiry = ofBucket(json, "aws_s3_bucket_lifecycle_configuration", "artifacts_access_logs").rule.find((r: any) => r.id === "expire-current-objects");
+    expect(expiry.expiration).toEqual([{ days: 30 }]);
+    const delivery = bucketPolicy(json, "artifacts_access_logs").statement.find((s: any) => s.sid === "ServerAccessLogsDelivery");
+    expect(delivery).toMatchObject({ effect: "Allow", principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }], actions: ["s3:PutObject"] });
+    expect(delivery.resources).toEqual([expect.stringMatching(/:s3:::markmail-dev-pipeline-access-logs-.*\/markmail-dev-pipeline-artifacts-.*\/\*$/)]);
+    expect(delivery.condition).toEqual([
+      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(/:s3:::markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\.[^}]+\}$/)] },
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
+    ]);
+    // the logging waits for the grant (S3 checks it can write)
+    expect(logging.depends_on).toEqual(["aws_s3_bucket_policy.artifacts_access_logs"]);
   });
 
   test("CodeBuild projects: standard:7.0, MEDIUM, privileged for Docker, CMK, own log group with retention and KMS", () => {
@@ -212,7 +241,7 @@ describe("pipeline environment matrix", () => {
       configuration: { NotificationArn: "${data.terraform_remote_state.monitoring.outputs.alarm_topic_arn}" },
     });
     expect(pipeline.stage[0].action[0].configuration.BranchName).toBe("main");
-    expect(onlyResource(json, "aws_s3_bucket").force_destroy).toBe(false);
+    expect(resources(json, "aws_s3_bucket").map(([a, b]) => [a, b.force_destroy])).toEqual([["artifacts", false], ["artifacts_access_logs", false]]);
     const st = new Map(rolePolicy(json, "markmail-prod-pipeline-role").map((s: any) => [s.sid, s]));
     expect(st.get("ApprovalNotice")!.resources).toEqual(["${data.terraform_remote_state.monitoring.outputs.alarm_topic_arn}"]);
     expect(st.get("ApprovalNoticeKey")!.resources).toEqual(["${data.terraform_remote_state.monitoring.outputs.alarm_topic_kms_key_arn}"]);

@@ -12,23 +12,39 @@ export interface ArtifactBucketProps {
   readonly forceDestroy: boolean;
   /** Artifacts older than this are deleted; a deploy only needs the artifacts of its own run. @default 90 */
   readonly expireDays?: number;
+  /** The bucket for the artifact bucket's server access logs: `markmail-<env>-pipeline-access-logs` (account id appended), its log retention. */
+  readonly accessLogs: { readonly namePrefix: string; readonly retentionDays: number };
 }
 
 /**
  * The pipeline's artifact store: a SecureBucket (versioned, SSE-KMS with the layer's key, all
  * public access blocked, BucketOwnerEnforced, TLS-only policy) whose objects expire, since every
- * pipeline run writes new keys and nothing reads old runs.
+ * pipeline run writes new keys and nothing reads old runs. Its server access logs (who read or
+ * wrote which artifact) go to a log bucket of its own (SecureBucket.forLogs, S3.9).
  */
 export class ArtifactBucket extends Construct {
   readonly bucket: SecureBucket;
+  readonly logBucket: SecureBucket;
   readonly name: string;
   readonly arn: string;
 
   constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
     super(scope, id);
     const account = AccountContext.of(this, props.region);
+    const bucketName = `${props.namePrefix}-${account.accountId}`;
+    const logBucketName = `${props.accessLogs.namePrefix}-${account.accountId}`;
+    const logPrefix = `${bucketName}/`;
+    this.logBucket = SecureBucket.forLogs(this, "access-logs", {
+      bucketName: logBucketName,
+      region: props.region,
+      retentionDays: props.accessLogs.retentionDays,
+      noncurrentVersionDays: 7,
+      abortIncompleteUploadDays: 1,
+      forceDestroy: props.forceDestroy,
+      delivery: [SecureBucket.accessLogDeliveryStatement(this, props.region, logBucketName, bucketName, logPrefix)],
+    });
     this.bucket = new SecureBucket(this, "bucket", {
-      bucketName: `${props.namePrefix}-${account.accountId}`,
+      bucketName,
       region: props.region,
       encryption: { kind: "kms", keyArn: props.kmsKeyArn },
       noncurrentVersionDays: 30,
@@ -36,6 +52,7 @@ export class ArtifactBucket extends Construct {
       abortIncompleteUploadDays: 1,
       expireCurrentDays: props.expireDays ?? 90,
       forceDestroy: props.forceDestroy,
+      accessLogs: { target: this.logBucket, prefix: logPrefix },
     });
     this.name = this.bucket.name;
     this.arn = this.bucket.arn;

@@ -151,16 +151,14 @@ export class PublicLoadBalancer extends Construct {
     if (!Number.isInteger(delay) || delay < 0 || delay > 3600) throw new Error(`load balancer ${props.name}: deregistrationDelaySeconds must be 0-3600, got ${delay}`);
 
     const prefix = props.accessLogs.prefix ?? "alb";
-    this.logBucket = new SecureBucket(this, "access-logs", {
+    this.logBucket = SecureBucket.forLogs(this, "access-logs", {
       bucketName: props.accessLogs.bucketName,
       region: props.region,
-      encryption: { kind: "s3-managed" },
-      expireCurrentDays: props.accessLogs.retentionDays,
+      retentionDays: props.accessLogs.retentionDays,
       noncurrentVersionDays: 7,
-      noncurrentVersionsKept: 1,
       abortIncompleteUploadDays: 1,
       forceDestroy: props.accessLogs.forceDestroy,
-      policyStatements: [PublicLoadBalancer.logDeliveryStatement(this, props.region, props.accessLogs.bucketName, prefix)],
+      delivery: [PublicLoadBalancer.logDeliveryStatement(this, props.region, props.accessLogs.bucketName, prefix)],
     });
 
     this.lb = new Lb(this, "alb", {

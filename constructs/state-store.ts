@@ -83,16 +83,13 @@ export class StateStore extends Construct {
     this.key.key.lifecycle = lifecycle;
 
     const logPrefix = `${names.bucket}/`;
-    // Server access logging delivers only to SSE-S3 buckets (SSE-KMS targets are not supported).
-    this.logBucket = new SecureBucket(this, "access-logs", {
+    this.logBucket = SecureBucket.forLogs(this, "access-logs", {
       bucketName: names.logBucket,
       region,
-      encryption: { kind: "s3-managed" },
-      expireCurrentDays: logRetention,
+      retentionDays: logRetention,
       noncurrentVersionDays: 30,
-      noncurrentVersionsKept: 1,
       preventDestroy: protect,
-      policyStatements: [SecureBucket.accessLogDeliveryStatement(this, region, names.logBucket, names.bucket, logPrefix)],
+      delivery: [SecureBucket.accessLogDeliveryStatement(this, region, names.logBucket, names.bucket, logPrefix)],
     });
 
     this.bucket = new SecureBucket(this, "state", {

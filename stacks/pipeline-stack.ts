@@ -39,6 +39,7 @@ export class PipelineStack extends LayerStack {
       region,
       kmsKeyArn: key.arn,
       forceDestroy: env.forceDestroy,
+      accessLogs: { namePrefix: this.name("pipeline-access-logs"), retentionDays: env.logRetentionDays },
     });
 
     const build = (svc: "backend" | "frontend", buildArgs?: Record<string, string>) =>
