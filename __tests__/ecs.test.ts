@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { AppConfig } from "../config";
 import { SECRETS } from "../config/contract";
-import { assertNoSecretEnvironment, containerDefinition, ContainerSpec, scratchInitContainer, scratchVolumeName } from "../constructs/container-definition";
+import { assertNoSecretEnvironment, containerDefinition, ContainerSpec, SCRATCH_INIT_DROPPED_CAPABILITIES, scratchInitContainer, scratchVolumeName } from "../constructs/container-definition";
 import { FargateService, FargateServiceProps } from "../constructs/fargate-service";
 import { looksSecretName, secretValueFinding } from "../constructs/policy-data";
 import { EcsStack } from "../stacks/ecs-stack";
@@ -302,6 +302,26 @@ describe("non-root users and writable scratch volumes", () => {
       expect(init).toMatchObject({ essential: false, user: "0", image: app.image, readonlyRootFilesystem: true, privileged: false, entryPoint: ["sh", "-c"] });
       expect(init.command).toEqual([`chown ${user} ${paths.join(" ")}`]);
       expect(init.mountPoints.map((m: any) => m.containerPath)).toEqual(paths);
+      // root with CAP_CHOWN only: every other default capability dropped, none added
+      expect(init.linuxParameters).toEqual({ capabilities: { drop: [...SCRATCH_INIT_DROPPED_CAPABILITIES] } });
+      expect(SCRATCH_INIT_DROPPED_CAPABILITIES).not.toContain("CHOWN");
+    }
+  });
+
+  test("MM-048: the only root containers are the non-essential scratch-init containers the exceptions name (every environment)", () => {
+    const root = (u: unknown) => typeof u !== "string" || u === "" || ["0", "root"].includes(u.split(":")[0].toLowerCase());
+    for (const env of ["dev", "staging", "prod"] as const) {
+      const ecs = synthJson(buildApp(configFor(env)).get(`markmail-${env}-ecs`)!);
+      const rootContainers = resources(ecs, "aws_ecs_task_definition").flatMap(([addr, td]) =>
+        allContainers(td)
+          .filter((c) => root(c.user))
+          .map((c) => ({ at: `aws_ecs_task_definition.${addr}`, name: c.name, essential: c.essential })),
+      );
+      // policies/lib/exceptions.rego: MM-048 for these two containers only, while not essential
+      expect(rootContainers).toEqual([
+        { at: "aws_ecs_task_definition.backend", name: "backend-scratch-init", essential: false },
+        { at: "aws_ecs_task_definition.frontend", name: "frontend-scratch-init", essential: false },
+      ]);
     }
   });
 

@@ -116,8 +116,31 @@ export function scratchInitName(container: string): string {
 }
 
 /**
+ * Docker's default capabilities on Fargate except CHOWN: all the scratch init needs (it owns
+ * nothing else and changes no permission bits).
+ */
+export const SCRATCH_INIT_DROPPED_CAPABILITIES = [
+  "AUDIT_WRITE",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "NET_RAW",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+] as const;
+
+/**
  * The init container that gives the scratch volumes to `spec.user`: same image (it has sh and
- * chown), runs as root once, exits; the app container starts only after it succeeded.
+ * chown), runs as root once with only CAP_CHOWN, exits; the app container starts only after it
+ * succeeded. Root is needed: Fargate creates task-storage volumes root-owned 0755, and only a
+ * CAP_CHOWN process can hand them over (a non-root init could neither chown nor chmod them). Each
+ * such container is a named MM-048 exception (policies/lib/exceptions.rego).
  */
 export function scratchInitContainer(spec: ContainerSpec): Record<string, unknown> | undefined {
   const paths = (spec.scratchPaths ?? []).filter((p) => !(ECS_EXEC_PATHS as readonly string[]).includes(p));
@@ -132,6 +155,7 @@ export function scratchInitContainer(spec: ContainerSpec): Record<string, unknow
     command: [`chown ${spec.user} ${paths.join(" ")}`],
     readonlyRootFilesystem: true,
     privileged: false,
+    linuxParameters: { capabilities: { drop: [...SCRATCH_INIT_DROPPED_CAPABILITIES] } },
     mountPoints: paths.map((p) => ({ sourceVolume: scratchVolumeName(spec.name, p), containerPath: p, readOnly: false })),
     logConfiguration: {
       logDriver: "awslogs",

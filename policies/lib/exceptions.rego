@@ -6,7 +6,9 @@
 # lib.environment: a prod stack can never borrow a dev exception), the Security Hub control it
 # stands for, and a reason. lib.msg() yields nothing for an excepted resource, so every rule that
 # reports through lib.msg honours the list, in HCP Terraform, conftest and CI alike; statement-based
-# rules check lib.excepted_address. Every entry needs a reason; the lead owns the decision. Keep the
+# rules check lib.excepted_address. An entry with `container` excepts only that container of the
+# resource, and only while it is not essential (an init container that exits before the app
+# starts): rules on containers check lib.excepted_container. Every entry needs a reason; the lead owns the decision. Keep the
 # list short. policies/README.md lists the same entries (scripts/policy/check-fixtures.sh compares).
 package markmail.lib
 
@@ -32,6 +34,20 @@ exceptions := [
 		"environments": ["dev", "staging"],
 		"address": "aws_lb.alb",
 		"reason": "dev and staging load balancers are destroyed with their environment; they hold no data. prod keeps deletion protection on.",
+	},
+	{
+		"rule": "MM-048",
+		"control": "ECS.20",
+		"address": "aws_ecs_task_definition.backend",
+		"container": "backend-scratch-init",
+		"reason": "Fargate creates task-storage volumes root-owned 0755 and the app image (built in the application repository) does not pre-own them, so only uid 0 can chown /tmp to the app user 1001; the init container runs `chown` once with every capability but CHOWN dropped, is not essential and exits before the app (1001:1001) starts.",
+	},
+	{
+		"rule": "MM-048",
+		"control": "ECS.20",
+		"address": "aws_ecs_task_definition.frontend",
+		"container": "frontend-scratch-init",
+		"reason": "Fargate creates task-storage volumes root-owned 0755 and nginx:alpine does not pre-own /tmp, /var/cache/nginx and /var/run, so only uid 0 can chown them to nginx (101); the init container runs `chown` once with every capability but CHOWN dropped, is not essential and exits before nginx (101:101) starts.",
 	},
 	{
 		"rule": "MM-049",
@@ -79,6 +95,17 @@ _applies(e, _) if not e.environments
 excepted(rule_id, r) if {
 	some e in exceptions
 	e.rule == rule_id
+	not e.container
+	glob.match(e.address, [], r.address)
+	_applies(e, r)
+}
+
+# For rules that report containers of a task definition: the named, non-essential container only.
+excepted_container(rule_id, r, c) if {
+	some e in exceptions
+	e.rule == rule_id
+	e.container == container_name(c)
+	object.get(c, "essential", true) == false
 	glob.match(e.address, [], r.address)
 	_applies(e, r)
 }
@@ -87,6 +114,7 @@ excepted(rule_id, r) if {
 excepted_address(rule_id, address) if {
 	some e in exceptions
 	e.rule == rule_id
+	not e.container
 	glob.match(e.address, [], address)
 	_applies(e, {})
 }

@@ -3,7 +3,8 @@
 # description: |
 #   Every container of a Linux task definition sets `user` to a non-root user: not missing (the
 #   image's USER, often root), not "root", not uid 0 (with or without a group, e.g. "0", "0:0",
-#   "root:1001"). Containers that must start as root say why in policies/lib/exceptions.rego.
+#   "root:1001"). A container that must run as root is named, with the reason, in
+#   policies/lib/exceptions.rego (that container only, and only while it is not essential).
 # custom:
 #   id: MM-048
 #   controls: [ECS.20, CKV_AWS_336 (context)]
@@ -24,4 +25,5 @@ deny contains lib.msg("MM-048", r, sprintf("container %s runs as %v: set a non-r
 	some r in lib.of_type("aws_ecs_task_definition")
 	some c in lib.containers(r)
 	_root(object.get(c, "user", null))
+	not lib.excepted_container("MM-048", r, c)
 }

@@ -268,6 +268,28 @@ test_ecs_non_root_user_raw_fail if {
 	fx.fires(rules.ecs_non_root_user.deny, "MM-048", "aws_ecs_task_definition.t") with input as fx.raw("dev", {"aws_ecs_task_definition": {"t": {"family": "f", "container_definitions": _td({"user": "0:1001"})}}})
 }
 
+_td_at(addr, defs) := fx.raw("prod", {"aws_ecs_task_definition": {addr: {"family": "f", "container_definitions": json.marshal(defs)}}})
+
+# The scratch-init exception covers that one non-essential container of that task definition only.
+test_ecs_non_root_user_exception_is_per_container if {
+	init := {"name": "backend-scratch-init", "image": "x", "user": "0", "essential": false}
+	app := {"name": "backend", "image": "x", "user": "1001:1001"}
+	count(rules.ecs_non_root_user.deny) == 0 with input as _td_at("backend", [init, app])
+
+	# another root container of the same task definition is still denied
+	fx.fires(rules.ecs_non_root_user.deny, "MM-048", "aws_ecs_task_definition.backend") with input as _td_at("backend", [init, object.union(app, {"user": "0"})])
+	fx.fires(rules.ecs_non_root_user.deny, "MM-048", "aws_ecs_task_definition.backend") with input as _td_at("backend", [init, object.union(init, {"name": "sidecar"})])
+
+	# the name alone is not enough: an essential container of that name, or in another task definition
+	fx.fires(rules.ecs_non_root_user.deny, "MM-048", "aws_ecs_task_definition.backend") with input as _td_at("backend", [object.union(init, {"essential": true})])
+	fx.fires(rules.ecs_non_root_user.deny, "MM-048", "aws_ecs_task_definition.backend") with input as _td_at("backend", [object.remove(init, ["essential"])])
+	fx.fires(rules.ecs_non_root_user.deny, "MM-048", "aws_ecs_task_definition.frontend") with input as _td_at("frontend", [init])
+
+	# a container exception never excepts the whole resource
+	not lib.excepted("MM-048", {"address": "aws_ecs_task_definition.backend"})
+	not lib.excepted_address("MM-048", "aws_ecs_task_definition.backend")
+}
+
 test_ecs_non_root_user_plan_pass if {
 	count(rules.ecs_non_root_user.deny) == 0 with input as fx.plan([fx.rc("aws_ecs_task_definition", "t", fx.tagged("dev", {"family": "f", "container_definitions": _td({"user": "101"})}))])
 }
