@@ -10,15 +10,7 @@ import {
 import { BODY_SIZE_LABEL, WebAcl } from "../constructs/waf";
 import { AlbStack } from "../stacks/alb-stack";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import {
-  buildApp,
-  configFor,
-  configFrom,
-  onlyResource,
-  resources,
-  synthJson,
-  TfJson,
-} from "./helpers/synth";
+import { buildApp, configFor, configFrom, onlyResource, regionalStack, resources, synthJson, TfJson } from "./helpers/synth";
 
 const DOMAIN = "dev.markmail.example.com";
 
@@ -465,7 +457,7 @@ describe("alb guardrails", () => {
       healthCheckPath: "/",
     },
   };
-  const stack = () => new TerraformStack(Testing.app(), "s");
+  const stack = () => regionalStack("s");
   const lbProps = (
     over: Partial<ConstructorParameters<typeof PublicLoadBalancer>[2]> = {}
   ) => ({
@@ -696,7 +688,7 @@ describe("blue/green load balancing (prod)", () => {
       { priority: 2, paths: ["/*"], target: "a" },
     ];
     const mk = (blueGreen: boolean) => () =>
-      new PublicLoadBalancer(new TerraformStack(Testing.app(), "s"), "lb", {
+      new PublicLoadBalancer(regionalStack("s"), "lb", {
         name: "lb",
         region: "ap-northeast-1",
         vpcId: "v",
@@ -812,7 +804,7 @@ describe("prod without PROD_DOMAIN (MM-041: no application traffic over plain HT
 
   test("with a certificate the refusal is ignored: the rules forward on HTTPS", () => {
     const lb = new PublicLoadBalancer(
-      new TerraformStack(Testing.app(), "s"),
+      regionalStack("s"),
       "lb",
       {
         name: "lb",

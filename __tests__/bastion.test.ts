@@ -1,11 +1,10 @@
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Testing } from "cdktf";
 import { AL2023_AMI_PARAMETER, BastionHost } from "../constructs/bastion";
 import { BastionStack } from "../stacks/bastion-stack";
 import { AppConfig } from "../config";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, onlyResource, resources, synthJson } from "./helpers/synth";
+import { configFor, onlyResource, resources, synthInRegion, synthJson } from "./helpers/synth";
 
 const BASTION_SG = "${data.terraform_remote_state.network.outputs.bastion_security_group_id}";
 
@@ -96,7 +95,7 @@ describe("bastion guardrails", () => {
   };
 
   test("a public IP throws", () => {
-    expect(() => Testing.synthScope((s) => new BastionHost(s, "b", { ...props, associatePublicIpAddress: true }))).toThrow(/public IP is not allowed/);
+    expect(() => synthInRegion((s) => new BastionHost(s, "b", { ...props, associatePublicIpAddress: true }))).toThrow(/public IP is not allowed/);
   });
 
   test("an inbound rule on the bastion security group fails validation (either rule resource)", () => {
@@ -110,6 +109,6 @@ describe("bastion guardrails", () => {
   });
 
   test("a package list that would inject shell throws", () => {
-    expect(() => Testing.synthScope((s) => new BastionHost(s, "b", { ...props, packages: ["postgresql15; curl evil"] }))).toThrow(/not a package name/);
+    expect(() => synthInRegion((s) => new BastionHost(s, "b", { ...props, packages: ["postgresql15; curl evil"] }))).toThrow(/not a package name/);
   });
 });

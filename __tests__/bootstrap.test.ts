@@ -2,13 +2,12 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { Testing, TerraformStack } from "cdktf";
+import { Testing } from "cdktf";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { StateStore, stateStoreNames } from "../constructs/state-store";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { NetworkStack } from "../stacks/network-stack";
-import { configFrom, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFrom, onlyResource, regionalStack, resources, synthJson, TfJson } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 
@@ -246,7 +245,7 @@ describe("guardrails", () => {
 
   test("SecureBucket rejects lifecycle numbers S3 would refuse", () => {
     const make = (props: Partial<ConstructorParameters<typeof SecureBucket>[2]>) => () =>
-      new SecureBucket(new TerraformStack(Testing.app(), "t"), "b", {
+      new SecureBucket(regionalStack("t"), "b", {
         bucketName: "x-bucket",
         region: "ap-northeast-1",
         encryption: { kind: "s3-managed" },
@@ -261,8 +260,7 @@ describe("guardrails", () => {
   });
 
   test("StateStore with preventDestroy=false drops every prevent_destroy (for throw-away accounts in tests)", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
-    new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+    const stack = regionalStack("t");
     new StateStore(stack, "state-store", {
       names: { bucket: "b-state", logBucket: "b-state-access-logs", lockTable: "b-locks", keyAlias: "b-terraform-state" },
       region: "ap-northeast-1",

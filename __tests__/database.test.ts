@@ -1,9 +1,9 @@
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { AuroraPostgres } from "../constructs/aurora-postgres";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
 import { Redis } from "../constructs/redis";
 import { dataLayer } from "./helpers/data-layers";
-import { configFor, onlyResource, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
+import { configFor, onlyResource, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
 
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 
@@ -162,20 +162,20 @@ describe("guardrails of the data constructs", () => {
   const redisProps = { name: "markmail-prod-cache", settings: settings().cache, subnetGroupName: "markmail-prod-cache", securityGroupIds: ["sg-0cache"], port: 6379, kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/1234", logRetentionDays: 365 };
 
   test("Aurora without a customer-managed key (unencrypted or AWS-managed storage) is refused", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
+    const stack = regionalStack("t");
     expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), kmsKeyArn: "" })).toThrow(/must be encrypted with a customer-managed KMS key/);
     expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), kmsKeyArn: "alias/aws/rds" })).toThrow(/customer-managed KMS key; got kmsKeyArn="alias\/aws\/rds"/);
     expect(() => new AuroraPostgres(stack, "c", auroraProps(stack))).not.toThrow();
   });
 
   test("Aurora readers need a second AZ; Aurora needs its security group", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
+    const stack = regionalStack("t");
     expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), availabilityZones: ["ap-northeast-1a"] })).toThrow(/readers need a second availability zone/);
     expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), securityGroupIds: [] })).toThrow(/needs the database security group/);
   });
 
   test("Redis without a customer-managed key, with a name over 40 characters, or without its SG is refused", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
+    const stack = regionalStack("t");
     expect(() => new Redis(stack, "a", { ...redisProps, kmsKeyArn: "" })).toThrow(/must be encrypted with a customer-managed KMS key/);
     expect(() => new Redis(stack, "b", { ...redisProps, name: `markmail-${"x".repeat(40)}-cache` })).toThrow(/longer than 40 characters/);
     expect(() => new Redis(stack, "c", { ...redisProps, securityGroupIds: [] })).toThrow(/needs the cache security group/);
@@ -227,7 +227,7 @@ describe("the master password never reaches plan or state", () => {
   });
 
   test("EphemeralRandomPassword writes one ephemeral block and refuses short passwords", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
+    const stack = regionalStack("t");
     const pw = new EphemeralRandomPassword(stack, "pw", { length: 48 });
     const json = synthJson(stack);
     expect(json.ephemeral).toEqual({

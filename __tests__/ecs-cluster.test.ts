@@ -1,11 +1,10 @@
-import { TerraformStack, Testing } from "cdktf";
 import { AppConfig } from "../config";
 import { ContainerRepository } from "../constructs/container-repository";
 import { mailSender } from "../config/contract";
 import { TASK_ROLE_SECRETS_POLICY, TaskRoles, TaskRolesProps } from "../constructs/task-roles";
 import { EcsClusterStack } from "../stacks/ecs-cluster-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, deref, onlyResource, ownArn, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
+import { configFor, deref, onlyResource, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
 
 function clusterJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -155,7 +154,7 @@ describe("ecs-cluster environment matrix", () => {
 });
 
 describe("ecs-cluster guardrails", () => {
-  const stack = () => new TerraformStack(Testing.app(), "s");
+  const stack = () => regionalStack("s");
   const base: TaskRolesProps = {
     namePrefix: "markmail-dev",
     region: "ap-northeast-1",

@@ -1,4 +1,3 @@
-import { TerraformStack, Testing } from "cdktf";
 import { AppConfig } from "../config";
 import { SECRETS } from "../config/contract";
 import { assertNoSecretEnvironment, containerDefinition, ContainerSpec, SCRATCH_INIT_DROPPED_CAPABILITIES, scratchInitContainer, scratchVolumeName } from "../constructs/container-definition";
@@ -6,7 +5,7 @@ import { FargateService, FargateServiceProps } from "../constructs/fargate-servi
 import { looksSecretName, secretValueFinding } from "../constructs/policy-data";
 import { EcsStack } from "../stacks/ecs-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { buildApp, configFor, configFrom, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
+import { buildApp, configFor, configFrom, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
 
 function ecsJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -273,7 +272,7 @@ describe("ecs guardrails", () => {
       enableExecuteCommand: false,
       deploymentAlarmNames: ["markmail-dev-high-error-rate"],
     };
-    const stack = () => new TerraformStack(Testing.app(), "s");
+    const stack = () => regionalStack("s");
     expect(() => new FargateService(stack(), "svc", { ...props, deploymentAlarmNames: [] })).toThrow(/deploymentAlarmNames must name the alarms/);
     const bg = { bakeTimeMinutes: 5, alternateTargetGroupArn: "alt", productionListenerRuleArn: "p", testListenerRuleArn: "t", roleArn: "r" };
     expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 1441 } })).toThrow(/bakeTimeMinutes must be an integer 0-1440/);

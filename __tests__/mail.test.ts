@@ -1,9 +1,8 @@
-import { Testing } from "cdktf";
 import { assertScopedSes, MailSending, MailSendingProps, sesSendStatement } from "../constructs/mail";
 import { MonitoringStack } from "../stacks/monitoring-stack";
 import { AppConfig } from "../config";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, onlyResource, resources, synthInRegion, synthJson, TfJson } from "./helpers/synth";
 
 function synthMonitoring(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -125,25 +124,25 @@ describe("SES guardrails", () => {
   };
 
   test("a configuration set without full suppression throws", () => {
-    expect(() => Testing.synthScope((s) => new MailSending(s, "m", { ...props, suppressedReasons: [] }))).toThrow(/suppression must cover BOUNCE and COMPLAINT/);
-    expect(() => Testing.synthScope((s) => new MailSending(s, "m", { ...props, suppressedReasons: ["BOUNCE"] }))).toThrow(/suppression must cover/);
+    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, suppressedReasons: [] }))).toThrow(/suppression must cover BOUNCE and COMPLAINT/);
+    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, suppressedReasons: ["BOUNCE"] }))).toThrow(/suppression must cover/);
   });
 
   test("a reputation threshold at or above the AWS pause level throws", () => {
-    expect(() => Testing.synthScope((s) => new MailSending(s, "m", { ...props, alarms: { ...props.alarms, complaintRatePercent: 0.5 } }))).toThrow(/\/m: alarms\.complaintRatePercent=0\.5 is not valid: expected a percentage above 0 and below 0\.5 \(SES pauses sending at 0\.5 %\)$/);
+    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, alarms: { ...props.alarms, complaintRatePercent: 0.5 } }))).toThrow(/\/m: alarms\.complaintRatePercent=0\.5 is not valid: expected a percentage above 0 and below 0\.5 \(SES pauses sending at 0\.5 %\)$/);
   });
 
   test("the send statement names the configuration set and identities; wildcards throw", () => {
     let statement: any;
-    Testing.synthScope((s) => {
+    synthInRegion((s) => {
       statement = sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: ["dev.markmail.example.com"] });
     });
     expect(statement.actions).toEqual(["ses:SendEmail", "ses:SendRawEmail"]);
     expect(statement.resources).toHaveLength(2);
     expect(statement.resources[0]).toMatch(/:ses:ap-northeast-1:.*:configuration-set\/markmail-dev$/);
     expect(statement.resources[1]).toMatch(/:identity\/dev\.markmail\.example\.com$/);
-    expect(() => Testing.synthScope((s) => sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: ["*"] }))).toThrow(/wildcard/);
-    expect(() => Testing.synthScope((s) => sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: [] }))).toThrow(/at least one identity/);
+    expect(() => synthInRegion((s) => sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: ["*"] }))).toThrow(/wildcard/);
+    expect(() => synthInRegion((s) => sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: [] }))).toThrow(/at least one identity/);
   });
 
   test("unscoped SES grants are impossible: ses:*, sesv2:*, invalid sesv2: actions, * resources", () => {

@@ -1,4 +1,4 @@
-import { Testing, Token } from "cdktf";
+import { Token } from "cdktf";
 import { MetricAlarm } from "../constructs/alarm";
 import { renderDashboardBody } from "../constructs/dashboard";
 import { Construct } from "constructs";
@@ -8,7 +8,7 @@ import { MonitoringStack } from "../stacks/monitoring-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 
 const f = fakeOutputs("dev");
-import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, resources, synthInRegion, synthJson, TfJson } from "./helpers/synth";
 import { AppConfig, EnvName } from "../config";
 
 function synthMonitoring(config: AppConfig): TfJson {
@@ -240,9 +240,9 @@ describe("target alarms under blue/green (prod): each deployment moves the tasks
   test("a metric-math alarm cannot also name a metric", () => {
     const base = { alarmName: "x", description: "d", comparison: "LessThanThreshold" as const, threshold: 1, treatMissingData: "breaching" as const, actions: ["t"] };
     const math = { expression: "FILL(a, 0)", label: "l", metrics: { a: { namespace: "N", metricName: "M", dimensions: {}, statistic: "Minimum" as const } } };
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, math, namespace: "N", metricName: "M" }))).toThrow(/names its metrics in math\.metrics/);
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "b", { ...base, math: { ...math, metrics: { A: math.metrics.a } } }))).toThrow(/lower-case/);
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "c", base))).toThrow(/set namespace and metricName/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, math, namespace: "N", metricName: "M" }))).toThrow(/names its metrics in math\.metrics/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "b", { ...base, math: { ...math, metrics: { A: math.metrics.a } } }))).toThrow(/lower-case/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "c", base))).toThrow(/set namespace and metricName/);
   });
 });
 
@@ -270,35 +270,35 @@ describe("monitoring guardrails", () => {
   };
 
   test("an alarm without an action throws", () => {
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, actions: [] }))).toThrow(/no alarm action/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, actions: [] }))).toThrow(/no alarm action/);
   });
 
   test("an alarm with both or neither statistic throws; a bad percentile or period throws", () => {
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, extendedStatistic: "p95" }))).toThrow(/exactly one/);
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined }))).toThrow(/exactly one/);
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined, extendedStatistic: "95th" }))).toThrow(/percentile/);
-    expect(() => Testing.synthScope((s) => new MetricAlarm(s, "a", { ...base, periodSeconds: 90 }))).toThrow(/period 90s/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, extendedStatistic: "p95" }))).toThrow(/exactly one/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined }))).toThrow(/exactly one/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined, extendedStatistic: "95th" }))).toThrow(/percentile/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, periodSeconds: 90 }))).toThrow(/period 90s/);
   });
 
   test("a topic publisher that is not an AWS service principal, or no publisher, throws", () => {
     const props = { name: "t", displayName: "t", kmsKeyArn: "k", region: "ap-northeast-1" };
-    expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "*" }] }))).toThrow(/not an AWS service principal/);
-    expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [] }))).toThrow(/at least one publisher/);
+    expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "*" }] }))).toThrow(/not an AWS service principal/);
+    expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [] }))).toThrow(/at least one publisher/);
   });
 
   test("MM-043: a publisher that sets aws:SourceArn without its source ARNs throws (topic policy and key statement)", () => {
     const props = { name: "t", displayName: "t", kmsKeyArn: "k", region: "ap-northeast-1" };
-    expect(() => Testing.synthScope((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "ses.amazonaws.com" }] }))).toThrow(/sets aws:SourceArn/);
-    expect(() => Testing.synthScope((s) => topicKeyStatement(s, "ap-northeast-1", { service: "cloudwatch.amazonaws.com" }))).toThrow(/sets aws:SourceArn/);
-    expect(() => Testing.synthScope((s) => topicKeyStatement(s, "ap-northeast-1", { service: "cloudwatch.amazonaws.com", sourceArns: ["arn:aws:cloudwatch:ap-northeast-1:111122223333:alarm:x"] }))).not.toThrow();
+    expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "ses.amazonaws.com" }] }))).toThrow(/sets aws:SourceArn/);
+    expect(() => synthInRegion((s) => topicKeyStatement(s, { service: "cloudwatch.amazonaws.com" }))).toThrow(/sets aws:SourceArn/);
+    expect(() => synthInRegion((s) => topicKeyStatement(s, { service: "cloudwatch.amazonaws.com", sourceArns: ["arn:aws:cloudwatch:ap-northeast-1:111122223333:alarm:x"] }))).not.toThrow();
   });
 
   test("MM-025: a key-policy service statement with a wildcard action throws; the logs statement names its actions", () => {
     const key = (actions: string[]) => (s: Construct) =>
       new CustomerKey(s, "k", { alias: "a", description: "d", region: "ap-northeast-1", deletionWindowDays: 7, serviceStatements: [{ sid: "S", effect: "Allow", actions, resources: ["*"] }] });
-    expect(() => Testing.synthScope(key(["kms:GenerateDataKey*", "kms:Decrypt"]))).toThrow(/wildcard actions kms:GenerateDataKey\*/);
-    expect(() => Testing.synthScope(key(["kms:GenerateDataKey", "kms:Decrypt"]))).not.toThrow();
-    Testing.synthScope((s) => {
+    expect(() => synthInRegion(key(["kms:GenerateDataKey*", "kms:Decrypt"]))).toThrow(/wildcard actions kms:GenerateDataKey\*/);
+    expect(() => synthInRegion(key(["kms:GenerateDataKey", "kms:Decrypt"]))).not.toThrow();
+    synthInRegion((s) => {
       expect(CustomerKey.logsStatement(s, "ap-northeast-1").actions!.filter((a) => /[*?]/.test(a))).toEqual([]);
     });
   });

@@ -1,10 +1,10 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { POLICY_DATA } from "../constructs/policy-data";
 import { SecurityGroups } from "../constructs/security-groups";
 import { AWS_OWNED_BUCKETS, INTERFACE_ENDPOINT_SERVICES } from "../constructs/vpc-endpoints";
 import { subnetCidr, tierCidr } from "../constructs/vpc";
 import { NetworkStack } from "../stacks/network-stack";
-import { configFor, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
+import { configFor, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
 
 function network(env: "dev" | "staging" | "prod"): TfJson {
   const config = configFor(env);
@@ -215,7 +215,7 @@ describe("security groups", () => {
   });
 
   test("guardrails: world-open database, world-open ALB port, bastion inbound are refused", () => {
-    const sgs = new SecurityGroups(new TerraformStack(Testing.app(), "t"), "x", { namePrefix: "markmail-dev", vpcId: "vpc-1", ports: { app: 8080, db: 5432, redis: 6379 } });
+    const sgs = new SecurityGroups(regionalStack("t"), "x", { namePrefix: "markmail-dev", vpcId: "vpc-1", ports: { app: 8080, db: 5432, redis: 6379 } });
     expect(() => sgs.ingress("database", 5432, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/only the ALB may be reachable from the internet/);
     expect(() => sgs.ingress("alb", 22, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/port 22 open to 0\.0\.0\.0\/0/);
     expect(() => sgs.ingress("alb", 443, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/its rules live in the alb stack/);

@@ -1,6 +1,5 @@
 import { execFileSync } from "child_process";
 import { imageBuildspec, renderBuildspec, renderYaml } from "../constructs/buildspec";
-import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { AccountContext } from "../constructs/account";
 import { assertLeastPrivilege, serviceTrustStatement } from "../constructs/service-role";
@@ -9,7 +8,7 @@ import { AppConfig } from "../config";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 
 const f = fakeOutputs("dev");
-import { configFor, onlyResource, resources, synthJson, TfJson, ownArn, trustOf } from "./helpers/synth";
+import { configFor, onlyResource, ownArn, resources, synthInRegion, synthJson, TfJson, trustOf } from "./helpers/synth";
 
 // js-yaml ships with jest (a transitive dev dependency); only the tests parse YAML back.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -284,12 +283,12 @@ describe("pipeline guardrails", () => {
   test("MM-043: a service trust without the aws:SourceArn the service sets, or with one it never sets, throws", () => {
     const trust = (service: string, sourceArns?: (s: Construct) => string[]) => (s: Construct) =>
       serviceTrustStatement(s, { service, region: "ap-northeast-1", sourceArns: sourceArns?.(s), owner: "role r" });
-    const own = (s: Construct) => [AccountContext.of(s, "ap-northeast-1").arn("codebuild", "project/p")];
-    expect(() => Testing.synthScope(trust("codebuild.amazonaws.com"))).toThrow(/sets aws:SourceArn; name the resources/);
-    expect(() => Testing.synthScope(trust("codebuild.amazonaws.com", () => ["arn:aws:codebuild:ap-northeast-1:999999999999:project/p"]))).toThrow(/not in this account/);
-    expect(() => Testing.synthScope(trust("lambda.amazonaws.com", own))).toThrow(/sets no aws:SourceArn/);
-    expect(() => Testing.synthScope(trust("example.amazonaws.com"))).toThrow(/not in policies\/data\/iam service_principals/);
-    Testing.synthScope((s) => {
+    const own = (s: Construct) => [AccountContext.of(s).arn("codebuild", "project/p")];
+    expect(() => synthInRegion(trust("codebuild.amazonaws.com"))).toThrow(/sets aws:SourceArn; name the resources/);
+    expect(() => synthInRegion(trust("codebuild.amazonaws.com", () => ["arn:aws:codebuild:ap-northeast-1:999999999999:project/p"]))).toThrow(/not in this account/);
+    expect(() => synthInRegion(trust("lambda.amazonaws.com", own))).toThrow(/sets no aws:SourceArn/);
+    expect(() => synthInRegion(trust("example.amazonaws.com"))).toThrow(/not in policies\/data\/iam service_principals/);
+    synthInRegion((s) => {
       expect((trust("codebuild.amazonaws.com", own)(s).condition as any[]).map((c: any) => [c.test, c.variable])).toEqual([["StringEquals", "aws:SourceAccount"], ["ArnLike", "aws:SourceArn"]]);
       // EC2 sets neither key: a condition would lock the instance profile out.
       expect(trust("ec2.amazonaws.com")(s).condition).toEqual([]);

@@ -3,7 +3,6 @@ import { createHash } from "crypto";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { Testing, TerraformStack } from "cdktf";
 import { deterministicZip, FunctionPackage } from "../constructs/function-package";
 import { DatabaseBackup } from "../constructs/backup";
 import { PythonFunction } from "../constructs/python-function";
@@ -11,7 +10,7 @@ import { EnvName } from "../config";
 import { DatabaseStack } from "../stacks/database-stack";
 import { MonitoringStack } from "../stacks/monitoring-stack";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFor, regionalStack, resources, synthJson, TfJson } from "./helpers/synth";
 
 // Only the two layers concerned, per environment (not the whole app): every test below reads them.
 function layers(name: EnvName): { database: TfJson; monitoring: TfJson } {
@@ -127,7 +126,7 @@ describe("rotation of markmail-<env>-db-secret", () => {
 describe("the function package", () => {
   test("the same bytes from every build: sorted, stored, fixed timestamps; exactly the named files", () => {
     const build = () => {
-      const stack = new TerraformStack(Testing.app(), "pkg");
+      const stack = regionalStack("pkg");
       return new FunctionPackage(stack, "code", { source: "db-rotation", files: ["rotation.py", "pgwire.py"] });
     };
     const [a, b] = [build(), build()];
@@ -138,7 +137,7 @@ describe("the function package", () => {
   });
 
   (python ? test : test.skip)("a valid zip that Python (the Lambda runtime's zipimport) reads, with the handler importable", () => {
-    const stack = new TerraformStack(Testing.app(), "pkg");
+    const stack = regionalStack("pkg");
     const pkg = new FunctionPackage(stack, "code", { source: "db-rotation", files: ["rotation.py", "pgwire.py"] });
     const file = join(mkdtempSync(join(tmpdir(), "pkg-")), "f.zip");
     writeFileSync(file, pkg.bytes);
@@ -155,7 +154,7 @@ describe("the function package", () => {
   });
 
   test("refuses a missing file, a path outside the folder and an empty package", () => {
-    const stack = new TerraformStack(Testing.app(), "pkg");
+    const stack = regionalStack("pkg");
     expect(() => new FunctionPackage(stack, "a", { source: "db-rotation", files: ["missing.py"] })).toThrow(/functions\/db-rotation\/missing\.py does not exist/);
     expect(() => new FunctionPackage(stack, "b", { source: "db-rotation", files: ["../secret-age/secret_age.py"] })).toThrow(/not a plain relative file name/);
     expect(() => new FunctionPackage(stack, "c", { source: "db-rotation", files: [] })).toThrow(/no files/);
@@ -163,7 +162,7 @@ describe("the function package", () => {
   });
 
   test("a function refuses an environment variable that looks like a credential", () => {
-    const stack = new TerraformStack(Testing.app(), "fn");
+    const stack = regionalStack("fn");
     const make = (environment: Record<string, string>) =>
       new PythonFunction(stack, `f${Object.keys(environment)[0]}`, {
         name: "markmail-dev-x",
@@ -270,7 +269,7 @@ describe("AWS Backup of the database", () => {
   });
 
   test("a copy in the primary region is refused", () => {
-    const stack = new TerraformStack(Testing.app(), "b");
+    const stack = regionalStack("b");
     const settings = { ...configFor("prod").environments[0].backup, copy: { region: "ap-northeast-1", retentionDays: 35 } };
     expect(
       () =>

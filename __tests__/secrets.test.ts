@@ -1,11 +1,11 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { SECRETS } from "../config/contract";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
 import { looksSecretName, POLICY_DATA, SECRET_NAME } from "../constructs/policy-data";
 import { OperatorSecret, PLACEHOLDER, WriteOnlySecret } from "../constructs/secret";
 import { SecretsStack } from "../stacks/secrets-stack";
 import { dataLayer, dataLayers } from "./helpers/data-layers";
-import { buildApp, configFor, configFrom, deref, onlyResource, resources, synthJson, TfJson } from "./helpers/synth";
+import { buildApp, configFor, configFrom, deref, onlyResource, regionalStack, resources, synthJson, TfJson } from "./helpers/synth";
 
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 const dev = dataLayer("dev", "secrets", { DEV_DOMAIN: "dev.markmail.example.com" });
@@ -135,7 +135,7 @@ describe("guardrails of the secret constructs", () => {
   const base = { description: "d", kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/x", recoveryWindowDays: 7 };
 
   test("a credential with a real initial value, a recovery window of 0 or over 30, a version of 0", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
+    const stack = regionalStack("t");
     expect(() => new OperatorSecret(stack, "a", { ...base, name: "a", initial: { client_secret: "s3cr3t-value" } })).toThrow(/client_secret is a credential; its initial value must be "REPLACE_ME"/);
     expect(() => new OperatorSecret(stack, "b", { ...base, name: "b", initial: { STRIPE_SECRET_KEY: "sk_live_abc" } })).toThrow(/STRIPE_SECRET_KEY is a credential/);
     expect(() => new OperatorSecret(stack, "c", { ...base, name: "c", recoveryWindowDays: 0, initial: {} })).toThrow(/^t\/c: recoveryWindowDays=0 is not valid: expected 7 to 30 days/);
@@ -144,7 +144,7 @@ describe("guardrails of the secret constructs", () => {
   });
 
   test("EphemeralRandomPassword: one ephemeral block, no required_version, short passwords refused", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
+    const stack = regionalStack("t");
     const pw = new EphemeralRandomPassword(stack, "pw", { length: 48 });
     const json = synthJson(stack);
     expect(json.ephemeral).toEqual({

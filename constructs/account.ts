@@ -1,7 +1,19 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
+
+/**
+ * The region of the stack a construct is in: its default AWS provider's. Constructs read it here
+ * instead of taking it as a prop (one source: the stack's provider).
+ */
+export function regionOf(scope: IConstruct): string {
+  const stack = TerraformStack.of(scope);
+  const provider = stack.node.children.find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
+  if (provider?.region === undefined) throw new Error(`${stack.node.id}: no default AWS provider with a region`);
+  return provider.region;
+}
 
 /**
  * Account id, partition and region of the stack, resolved by Terraform at plan time
@@ -12,18 +24,18 @@ export class AccountContext extends Construct {
   readonly partition: string;
   readonly region: string;
 
-  private constructor(scope: Construct, region: string) {
+  private constructor(scope: Construct) {
     super(scope, "account");
     this.accountId = new DataAwsCallerIdentity(this, "caller").accountId;
     this.partition = new DataAwsPartition(this, "partition").partition;
-    this.region = region;
+    this.region = regionOf(scope);
   }
 
   /** The stack's account context, created on first use. */
-  static of(scope: Construct, region: string): AccountContext {
+  static of(scope: IConstruct): AccountContext {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild("account");
-    return existing instanceof AccountContext ? existing : new AccountContext(stack, region);
+    return existing instanceof AccountContext ? existing : new AccountContext(stack);
   }
 
   /** arn:<partition>:<service>:<region>:<account>:<resource> */

@@ -30,7 +30,7 @@ export class ArtifactBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
     super(scope, id);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const bucketName = `${props.namePrefix}-${account.accountId}`;
     const logBucketName = `${props.accessLogs.namePrefix}-${account.accountId}`;
     const logPrefix = `${bucketName}/`;
@@ -41,7 +41,7 @@ export class ArtifactBucket extends Construct {
       noncurrentVersionDays: 7,
       abortIncompleteUploadDays: 1,
       forceDestroy: props.forceDestroy,
-      delivery: [SecureBucket.accessLogDeliveryStatement(this, props.region, logBucketName, bucketName, logPrefix)],
+      delivery: [SecureBucket.accessLogDeliveryStatement(this, logBucketName, bucketName, logPrefix)],
     });
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName,

@@ -72,7 +72,7 @@ export class AuroraPostgres extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
 
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const monitoringTrust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
       statement: [
         serviceTrustStatement(this, {

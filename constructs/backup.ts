@@ -59,7 +59,7 @@ export class DatabaseBackup extends Construct {
     if (s.copy !== undefined && s.copy.region === props.region) {
       throw new Error(`backup ${props.name}: the copy must go to another region than ${props.region}`);
     }
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const lifecycle = props.protect ? { preventDestroy: true } : undefined;
 
     const key = new CustomerKey(this, "key", {

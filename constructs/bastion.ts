@@ -53,7 +53,7 @@ export class BastionHost extends Construct {
     for (const p of packages) {
       if (!/^[a-z0-9][a-z0-9.+_-]*$/.test(p)) throw new Error(`bastion ${props.name}: "${p}" is not a package name`);
     }
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     this.name = props.name;
 
     const trust = new DataAwsIamPolicyDocument(this, "trust", {

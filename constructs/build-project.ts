@@ -46,7 +46,7 @@ export class ImageBuildProject extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageBuildProjectProps) {
     super(scope, id);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     this.name = props.name;
     this.arn = account.arn("codebuild", `project/${props.name}`);
     this.logGroupName = `/aws/codebuild/${props.name}`;

@@ -88,7 +88,7 @@ export class EcsDeployProject extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsDeployProjectProps) {
     super(scope, id);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     this.name = props.name;
     this.arn = account.arn("codebuild", `project/${props.name}`);
     const logGroupName = `/aws/codebuild/${props.name}`;

@@ -22,7 +22,7 @@ export class VpcFlowLog extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcFlowLogProps) {
     super(scope, id);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/vpc/${props.namePrefix}/flow-logs`,
       retentionInDays: props.retentionDays,

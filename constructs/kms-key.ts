@@ -42,7 +42,7 @@ export class CustomerKey extends Construct {
       const wild = (s.actions ?? []).filter(isWildcardAction);
       if (s.effect !== "Deny" && wild.length > 0) throw new Error(`KMS key ${props.alias}: statement ${s.sid ?? ""} grants wildcard actions ${wild.join(", ")}; name them`);
     }
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [
         {
@@ -74,7 +74,7 @@ export class CustomerKey extends Construct {
    * one (MM-025), without the key-pair actions a symmetric log key never serves.
    */
   static logsStatement(scope: Construct, region: string): DataAwsIamPolicyDocumentStatement {
-    const account = AccountContext.of(scope, region);
+    const account = AccountContext.of(scope);
     return {
       sid: "CloudWatchLogsUseKey",
       effect: "Allow",

@@ -294,7 +294,7 @@ export class PublicLoadBalancer extends Construct {
    * principal elsewhere.
    */
   static logDeliveryStatement(scope: Construct, region: string, bucketName: string, prefix: string): DataAwsIamPolicyDocumentStatement {
-    const account = AccountContext.of(scope, region);
+    const account = AccountContext.of(scope);
     const legacy = LEGACY_ELB_ACCOUNTS[region];
     return {
       sid: "AlbAccessLogDelivery",

@@ -65,7 +65,7 @@ export class MailSending extends Construct {
         `SES configuration set ${props.configurationSetName}: suppression must cover BOUNCE and COMPLAINT (got [${reasons.join(", ")}]); mailing bounced or complaining addresses gets the account paused`,
       );
     }
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const setArn = account.arn("ses", `configuration-set/${props.configurationSetName}`);
 
     this.configurationSetName = props.configurationSetName;
@@ -203,7 +203,7 @@ export function sesSendStatement(scope: Construct, props: SesSendStatementProps)
   for (const i of [props.configurationSetName, ...props.identities]) {
     if (i.includes("*")) throw new Error(`SES send permission: "${i}" contains a wildcard; name the identity and configuration set`);
   }
-  const account = AccountContext.of(scope, props.region);
+  const account = AccountContext.of(scope);
   const statement: DataAwsIamPolicyDocumentStatement = {
     sid: "SendThroughConfigurationSet",
     effect: "Allow",

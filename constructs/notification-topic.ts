@@ -56,7 +56,7 @@ export class NotificationTopic extends Construct {
       }
       requireSourceArns(`SNS topic ${props.name}`, p);
     }
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     this.name = props.name;
     this.topic = new SnsTopic(this, "topic", {
       name: props.name,
@@ -102,9 +102,9 @@ export class NotificationTopic extends Construct {
  * account (kms:GenerateDataKey and kms:Decrypt: what the SNS guide's kms:GenerateDataKey* needs for a
  * symmetric key, named explicitly, MM-025).
  */
-export function topicKeyStatement(scope: Construct, region: string, publisher: TopicPublisher): DataAwsIamPolicyDocumentStatement {
+export function topicKeyStatement(scope: Construct, publisher: TopicPublisher): DataAwsIamPolicyDocumentStatement {
   requireSourceArns("topic key statement", publisher);
-  const account = AccountContext.of(scope, region);
+  const account = AccountContext.of(scope);
   return {
     sid: `${serviceWord(publisher.service)}PublishToEncryptedTopics`,
     effect: "Allow",

@@ -107,7 +107,7 @@ export class DeliveryPipeline extends Construct {
       description: `CodePipeline ${props.name}`,
       service: "codepipeline.amazonaws.com",
       // The pipeline's ARN from its name (the resource's own arn would depend on this role).
-      sourceArns: [AccountContext.of(this, props.region).arn("codepipeline", props.name)],
+      sourceArns: [AccountContext.of(this).arn("codepipeline", props.name)],
       region: props.region,
       statements,
     });

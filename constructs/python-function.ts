@@ -53,7 +53,7 @@ export class PythonFunction extends Construct {
       if (v.length > 256) throw new Error(`function ${props.name}: environment variable ${k} is not a plain setting`);
     }
     if (props.vpc.subnetIds.length === 0) throw new Error(`function ${props.name}: needs subnets`);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const region = props.region;
 
     const logs = new EncryptedLogGroup(this, "logs", { name: `/aws/lambda/${props.name}`, retentionDays: props.logRetentionDays, kmsKeyArn: props.kmsKeyArn });

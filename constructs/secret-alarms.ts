@@ -49,7 +49,7 @@ export class SecretAlarms extends Construct {
   constructor(scope: Construct, id: string, props: SecretAlarmsProps) {
     super(scope, id);
     if (props.watched.length === 0) throw new Error(`${props.namePrefix}: no secret to watch`);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const name = `${props.namePrefix}-secret-age`;
 
     const sg = new SecurityGroup(this, "security-group", {

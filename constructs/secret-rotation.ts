@@ -53,7 +53,7 @@ export class SecretRotation extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretRotationProps) {
     super(scope, id);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const s = props.settings;
 
     this.securityGroup = new SecurityGroup(this, "security-group", {

@@ -97,7 +97,7 @@ export class SecureBucket extends Construct {
     }
     if (props.expireCurrentDays !== undefined) positive(props.bucketName, "expireCurrentDays", props.expireCurrentDays);
 
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     this.name = props.bucketName;
     this.arn = `arn:${account.partition}:s3:::${props.bucketName}`;
 
@@ -228,12 +228,11 @@ export class SecureBucket extends Construct {
    */
   static accessLogDeliveryStatement(
     scope: Construct,
-    region: string,
     targetBucket: string,
     sourceBucket: string,
     prefix: string,
   ): DataAwsIamPolicyDocumentStatement {
-    const account = AccountContext.of(scope, region);
+    const account = AccountContext.of(scope);
     return {
       // No digit in the sid: the secrets scan reads a 24+ character mixed-case run with a digit as a key.
       sid: "ServerAccessLogsDelivery",

@@ -68,7 +68,7 @@ export function serviceTrustStatement(
   scope: Construct,
   props: { readonly service: string; readonly region: string; readonly sourceArns?: string[]; readonly owner: string },
 ): DataAwsIamPolicyDocumentStatement {
-  const account = AccountContext.of(scope, props.region);
+  const account = AccountContext.of(scope);
   const sets = servicePrincipalConditions(props.service);
   const arns = props.sourceArns ?? [];
   if (sets.sourceArn && arns.length === 0) throw new Error(`${props.owner}: ${props.service} sets aws:SourceArn; name the resources it acts for (sourceArns)`);

@@ -89,7 +89,7 @@ export class StateStore extends Construct {
       retentionDays: logRetention,
       noncurrentVersionDays: 30,
       preventDestroy: protect,
-      delivery: [SecureBucket.accessLogDeliveryStatement(this, region, names.logBucket, names.bucket, logPrefix)],
+      delivery: [SecureBucket.accessLogDeliveryStatement(this, names.logBucket, names.bucket, logPrefix)],
     });
 
     this.bucket = new SecureBucket(this, "state", {

@@ -45,7 +45,7 @@ export class TaskRoles extends Construct {
     for (const [what, list] of [["repositoryArns", props.repositoryArns], ["logGroupArns", props.logGroupArns], ["injectedSecretArns", props.injectedSecretArns], ["applicationSecretArns", props.applicationSecretArns]] as const) {
       if (list.length === 0 || list.some((a) => a.includes("*"))) throw new Error(`task roles ${props.namePrefix}: ${what} must name resources, got [${list.join(", ")}]`);
     }
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
 
     this.execution = new ServiceRole(this, "execution", {
       name: `${props.namePrefix}-execution-role`,

@@ -47,7 +47,7 @@ export class VpcEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
     super(scope, id);
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const anyone = [{ type: "*", identifiers: ["*"] }];
     // Without a policy an endpoint passes any request to any account (an upload to a foreign bucket).
     const s3Policy = new DataAwsIamPolicyDocument(this, "s3-policy", {

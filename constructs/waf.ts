@@ -157,7 +157,7 @@ export class WebAcl extends Construct {
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
-    const account = AccountContext.of(this, props.region);
+    const account = AccountContext.of(this);
     const delivery = new DataAwsIamPolicyDocument(this, "log-delivery", {
       statement: [
         {

@@ -21,7 +21,7 @@ export class AlbStack extends LayerStack {
     const network = this.upstream(NETWORK);
     const env = this.env;
     const region = this.config.region;
-    const account = AccountContext.of(this, region);
+    const account = AccountContext.of(this);
     const domain = env.domain;
 
     const targets: Record<string, TargetSpec> = {

@@ -96,7 +96,7 @@ export class EcsStack extends LayerStack {
           name: this.name("ecs-infrastructure"),
           description: `ECS blue/green deployments of ${this.name()}: shift the listener rules, register tasks`,
           service: "ecs.amazonaws.com",
-          sourceArns: [AccountContext.of(this, region).arn("ecs", "*")],
+          sourceArns: [AccountContext.of(this).arn("ecs", "*")],
           region,
           statements: [
             {

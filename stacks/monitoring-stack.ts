@@ -25,7 +25,7 @@ export class MonitoringStack extends LayerStack {
     const ecs = this.upstream(ECS);
     const network = this.upstream(NETWORK);
     const region = this.config.region;
-    const account = AccountContext.of(this, region);
+    const account = AccountContext.of(this);
     const prefix = this.name();
 
     // Only this environment's alarms and configuration set may use the key and publish.
@@ -46,9 +46,9 @@ export class MonitoringStack extends LayerStack {
       region,
       deletionWindowDays: this.env.keyDeletionWindowDays,
       serviceStatements: [
-        topicKeyStatement(this, region, cloudwatch),
-        topicKeyStatement(this, region, ses),
-        topicKeyStatement(this, region, events),
+        topicKeyStatement(this, cloudwatch),
+        topicKeyStatement(this, ses),
+        topicKeyStatement(this, events),
         CustomerKey.logsStatement(this, region),
       ],
     });

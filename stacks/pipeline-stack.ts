@@ -58,7 +58,7 @@ export class PipelineStack extends LayerStack {
     // Vite inlines the API base URL at build time; without a domain the ALB serves /api on the same host.
     const frontend = build("frontend", { VITE_API_URL: env.domain !== undefined ? `https://${env.domain}/api` : "/api" });
 
-    const account = AccountContext.of(this, region);
+    const account = AccountContext.of(this);
     const backendState = this.config.backend;
     const ecsStack = this.stateOf("ecs").stackId;
     const deploy = new EcsDeployProject(this, "ecs-deploy", {

@@ -1,4 +1,6 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Testing, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
 import { AppConfig, buildEnvironment, EnvironmentConfig, EnvName, loadConfig } from "../../config";
 import { defineApp } from "../../main";
 
@@ -108,4 +110,19 @@ export function trustOf(json: TfJson, roleName: string): any {
 export function ownArn(service: string, region: string, resource: string): RegExp {
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   return new RegExp(`^arn:\\$\\{data\\.aws_partition\\.[^}]+\\.partition\\}:${esc(service)}:${esc(region)}:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:${esc(resource)}$`);
+}
+
+/** A bare stack for construct tests, with the default AWS provider constructs read their region from. */
+export function regionalStack(id = "t", region = "ap-northeast-1"): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), id);
+  new AwsProvider(stack, "aws", { region });
+  return stack;
+}
+
+/** Testing.synthScope with the default AWS provider in the scope's stack. */
+export function synthInRegion(fn: (scope: Construct) => void, region = "ap-northeast-1"): string {
+  return Testing.synthScope((s) => {
+    new AwsProvider(s, "aws", { region });
+    fn(s);
+  });
 }
