@@ -690,7 +690,6 @@ describe("blue/green load balancing (prod)", () => {
     const mk = (blueGreen: boolean) => () =>
       new PublicLoadBalancer(regionalStack("s"), "lb", {
         name: "lb",
-        region: "ap-northeast-1",
         vpcId: "v",
         subnetIds: ["a", "b"],
         securityGroupId: "g",
@@ -808,7 +807,6 @@ describe("prod without PROD_DOMAIN (MM-041: no application traffic over plain HT
       "lb",
       {
         name: "lb",
-        region: "ap-northeast-1",
         vpcId: "v",
         subnetIds: ["a", "b"],
         securityGroupId: "g",

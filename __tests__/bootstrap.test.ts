@@ -247,7 +247,6 @@ describe("guardrails", () => {
     const make = (props: Partial<ConstructorParameters<typeof SecureBucket>[2]>) => () =>
       new SecureBucket(regionalStack("t"), "b", {
         bucketName: "x-bucket",
-        region: "ap-northeast-1",
         encryption: { kind: "s3-managed" },
         ...props,
       });
@@ -263,7 +262,6 @@ describe("guardrails", () => {
     const stack = regionalStack("t");
     new StateStore(stack, "state-store", {
       names: { bucket: "b-state", logBucket: "b-state-access-logs", lockTable: "b-locks", keyAlias: "b-terraform-state" },
-      region: "ap-northeast-1",
       preventDestroy: false,
     });
     expect(JSON.stringify(synthJson(stack))).not.toMatch(/prevent_destroy/);

@@ -157,7 +157,6 @@ describe("ecs-cluster guardrails", () => {
   const stack = () => regionalStack("s");
   const base: TaskRolesProps = {
     namePrefix: "markmail-dev",
-    region: "ap-northeast-1",
     repositoryArns: ["arn:aws:ecr:ap-northeast-1:1:repository/r"],
     logGroupArns: ["arn:aws:logs:ap-northeast-1:1:log-group:/ecs/x"],
     injectedSecretArns: ["arn:aws:secretsmanager:ap-northeast-1:1:secret:s"],

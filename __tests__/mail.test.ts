@@ -117,7 +117,6 @@ describe("SES with a domain (prod)", () => {
 describe("SES guardrails", () => {
   const props: MailSendingProps = {
     configurationSetName: "markmail-dev",
-    region: "ap-northeast-1",
     kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/k",
     topicNames: { bounces: "b", complaints: "c" },
     alarms: { topicArn: "arn:aws:sns:ap-northeast-1:111122223333:a", bounceRatePercent: 5, complaintRatePercent: 0.1 },
@@ -135,14 +134,14 @@ describe("SES guardrails", () => {
   test("the send statement names the configuration set and identities; wildcards throw", () => {
     let statement: any;
     synthInRegion((s) => {
-      statement = sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: ["dev.markmail.example.com"] });
+      statement = sesSendStatement(s, { configurationSetName: "markmail-dev", identities: ["dev.markmail.example.com"] });
     });
     expect(statement.actions).toEqual(["ses:SendEmail", "ses:SendRawEmail"]);
     expect(statement.resources).toHaveLength(2);
     expect(statement.resources[0]).toMatch(/:ses:ap-northeast-1:.*:configuration-set\/markmail-dev$/);
     expect(statement.resources[1]).toMatch(/:identity\/dev\.markmail\.example\.com$/);
-    expect(() => synthInRegion((s) => sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: ["*"] }))).toThrow(/wildcard/);
-    expect(() => synthInRegion((s) => sesSendStatement(s, { region: "ap-northeast-1", configurationSetName: "markmail-dev", identities: [] }))).toThrow(/at least one identity/);
+    expect(() => synthInRegion((s) => sesSendStatement(s, { configurationSetName: "markmail-dev", identities: ["*"] }))).toThrow(/wildcard/);
+    expect(() => synthInRegion((s) => sesSendStatement(s, { configurationSetName: "markmail-dev", identities: [] }))).toThrow(/at least one identity/);
   });
 
   test("unscoped SES grants are impossible: ses:*, sesv2:*, invalid sesv2: actions, * resources", () => {

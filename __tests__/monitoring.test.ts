@@ -295,7 +295,7 @@ describe("monitoring guardrails", () => {
 
   test("MM-025: a key-policy service statement with a wildcard action throws; the logs statement names its actions", () => {
     const key = (actions: string[]) => (s: Construct) =>
-      new CustomerKey(s, "k", { alias: "a", description: "d", region: "ap-northeast-1", deletionWindowDays: 7, serviceStatements: [{ sid: "S", effect: "Allow", actions, resources: ["*"] }] });
+      new CustomerKey(s, "k", { alias: "a", description: "d", deletionWindowDays: 7, serviceStatements: [{ sid: "S", effect: "Allow", actions, resources: ["*"] }] });
     expect(() => synthInRegion(key(["kms:GenerateDataKey*", "kms:Decrypt"]))).toThrow(/wildcard actions kms:GenerateDataKey\*/);
     expect(() => synthInRegion(key(["kms:GenerateDataKey", "kms:Decrypt"]))).not.toThrow();
     synthInRegion((s) => {

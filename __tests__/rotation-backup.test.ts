@@ -175,7 +175,6 @@ describe("the function package", () => {
         vpc: { subnetIds: ["subnet-1"], securityGroupId: "sg-1" },
         kmsKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/x",
         logRetentionDays: 30,
-        region: "ap-northeast-1",
       });
     expect(() => make({ DB_PASSWORD: "x" })).toThrow(/DB_PASSWORD looks like a credential/);
     expect(() => make({ WATCH: "markmail-dev-db-secret" })).not.toThrow();
@@ -276,7 +275,6 @@ describe("AWS Backup of the database", () => {
         new DatabaseBackup(stack, "backup", {
           name: "markmail-prod",
           settings,
-          region: "ap-northeast-1",
           clusterArn: "arn:aws:rds:ap-northeast-1:123456789012:cluster:x",
           clusterKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/x",
           restoreInto: { dbSubnetGroupName: "g", securityGroupIds: ["sg-1"] },

@@ -5,7 +5,6 @@ import { SecureBucket } from "./secure-bucket";
 export interface ArtifactBucketProps {
   /** `markmail-<env>-pipeline-artifacts`; the account id is appended (bucket names are global). */
   readonly namePrefix: string;
-  readonly region: string;
   /** The pipeline layer's CMK (SSE-KMS default encryption). */
   readonly kmsKeyArn: string;
   /** `terraform destroy` may delete it while it still holds artifacts (never in prod). */
@@ -36,7 +35,6 @@ export class ArtifactBucket extends Construct {
     const logPrefix = `${bucketName}/`;
     this.logBucket = SecureBucket.forLogs(this, "access-logs", {
       bucketName: logBucketName,
-      region: props.region,
       retentionDays: props.accessLogs.retentionDays,
       noncurrentVersionDays: 7,
       abortIncompleteUploadDays: 1,
@@ -45,7 +43,6 @@ export class ArtifactBucket extends Construct {
     });
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName,
-      region: props.region,
       encryption: { kind: "kms", keyArn: props.kmsKeyArn },
       noncurrentVersionDays: 30,
       noncurrentVersionsKept: 1,

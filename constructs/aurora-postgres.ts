@@ -7,7 +7,7 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Construct } from "constructs";
 import { DatabaseSettings } from "../config";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { EphemeralRandomPassword } from "./ephemeral-random-password";
 import { requireKmsKey } from "./kms-key";
 import { serviceTrustStatement } from "./service-role";
@@ -16,7 +16,6 @@ export interface AuroraPostgresProps {
   /** `markmail-<env>`: the writer instance identifier; the cluster is `<name>-cluster`. */
   readonly name: string;
   readonly settings: DatabaseSettings;
-  readonly region: string;
   readonly availabilityZones: readonly string[];
   readonly dbSubnetGroupName: string;
   readonly securityGroupIds: string[];
@@ -77,7 +76,7 @@ export class AuroraPostgres extends Construct {
       statement: [
         serviceTrustStatement(this, {
           service: "monitoring.rds.amazonaws.com",
-          region: props.region,
+          region: regionOf(this),
           // The writer and reader instances (identifiers below), by name: their arns depend on this role.
           sourceArns: [account.arn("rds", `db:${props.name}`), account.arn("rds", `db:${props.name}-reader-*`)],
           owner: `enhanced monitoring of ${clusterId}`,

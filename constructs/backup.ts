@@ -8,7 +8,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { BackupSettings } from "../config";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { CustomerKey } from "./kms-key";
 import { ServiceRole } from "./service-role";
 
@@ -16,7 +16,6 @@ export interface DatabaseBackupProps {
   /** `markmail-<env>`: vault `<name>-backup`, plan and selection `<name>-aurora`, role `<name>-backup`. */
   readonly name: string;
   readonly settings: BackupSettings;
-  readonly region: string;
   /** The Aurora cluster backed up and restore-tested. */
   readonly clusterArn: string;
   /** The cluster's CMK: its snapshots stay encrypted with it, a cross-region copy decrypts with it. */
@@ -56,8 +55,8 @@ export class DatabaseBackup extends Construct {
     const s = props.settings;
     this.vaultName = `${props.name}-backup`;
     if (!VAULT_NAME.test(this.vaultName)) throw new Error(`backup vault ${this.vaultName}: 2-50 letters, digits, '-' or '_'`);
-    if (s.copy !== undefined && s.copy.region === props.region) {
-      throw new Error(`backup ${props.name}: the copy must go to another region than ${props.region}`);
+    if (s.copy !== undefined && s.copy.region === regionOf(this)) {
+      throw new Error(`backup ${props.name}: the copy must go to another region than ${regionOf(this)}`);
     }
     const account = AccountContext.of(this);
     const lifecycle = props.protect ? { preventDestroy: true } : undefined;
@@ -65,7 +64,6 @@ export class DatabaseBackup extends Construct {
     const key = new CustomerKey(this, "key", {
       alias: `${props.name}-backup`,
       description: `${props.name}: AWS Backup vault ${this.vaultName}`,
-      region: props.region,
       deletionWindowDays: props.keyDeletionWindowDays,
       preventDestroy: props.protect,
     });
@@ -77,7 +75,6 @@ export class DatabaseBackup extends Construct {
       copyKey = new CustomerKey(this, "copy-key", {
         alias: `${props.name}-backup-copy`,
         description: `${props.name}: AWS Backup copy vault ${this.vaultName} in ${s.copy.region}`,
-        region: props.region,
         placementRegion: s.copy.region,
         deletionWindowDays: props.keyDeletionWindowDays,
         preventDestroy: props.protect,
@@ -104,7 +101,6 @@ export class DatabaseBackup extends Construct {
       name: `${props.name}-backup`,
       description: `AWS Backup of ${props.name}: backups, copies to ${s.copy?.region ?? "no other region"}, restore tests`,
       service: "backup.amazonaws.com",
-      region: props.region,
       statements: [
         {
           sid: "UseTheBackupKeys",

@@ -16,7 +16,6 @@ export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023
 export interface BastionHostProps {
   /** `markmail-<env>-bastion`: the Name tag the guide's describe-instances filter uses. */
   readonly name: string;
-  readonly region: string;
   /** A private subnet (egress through NAT or VPC endpoints, no route from the internet). */
   readonly subnetId: string;
   /** The network layer's bastion security group: no ingress at all, egress to the database port (and HTTPS for SSM). */

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { imageBuildspec, renderBuildspec } from "./buildspec";
 import { ServiceRole } from "./service-role";
 
@@ -9,7 +9,6 @@ export interface ImageBuildProjectProps {
   /** Project name, `markmail-<env>-<service>-build`. */
   readonly name: string;
   readonly service: "backend" | "frontend";
-  readonly region: string;
   /** The ECR repository this project (and only this project) pushes to. */
   readonly repository: { readonly name: string; readonly arn: string };
   /** The Docker Hub secret (username/password) and the key it is encrypted with. */
@@ -62,7 +61,6 @@ export class ImageBuildProject extends Construct {
       description: `CodeBuild ${props.name}: build and push the ${props.service} image`,
       service: "codebuild.amazonaws.com",
       sourceArns: [this.arn],
-      region: props.region,
       statements: [
         { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroupArn, `${logGroupArn}:*`] },
         { sid: "EcrLogin", effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
@@ -87,7 +85,7 @@ export class ImageBuildProject extends Construct {
           effect: "Allow",
           actions: ["kms:Decrypt"],
           resources: [props.dockerhubSecret.kmsKeyArn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${regionOf(this)}.amazonaws.com`] }],
         },
         {
           sid: "PipelineArtifacts",

@@ -3,6 +3,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { MonitoredTargets } from "./alarms";
 import { jsonAttribute } from "./json-attribute";
+import { regionOf } from "./account";
 
 /** One metric line of a graph. */
 export interface MetricLine {
@@ -119,7 +120,6 @@ function metricRow(line: MetricLine): (string | Record<string, string>)[] {
 export interface DashboardProps {
   /** Exact name; the guide's console URL uses `MarkMail-<env>`. */
   readonly name: string;
-  readonly region: string;
   readonly widgets: GraphWidget[];
 }
 
@@ -133,7 +133,7 @@ export class Dashboard extends Construct {
     this.name = props.name;
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       dashboardName: props.name,
-      dashboardBody: renderDashboardBody(props.widgets, props.region),
+      dashboardBody: renderDashboardBody(props.widgets, regionOf(this)),
     });
   }
 }

@@ -16,7 +16,6 @@ export interface EcsDeployProjectProps {
   /** `markmail-<env>-ecs-deploy`. */
   readonly name: string;
   readonly env: string;
-  readonly region: string;
   /** The stack it applies, `markmail-<env>-ecs`. */
   readonly stackId: string;
   /**
@@ -193,7 +192,6 @@ export class EcsDeployProject extends Construct {
       description: `CodeBuild ${props.name}: apply ${props.stackId} with new image tags`,
       service: "codebuild.amazonaws.com",
       sourceArns: [this.arn],
-      region: props.region,
       statements,
     });
 

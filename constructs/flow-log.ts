@@ -8,7 +8,6 @@ export interface VpcFlowLogProps {
   readonly vpcId: string;
   /** `markmail-<env>`. */
   readonly namePrefix: string;
-  readonly region: string;
   readonly retentionDays: number;
   readonly kmsKeyArn: string;
 }
@@ -33,7 +32,6 @@ export class VpcFlowLog extends Construct {
       description: `Delivers VPC flow logs of ${props.namePrefix} to CloudWatch Logs`,
       service: "vpc-flow-logs.amazonaws.com",
       sourceArns: [account.arn("ec2", "vpc-flow-log/*")],
-      region: props.region,
       policyName: "WriteFlowLogs",
       statements: [
         { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], resources: [`${this.logGroup.arn}:*`] },

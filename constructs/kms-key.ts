@@ -10,7 +10,6 @@ export interface CustomerKeyProps {
   /** Alias without the `alias/` prefix, e.g. markmail-dev-secrets. */
   readonly alias: string;
   readonly description: string;
-  readonly region: string;
   /** 7-30; prod uses 30. */
   readonly deletionWindowDays: number;
   /**

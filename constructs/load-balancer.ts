@@ -7,7 +7,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { NAME_LIMITS } from "./naming";
 import { SecureBucket } from "./secure-bucket";
 
@@ -60,7 +60,6 @@ export interface RouteSpec {
 export interface PublicLoadBalancerProps {
   /** `markmail-<env>-alb` (≤ 32 characters). */
   readonly name: string;
-  readonly region: string;
   readonly vpcId: string;
   /** Public subnets in at least two AZs. */
   readonly subnetIds: string[];
@@ -153,12 +152,11 @@ export class PublicLoadBalancer extends Construct {
     const prefix = props.accessLogs.prefix ?? "alb";
     this.logBucket = SecureBucket.forLogs(this, "access-logs", {
       bucketName: props.accessLogs.bucketName,
-      region: props.region,
       retentionDays: props.accessLogs.retentionDays,
       noncurrentVersionDays: 7,
       abortIncompleteUploadDays: 1,
       forceDestroy: props.accessLogs.forceDestroy,
-      delivery: [PublicLoadBalancer.logDeliveryStatement(this, props.region, props.accessLogs.bucketName, prefix)],
+      delivery: [PublicLoadBalancer.logDeliveryStatement(this, regionOf(this), props.accessLogs.bucketName, prefix)],
     });
 
     this.lb = new Lb(this, "alb", {

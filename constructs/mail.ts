@@ -6,7 +6,7 @@ import { Sesv2EmailIdentity } from "@cdktf/provider-aws/lib/sesv2-email-identity
 import { Sesv2EmailIdentityMailFromAttributes } from "@cdktf/provider-aws/lib/sesv2-email-identity-mail-from-attributes";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { MetricAlarm } from "./alarm";
 import { NotificationTopic } from "./notification-topic";
 import { ConstructError } from "./errors";
@@ -22,7 +22,6 @@ export interface MailDomain {
 export interface MailSendingProps {
   /** Configuration set name, `markmail-<env>` (the backend's AWS_SES_CONFIGURATION_SET). */
   readonly configurationSetName: string;
-  readonly region: string;
   /** CMK of the bounce and complaint topics; its policy must let ses.amazonaws.com use it. */
   readonly kmsKeyArn: string;
   /** `markmail-<env>-bounces` and `markmail-<env>-complaints`. */
@@ -102,7 +101,6 @@ export class MailSending extends Construct {
         kmsKeyArn: props.kmsKeyArn,
         publishers: [{ service: "ses.amazonaws.com", sourceArns: [setArn] }],
         email: props.notificationEmail,
-        region: props.region,
       });
     this.bounces = topic("bounces", props.topicNames.bounces, `MarkMail ${props.configurationSetName} bounces`);
     this.complaints = topic("complaints", props.topicNames.complaints, `MarkMail ${props.configurationSetName} complaints`);
@@ -138,7 +136,7 @@ export class MailSending extends Construct {
       });
     }
 
-    if (props.domain !== undefined) this.identity = this.domainIdentity(props.domain, props.region);
+    if (props.domain !== undefined) this.identity = this.domainIdentity(props.domain, regionOf(this));
   }
 
   /** Domain identity with Easy DKIM (3 CNAMEs) and MAIL FROM `mail.<domain>` (MX + SPF). */
@@ -188,7 +186,6 @@ export class MailSending extends Construct {
 const SEND_ACTIONS = ["ses:SendEmail", "ses:SendRawEmail"] as const;
 
 export interface SesSendStatementProps {
-  readonly region: string;
   readonly configurationSetName: string;
   /** Verified identities the app sends from: a domain or e-mail addresses. Never `*`. */
   readonly identities: string[];

@@ -31,7 +31,6 @@ export interface NotificationTopicProps {
    * @default no subscription
    */
   readonly email?: string;
-  readonly region: string;
 }
 
 /**

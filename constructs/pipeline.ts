@@ -2,7 +2,7 @@ import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-
 import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
 import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarconnections-connection";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { ServiceRole } from "./service-role";
 
 type Service = "backend" | "frontend";
@@ -12,7 +12,6 @@ const title = (s: Service) => (s === "backend" ? "Backend" : "Frontend");
 export interface DeliveryPipelineProps {
   /** Exact name, `markmail-<env>-pipeline` (the guide's start-pipeline-execution --name). */
   readonly name: string;
-  readonly region: string;
   /** GitHub source. */
   readonly source: { readonly owner: string; readonly repo: string; readonly branch: string };
   /**
@@ -98,7 +97,7 @@ export class DeliveryPipeline extends Construct {
           effect: "Allow",
           actions: ["kms:GenerateDataKey", "kms:Decrypt"],
           resources: [props.approval.topicKmsKeyArn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${props.region}.amazonaws.com`] }],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${regionOf(this)}.amazonaws.com`] }],
         },
       );
     }
@@ -108,7 +107,6 @@ export class DeliveryPipeline extends Construct {
       service: "codepipeline.amazonaws.com",
       // The pipeline's ARN from its name (the resource's own arn would depend on this role).
       sourceArns: [AccountContext.of(this).arn("codepipeline", props.name)],
-      region: props.region,
       statements,
     });
 

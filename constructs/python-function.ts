@@ -2,7 +2,7 @@ import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { FunctionPackage } from "./function-package";
 import { EncryptedLogGroup } from "./log-group";
 import { ServiceRole } from "./service-role";
@@ -25,7 +25,6 @@ export interface PythonFunctionProps {
   /** CMK for the log group and the environment variables (its policy must admit CloudWatch Logs). */
   readonly kmsKeyArn: string;
   readonly logRetentionDays: number;
-  readonly region: string;
   /** @default 60 */
   readonly timeoutSeconds?: number;
 }
@@ -54,7 +53,7 @@ export class PythonFunction extends Construct {
     }
     if (props.vpc.subnetIds.length === 0) throw new Error(`function ${props.name}: needs subnets`);
     const account = AccountContext.of(this);
-    const region = props.region;
+    const region = regionOf(this);
 
     const logs = new EncryptedLogGroup(this, "logs", { name: `/aws/lambda/${props.name}`, retentionDays: props.logRetentionDays, kmsKeyArn: props.kmsKeyArn });
     const eni = account.arn("ec2", "network-interface/*");
@@ -62,7 +61,6 @@ export class PythonFunction extends Construct {
       name: props.name,
       description: `${props.name} (Lambda): ${props.description}`,
       service: "lambda.amazonaws.com",
-      region,
       statements: [
         { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logs.arn}:*`] },
         // ENIs with the function's own security group only, in this account and region (what

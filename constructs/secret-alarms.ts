@@ -28,7 +28,6 @@ export interface SecretAlarmsProps {
   readonly subnetIds: string[];
   /** CMK of the checker's log group and environment (its policy must admit CloudWatch Logs). */
   readonly kmsKeyArn: string;
-  readonly region: string;
   readonly logRetentionDays: number;
 }
 
@@ -89,7 +88,6 @@ export class SecretAlarms extends Construct {
       vpc: { subnetIds: props.subnetIds, securityGroupId: sg.id },
       kmsKeyArn: props.kmsKeyArn,
       logRetentionDays: props.logRetentionDays,
-      region: props.region,
       timeoutSeconds: 30,
     });
 

@@ -5,7 +5,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { RotationSettings } from "../config";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { PythonFunction } from "./python-function";
 
 export interface SecretRotationProps {
@@ -24,7 +24,6 @@ export interface SecretRotationProps {
   readonly dbPort: number;
   /** The ECS service that reads the secret at task start; it gets a new deployment after each rotation. */
   readonly backend: { readonly clusterName: string; readonly serviceName: string };
-  readonly region: string;
   readonly logRetentionDays: number;
 }
 
@@ -113,7 +112,7 @@ export class SecretRotation extends Construct {
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           resources: [props.kmsKeyArn],
           condition: [
-            { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] },
+            { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${regionOf(this)}.amazonaws.com`] },
             { test: "StringEquals", variable: "kms:EncryptionContext:SecretARN", values: [props.secretArn] },
           ],
         },
@@ -122,7 +121,6 @@ export class SecretRotation extends Construct {
       vpc: { subnetIds: props.subnetIds, securityGroupId: this.securityGroup.id },
       kmsKeyArn: props.kmsKeyArn,
       logRetentionDays: props.logRetentionDays,
-      region: props.region,
       timeoutSeconds: 60,
     });
 

@@ -21,7 +21,6 @@ export type BucketEncryption =
 
 export interface SecureBucketProps {
   readonly bucketName: string;
-  readonly region: string;
   readonly encryption: BucketEncryption;
   /**
    * Noncurrent versions are deleted after this many days...
@@ -56,7 +55,6 @@ export interface SecureBucketProps {
 /** A bucket that receives logs (SecureBucket.forLogs). */
 export interface LogBucketProps {
   readonly bucketName: string;
-  readonly region: string;
   /** Log objects expire after this many days. */
   readonly retentionDays: number;
   /** The delivering service's bucket-policy statements (accessLogDeliveryStatement, the ELB grant). */
@@ -210,7 +208,6 @@ export class SecureBucket extends Construct {
     if (props.delivery.length === 0) throw new Error(`log bucket ${props.bucketName}: no delivery statement (nothing could write the logs)`);
     return new SecureBucket(scope, id, {
       bucketName: props.bucketName,
-      region: props.region,
       encryption: { kind: "s3-managed" },
       expireCurrentDays: props.retentionDays,
       noncurrentVersionDays: props.noncurrentVersionDays,

@@ -2,7 +2,7 @@ import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cd
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { NAME_LIMITS } from "./naming";
 import { isUnscopableAction, isWildcardAction, servicePrincipalConditions } from "./policy-data";
 
@@ -21,7 +21,6 @@ export interface ServiceRoleProps {
    * service that sets aws:SourceArn (policies/data/iam service_principals).
    */
   readonly sourceArns?: string[];
-  readonly region: string;
   /** The inline policy; `*` resources only for UNSCOPABLE_ACTIONS or with a condition. */
   readonly statements: DataAwsIamPolicyDocumentStatement[];
   /** Name of the inline policy. @default "least-privilege" */
@@ -45,7 +44,7 @@ export class ServiceRole extends Construct {
     if (props.name.length > NAME_LIMITS.iamRole) throw new Error(`role ${props.name}: longer than ${NAME_LIMITS.iamRole} characters`);
     assertLeastPrivilege(props.name, props.statements);
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [serviceTrustStatement(this, { service: props.service, region: props.region, sourceArns: props.sourceArns, owner: `role ${props.name}` })],
+      statement: [serviceTrustStatement(this, { service: props.service, region: regionOf(this), sourceArns: props.sourceArns, owner: `role ${props.name}` })],
     });
     this.role = new IamRole(this, "role", {
       name: props.name,

@@ -34,8 +34,6 @@ export function stateStoreNames(backend: S3BackendSettings): StateStoreNames {
 
 export interface StateStoreProps {
   readonly names: StateStoreNames;
-  /** Region of the bucket and table (config.backend.region). */
-  readonly region: string;
   /**
    * Noncurrent state versions are deleted after this many days, except the newest `stateVersionsKept`.
    * @default 90
@@ -69,7 +67,7 @@ export class StateStore extends Construct {
 
   constructor(scope: Construct, id: string, props: StateStoreProps) {
     super(scope, id);
-    const { names, region } = props;
+    const { names } = props;
     const protect = props.preventDestroy ?? true;
     const lifecycle = protect ? { preventDestroy: true } : undefined;
     const logRetention = props.accessLogRetentionDays ?? 365;
@@ -77,7 +75,6 @@ export class StateStore extends Construct {
     this.key = new CustomerKey(this, "key", {
       alias: names.keyAlias,
       description: `Terraform state of every MarkMail stack: bucket ${names.bucket} and lock table ${names.lockTable}`,
-      region,
       deletionWindowDays: 30,
     });
     this.key.key.lifecycle = lifecycle;
@@ -85,7 +82,6 @@ export class StateStore extends Construct {
     const logPrefix = `${names.bucket}/`;
     this.logBucket = SecureBucket.forLogs(this, "access-logs", {
       bucketName: names.logBucket,
-      region,
       retentionDays: logRetention,
       noncurrentVersionDays: 30,
       preventDestroy: protect,
@@ -94,7 +90,6 @@ export class StateStore extends Construct {
 
     this.bucket = new SecureBucket(this, "state", {
       bucketName: names.bucket,
-      region,
       encryption: { kind: "kms", keyArn: this.key.arn },
       noncurrentVersionDays: props.noncurrentVersionDays ?? 90,
       noncurrentVersionsKept: props.stateVersionsKept ?? 30,

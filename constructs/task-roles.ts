@@ -11,7 +11,6 @@ export const TASK_ROLE_SECRETS_POLICY = "SecretsManagerAccess";
 export interface TaskRolesProps {
   /** `markmail-<env>`: roles `<prefix>-execution-role` and `<prefix>-task-role`. */
   readonly namePrefix: string;
-  readonly region: string;
   /** ECR repositories the tasks pull from. */
   readonly repositoryArns: string[];
   /** Log groups the awslogs driver writes to. */
@@ -52,7 +51,6 @@ export class TaskRoles extends Construct {
       description: `ECS task execution role of ${props.namePrefix}: image pull, logs, injected secrets`,
       service: "ecs-tasks.amazonaws.com",
       sourceArns: [account.arn("ecs", "*")],
-      region: props.region,
       policyName: "TaskExecution",
       statements: [
         { sid: "EcrAuth", effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
@@ -73,7 +71,6 @@ export class TaskRoles extends Construct {
       description: `ECS task role of ${props.namePrefix}: application secrets, SES sending`,
       service: "ecs-tasks.amazonaws.com",
       sourceArns: [account.arn("ecs", "*")],
-      region: props.region,
       policyName: TASK_ROLE_SECRETS_POLICY,
       statements: [
         { sid: "ReadApplicationSecrets", effect: "Allow", actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resources: props.applicationSecretArns },
@@ -81,7 +78,7 @@ export class TaskRoles extends Construct {
       ],
     });
 
-    const ses = sesSendStatement(this, { region: props.region, configurationSetName: props.mail.configurationSetName, identities: props.mail.identities });
+    const ses = sesSendStatement(this, { configurationSetName: props.mail.configurationSetName, identities: props.mail.identities });
     this.inline("ses", "SesSend", [ses]);
 
     if (props.exec) {

@@ -3,7 +3,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 
 /** Interface endpoints for private Fargate tasks and the SSM bastion (EC2.55-57), and the EC2 API (EC2.10). */
 export const INTERFACE_ENDPOINT_SERVICES = ["secretsmanager", "ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "ec2messages", "ec2"] as const;
@@ -27,7 +27,6 @@ export const AWS_OWNED_BUCKETS = [
 
 export interface VpcEndpointsProps {
   readonly namePrefix: string;
-  readonly region: string;
   readonly vpcId: string;
   readonly vpcCidr: string;
   /** Route tables that get the S3 gateway endpoint (ECR image layers come from S3). */
@@ -65,13 +64,13 @@ export class VpcEndpoints extends Construct {
           effect: "Allow",
           principals: anyone,
           actions: ["s3:GetObject"],
-          resources: AWS_OWNED_BUCKETS.map((b) => `arn:${account.partition}:s3:::${b.replace("{region}", props.region)}/*`),
+          resources: AWS_OWNED_BUCKETS.map((b) => `arn:${account.partition}:s3:::${b.replace("{region}", regionOf(this))}/*`),
         },
       ],
     });
     new VpcEndpoint(this, "s3", {
       vpcId: props.vpcId,
-      serviceName: `com.amazonaws.${props.region}.s3`,
+      serviceName: `com.amazonaws.${regionOf(this)}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: props.gatewayRouteTableIds,
       policy: s3Policy.json,
@@ -113,7 +112,7 @@ export class VpcEndpoints extends Construct {
       this.interfaceEndpoints.push(
         new VpcEndpoint(this, id, {
           vpcId: props.vpcId,
-          serviceName: `com.amazonaws.${props.region}.${service}`,
+          serviceName: `com.amazonaws.${regionOf(this)}.${service}`,
           vpcEndpointType: "Interface",
           privateDnsEnabled: true,
           subnetIds: props.interfaceSubnetIds,

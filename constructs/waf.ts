@@ -14,7 +14,6 @@ export const BODY_SIZE_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestriction
 export interface WebAclProps {
   /** `markmail-<env>-waf`; also the metric-name prefix. */
   readonly name: string;
-  readonly region: string;
   /** Requests per 5 minutes from one client IP before the rate rule blocks (100-2e9). */
   readonly rateLimitPer5Minutes: number;
   /** What the ACL protects: the ALB ARN(s). At least one; an unassociated ACL protects nothing. */

@@ -35,7 +35,6 @@ export class AlbStack extends LayerStack {
 
     const alb = new PublicLoadBalancer(this, "alb", {
       name: this.name("alb", NAME_LIMITS.alb),
-      region,
       vpcId: network.vpc_id,
       subnetIds: network.public_subnet_ids,
       securityGroupId: network.alb_security_group_id,
@@ -62,13 +61,11 @@ export class AlbStack extends LayerStack {
       const key = new CustomerKey(this, "key", {
         alias: this.name("alb"),
         description: `${this.name()}: WAF logs`,
-        region,
         deletionWindowDays: env.keyDeletionWindowDays,
         serviceStatements: [CustomerKey.logsStatement(this, region)],
       });
       new WebAcl(this, "waf", {
         name: this.name("waf"),
-        region,
         rateLimitPer5Minutes: env.alb.waf.rateLimitPer5Minutes,
         protectedResourceArns: [alb.lb.arn],
         logGroupName: `aws-waf-logs-${this.name()}`,

@@ -16,12 +16,10 @@ export class BastionStack extends LayerStack {
     const key = new CustomerKey(this, "key", {
       alias: this.name("bastion"),
       description: `${this.name()}: bastion root volume`,
-      region,
       deletionWindowDays: this.env.keyDeletionWindowDays,
     });
     const bastion = new BastionHost(this, "bastion", {
       name: this.name("bastion"),
-      region,
       subnetId: Fn.element(network.private_subnet_ids, 0),
       securityGroupId: network.bastion_security_group_id,
       instanceType: this.env.bastionInstanceType,

@@ -58,7 +58,7 @@ export class BootstrapStack extends TerraformStack {
     // Local state: this stack creates the bucket the S3 backend would need.
     new LocalBackend(this, { path: bootstrapStatePath(config.project) });
 
-    this.store = new StateStore(this, "state-store", { names, region });
+    this.store = new StateStore(this, "state-store", { names });
 
     new TerraformOutput(this, "state_bucket", { value: this.store.bucket.bucket.bucket });
     new TerraformOutput(this, "access_log_bucket", { value: this.store.logBucket.bucket.bucket });

@@ -27,7 +27,6 @@ export class DatabaseStack extends LayerStack {
     const key = new CustomerKey(this, "key", {
       alias: this.name("database"),
       description: `${this.name()}: Aurora storage, Performance Insights, Redis, database logs and the db secret`,
-      region,
       deletionWindowDays: env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
@@ -36,7 +35,6 @@ export class DatabaseStack extends LayerStack {
     const aurora = new AuroraPostgres(this, "aurora", {
       name: this.name(),
       settings: env.database,
-      region,
       availabilityZones: env.network.availabilityZones,
       dbSubnetGroupName: network.db_subnet_group_name,
       securityGroupIds: [network.database_security_group_id],
@@ -80,13 +78,11 @@ export class DatabaseStack extends LayerStack {
       dbPort: APP.dbPort,
       // Downstream layers (ecs-cluster, ecs) by their fixed names: the database deploys first.
       backend: { clusterName: this.name(), serviceName: this.name("backend") },
-      region,
       logRetentionDays: env.logRetentionDays,
     });
     const backup = new DatabaseBackup(this, "backup", {
       name: this.name(),
       settings: env.backup,
-      region,
       clusterArn: aurora.cluster.arn,
       clusterKeyArn: key.arn,
       restoreInto: { dbSubnetGroupName: network.db_subnet_group_name, securityGroupIds: [network.database_security_group_id] },

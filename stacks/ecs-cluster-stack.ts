@@ -28,7 +28,6 @@ export class EcsClusterStack extends LayerStack {
     const key = new CustomerKey(this, "key", {
       alias: this.name("ecs"),
       description: `${prefix}: container images, ECS logs, ECS Exec sessions`,
-      region,
       deletionWindowDays: env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
@@ -65,7 +64,6 @@ export class EcsClusterStack extends LayerStack {
 
     const roles = new TaskRoles(this, "roles", {
       namePrefix: prefix,
-      region,
       repositoryArns: SERVICES.map((s) => repositories[s].arn),
       logGroupArns: SERVICES.map((s) => logGroups[s].arn),
       // Exactly the secrets the ecs layer's task definitions reference in `secrets` (one map: BACKEND_SECRET_ENV).

@@ -97,7 +97,6 @@ export class EcsStack extends LayerStack {
           description: `ECS blue/green deployments of ${this.name()}: shift the listener rules, register tasks`,
           service: "ecs.amazonaws.com",
           sourceArns: [AccountContext.of(this).arn("ecs", "*")],
-          region,
           statements: [
             {
               sid: "DescribeLoadBalancing",

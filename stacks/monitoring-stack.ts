@@ -43,7 +43,6 @@ export class MonitoringStack extends LayerStack {
     const key = new CustomerKey(this, "key", {
       alias: this.name("monitoring"),
       description: `${prefix}: alarm, bounce and complaint topics; the secret-age function's logs`,
-      region,
       deletionWindowDays: this.env.keyDeletionWindowDays,
       serviceStatements: [
         topicKeyStatement(this, cloudwatch),
@@ -59,7 +58,6 @@ export class MonitoringStack extends LayerStack {
       kmsKeyArn: key.arn,
       publishers: [cloudwatch, events],
       email: this.config.notificationEmail,
-      region,
     });
 
     const targets = {
@@ -100,13 +98,11 @@ export class MonitoringStack extends LayerStack {
       vpcId: network.vpc_id,
       subnetIds: network.private_subnet_ids,
       kmsKeyArn: key.arn,
-      region,
       logRetentionDays: this.env.logRetentionDays,
     });
 
     const mail = new MailSending(this, "mail", {
       configurationSetName: prefix,
-      region,
       kmsKeyArn: key.arn,
       topicNames: { bounces: this.name("bounces"), complaints: this.name("complaints") },
       notificationEmail: this.config.notificationEmail,
@@ -120,7 +116,6 @@ export class MonitoringStack extends LayerStack {
 
     const dashboard = new Dashboard(this, "dashboard", {
       name: guideDashboardName(this.env.name),
-      region,
       widgets: applicationWidgets(targets, mail.configurationSetName),
     });
 

@@ -26,20 +26,17 @@ export class NetworkStack extends LayerStack {
     const key = new CustomerKey(this, "key", {
       alias: this.name("network"),
       description: `${prefix}: VPC flow logs`,
-      region,
       deletionWindowDays: this.env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
     new VpcFlowLog(this, "flow-log", {
       vpcId: vpc.vpc.id,
       namePrefix: prefix,
-      region,
       retentionDays: net.flowLogRetentionDays,
       kmsKeyArn: key.arn,
     });
     new VpcEndpoints(this, "endpoints", {
       namePrefix: prefix,
-      region,
       vpcId: vpc.vpc.id,
       vpcCidr: net.cidr,
       gatewayRouteTableIds: [...vpc.routeTables.private, ...vpc.routeTables.isolated].map((rt) => rt.id),

@@ -30,13 +30,11 @@ export class PipelineStack extends LayerStack {
     const key = new CustomerKey(this, "key", {
       alias: this.name("pipeline"),
       description: `${this.name()}: pipeline artifacts and build logs`,
-      region,
       deletionWindowDays: env.keyDeletionWindowDays,
       serviceStatements: [CustomerKey.logsStatement(this, region)],
     });
     const artifacts = new ArtifactBucket(this, "artifacts", {
       namePrefix: this.name("pipeline-artifacts"),
-      region,
       kmsKeyArn: key.arn,
       forceDestroy: env.forceDestroy,
       accessLogs: { namePrefix: this.name("pipeline-access-logs"), retentionDays: env.logRetentionDays },
@@ -46,7 +44,6 @@ export class PipelineStack extends LayerStack {
       new ImageBuildProject(this, `${svc}-build`, {
         name: this.name(`${svc}-build`),
         service: svc,
-        region,
         repository: { name: cluster[`${svc}_repository_name`], arn: cluster[`${svc}_repository_arn`] },
         dockerhubSecret: { arn: secrets.dockerhub_secret_arn, kmsKeyArn: secrets.kms_key_arn },
         artifactBucketArn: artifacts.arn,
@@ -64,7 +61,6 @@ export class PipelineStack extends LayerStack {
     const deploy = new EcsDeployProject(this, "ecs-deploy", {
       name: this.name("ecs-deploy"),
       env: env.name,
-      region,
       stackId: ecsStack,
       synthInputs: synthInputs(this.config, env),
       buildArtifacts: { backend: "BackendBuildOutput", frontend: "FrontendBuildOutput" },
@@ -93,7 +89,6 @@ export class PipelineStack extends LayerStack {
 
     const pipeline = new DeliveryPipeline(this, "pipeline", {
       name: this.name("pipeline"),
-      region,
       source: { owner: this.config.github.owner, repo: this.config.github.repo, branch: env.pipeline.branch },
       connectionArn: this.config.github.connectionArn,
       connectionName: this.name("github", NAME_LIMITS.codestarConnection),

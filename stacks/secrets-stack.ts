@@ -15,7 +15,6 @@ export class SecretsStack extends LayerStack {
     const key = new CustomerKey(this, "key", {
       alias: this.name("secrets"),
       description: `${this.name()}: application secrets`,
-      region: this.config.region,
       deletionWindowDays: env.keyDeletionWindowDays,
     });
     const common = { kmsKeyArn: key.arn, recoveryWindowDays: env.secrets.recoveryWindowDays };
