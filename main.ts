@@ -1,6 +1,6 @@
 // Wiring only: configuration → one stack per layer and environment → synth.
-import { App, TerraformStack } from "cdktf";
-import { AppConfig, loadConfig } from "./config";
+import { App, type TerraformStack } from "cdktf";
+import { type AppConfig, loadConfig } from "./config";
 import { synthOrExit } from "./config/errors";
 import { AlbStack } from "./stacks/alb-stack";
 import { BastionStack } from "./stacks/bastion-stack";

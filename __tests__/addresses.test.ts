@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from "fs";
-import { join } from "path";
-import { App, Testing } from "cdktf";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type App, Testing } from "cdktf";
 import { readableName } from "../constructs/addresses";
 import { STATEFUL_TYPES } from "../constructs/stateful";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
-import { buildFreshApp, configFrom, synthJson, TfJson } from "./helpers/synth";
+import { buildFreshApp, configFrom, synthJson, type TfJson } from "./helpers/synth";
 
 // The committed address of every stateful resource per stack. A renamed address makes Terraform
 // destroy the old resource and create a new one: for a database, a bucket or a key, data loss.
@@ -30,7 +30,7 @@ function movedIn(json: TfJson): Map<string, string> {
 }
 
 /** What changed against the committed list: every removed or added stateful address that no `moved` block explains. */
-export function addressChanges(committed: Addresses, now: Addresses, stacks: Map<string, TfJson>): string[] {
+function addressChanges(committed: Addresses, now: Addresses, stacks: Map<string, TfJson>): string[] {
   const problems: string[] = [];
   for (const id of new Set([...Object.keys(committed), ...Object.keys(now)])) {
     const before = new Set(committed[id] ?? []);
@@ -59,7 +59,7 @@ describe("stateful resource addresses cannot move by accident", () => {
   const stacks = currentStacks();
   const now: Addresses = Object.fromEntries([...stacks].map(([id, json]) => [id, statefulAddresses(json)]).sort());
 
-  if (process.env.UPDATE_ADDRESSES === "1") writeFileSync(FIXTURE, JSON.stringify(now, null, 2) + "\n");
+  if (process.env.UPDATE_ADDRESSES === "1") writeFileSync(FIXTURE, `${JSON.stringify(now, null, 2)}\n`);
   const committed: Addresses = JSON.parse(readFileSync(FIXTURE, "utf8"));
 
   test("every stateful address of every stack is the committed one (__tests__/fixtures/stateful-addresses.json)", () => {
@@ -67,7 +67,7 @@ describe("stateful resource addresses cannot move by accident", () => {
     if (problems.length > 0) {
       throw new Error(
         `${problems.join("\n")}\n\nA moved address destroys and re-creates the resource. Add a moved block ` +
-          "(cdktf: newResource.moveFromId(\"<old address>\"), or a `moved` block in the stack) so Terraform moves the state, " +
+          '(cdktf: newResource.moveFromId("<old address>"), or a `moved` block in the stack) so Terraform moves the state, ' +
           "or, for a deliberate change, update the list: UPDATE_ADDRESSES=1 npx jest __tests__/addresses.test.ts",
       );
     }
@@ -75,21 +75,37 @@ describe("stateful resource addresses cannot move by accident", () => {
 
   test("the list covers the data of every layer: databases, buckets, keys, secrets, repositories, logs, the state store", () => {
     expect(committed["markmail-prod-database"]).toEqual(
-      expect.arrayContaining(["aws_rds_cluster.aurora", "aws_rds_cluster_instance.aurora_writer", "aws_elasticache_replication_group.redis", "aws_kms_key.main", "aws_secretsmanager_secret.db"]),
+      expect.arrayContaining([
+        "aws_rds_cluster.aurora",
+        "aws_rds_cluster_instance.aurora_writer",
+        "aws_elasticache_replication_group.redis",
+        "aws_kms_key.main",
+        "aws_secretsmanager_secret.db",
+      ]),
     );
-    expect(committed["markmail-prod-ecs-cluster"]).toEqual(expect.arrayContaining(["aws_ecr_repository.backend", "aws_cloudwatch_log_group.backend_logs"]));
-    expect(committed["markmail-bootstrap"]).toEqual(expect.arrayContaining(["aws_dynamodb_table.state_store_locks", "aws_kms_key.state_store"]));
+    expect(committed["markmail-prod-ecs-cluster"]).toEqual(
+      expect.arrayContaining(["aws_ecr_repository.backend", "aws_cloudwatch_log_group.backend_logs"]),
+    );
+    expect(committed["markmail-bootstrap"]).toEqual(
+      expect.arrayContaining(["aws_dynamodb_table.state_store_locks", "aws_kms_key.state_store"]),
+    );
     expect(committed["markmail-bootstrap"].some((a) => a.startsWith("aws_s3_bucket."))).toBe(true);
     expect(committed["markmail-prod-dns"]).toEqual(["aws_route53_zone.main"]);
   });
 
   test("the guard fails on a renamed stateful resource and names it; a moved block makes the rename safe", () => {
-    const renamed: Addresses = { ...now, "markmail-prod-database": now["markmail-prod-database"].map((a) => (a === "aws_rds_cluster.aurora" ? "aws_rds_cluster.main" : a)) };
+    const renamed: Addresses = {
+      ...now,
+      "markmail-prod-database": now["markmail-prod-database"].map((a) => (a === "aws_rds_cluster.aurora" ? "aws_rds_cluster.main" : a)),
+    };
     expect(addressChanges(committed, renamed, stacks)).toEqual([
       "markmail-prod-database: aws_rds_cluster.aurora is gone (Terraform would destroy it)",
       "markmail-prod-database: aws_rds_cluster.main is new",
     ]);
-    const withMoved = new Map(stacks).set("markmail-prod-database", { ...stacks.get("markmail-prod-database")!, moved: [{ from: "aws_rds_cluster.aurora", to: "aws_rds_cluster.main" }] });
+    const withMoved = new Map(stacks).set("markmail-prod-database", {
+      ...stacks.get("markmail-prod-database")!,
+      moved: [{ from: "aws_rds_cluster.aurora", to: "aws_rds_cluster.main" }],
+    });
     expect(addressChanges(committed, renamed, withMoved)).toEqual([]);
     const dropped: Addresses = { ...now, "markmail-prod-secrets": [] };
     expect(addressChanges(committed, dropped, stacks).length).toBe(committed["markmail-prod-secrets"].length);
@@ -110,7 +126,10 @@ describe("readable addresses", () => {
       for (const block of [json.resource ?? {}, json.data ?? {}]) {
         for (const [type, byName] of Object.entries(block)) {
           for (const name of Object.keys(byName as object)) {
-            expect({ id, address: `${type}.${name}` }).toEqual({ id, address: expect.not.stringMatching(/_[0-9A-F]{8}$|(^|_)(dev|staging|prod)(_|$)/) });
+            expect({ id, address: `${type}.${name}` }).toEqual({
+              id,
+              address: expect.not.stringMatching(/_[0-9A-F]{8}$|(^|_)(dev|staging|prod)(_|$)/),
+            });
           }
         }
       }
@@ -121,6 +140,8 @@ describe("readable addresses", () => {
     const stack = buildFreshApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev" })).get("markmail-dev-secrets")!;
     const { SecretsmanagerSecret } = require("@cdktf/provider-aws/lib/secretsmanager-secret");
     new SecretsmanagerSecret(stack, "jwt-secret", { name: "x" });
-    expect(() => synthJson(stack)).toThrow(/aws_secretsmanager_secret\.jwt would name both markmail-dev-secrets\/jwt\/secret and markmail-dev-secrets\/jwt-secret/);
+    expect(() => synthJson(stack)).toThrow(
+      /aws_secretsmanager_secret\.jwt would name both markmail-dev-secrets\/jwt\/secret and markmail-dev-secrets\/jwt-secret/,
+    );
   });
 });

@@ -1,16 +1,11 @@
 import { TerraformStack, Testing } from "cdktf";
-import { AppConfig } from "../config";
+import type { AppConfig } from "../config";
 import { APP } from "../config/contract";
-import {
-  assertRoutes,
-  PublicLoadBalancer,
-  TargetSpec,
-  TLS_POLICY,
-} from "../constructs/load-balancer";
+import { assertRoutes, PublicLoadBalancer, type TargetSpec, TLS_POLICY } from "../constructs/load-balancer";
 import { BODY_SIZE_LABEL, WebAcl } from "../constructs/waf";
 import { AlbStack } from "../stacks/alb-stack";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { buildApp, configFor, configFrom, onlyResource, regionalStack, resources, synthJson, TfJson } from "./helpers/synth";
+import { buildApp, configFor, configFrom, onlyResource, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
 
 const DOMAIN = "dev.markmail.example.com";
 
@@ -19,10 +14,8 @@ function albJson(config: AppConfig): TfJson {
   return synthJson(new AlbStack(testApp(), { config, env }));
 }
 
-const byName = (json: TfJson, type: string, name: string) =>
-  resources(json, type).find(([, b]) => b.name === name);
-const idOf = (json: TfJson, type: string, name: string) =>
-  `${type}.${byName(json, type, name)![0]}`;
+const byName = (json: TfJson, type: string, name: string) => resources(json, type).find(([, b]) => b.name === name);
+const idOf = (json: TfJson, type: string, name: string) => `${type}.${byName(json, type, name)![0]}`;
 
 describe("alb layer, dev without a domain (HTTP only)", () => {
   const json = albJson(configFor("dev"));
@@ -33,11 +26,8 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
       name: "markmail-dev-alb",
       load_balancer_type: "application",
       internal: false,
-      subnets:
-        "${data.terraform_remote_state.network.outputs.public_subnet_ids}",
-      security_groups: [
-        "${data.terraform_remote_state.network.outputs.alb_security_group_id}",
-      ],
+      subnets: "${data.terraform_remote_state.network.outputs.public_subnet_ids}",
+      security_groups: ["${data.terraform_remote_state.network.outputs.alb_security_group_id}"],
     });
     expect(lb.name.length).toBeLessThanOrEqual(32);
     expect(resources(json, "aws_security_group")).toHaveLength(0);
@@ -59,50 +49,32 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
       prefix: "alb",
       enabled: true,
     });
-    expect(bucket.bucket).toMatch(
-      /^markmail-dev-alb-logs-\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/
-    );
+    expect(bucket.bucket).toMatch(/^markmail-dev-alb-logs-\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/);
     expect(bucket.force_destroy).toBe(true);
-    const sse = onlyResource(
-      json,
-      "aws_s3_bucket_server_side_encryption_configuration"
-    );
+    const sse = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration");
     expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({
       sse_algorithm: "AES256",
     });
-    expect(
-      onlyResource(json, "aws_s3_bucket_public_access_block")
-    ).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
-    const lifecycle = onlyResource(
-      json,
-      "aws_s3_bucket_lifecycle_configuration"
-    );
-    expect(
-      lifecycle.rule.find((r: any) => r.id === "expire-current-objects")
-        .expiration
-    ).toEqual([{ days: 30 }]);
-    expect(lb.depends_on).toEqual([
-      expect.stringMatching(/^aws_s3_bucket_policy\./),
-    ]);
+    expect(onlyResource(json, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    const lifecycle = onlyResource(json, "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycle.rule.find((r: any) => r.id === "expire-current-objects").expiration).toEqual([{ days: 30 }]);
+    expect(lb.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);
   });
 
   test("bucket policy: the Tokyo ELB account may put objects under alb/AWSLogs/<account>/ only", () => {
-    const doc = Object.values(json.data!.aws_iam_policy_document).find(
-      (d: any) => d.statement.some((s: any) => s.sid === "AlbAccessLogDelivery")
+    const doc = Object.values(json.data!.aws_iam_policy_document).find((d: any) =>
+      d.statement.some((s: any) => s.sid === "AlbAccessLogDelivery"),
     ) as any;
-    const grant = doc.statement.find(
-      (s: any) => s.sid === "AlbAccessLogDelivery"
-    );
-    expect(grant.principals[0].identifiers[0]).toMatch(
-      /:iam::582318560864:root$/
-    );
+    const grant = doc.statement.find((s: any) => s.sid === "AlbAccessLogDelivery");
+    expect(grant.principals[0].identifiers[0]).toMatch(/:iam::582318560864:root$/);
     expect(grant.actions).toEqual(["s3:PutObject"]);
     expect(grant.resources[0]).toMatch(
-      /:s3:::markmail-dev-alb-logs-\$\{[^}]+\}\/alb\/AWSLogs\/\$\{data\.aws_caller_identity\.[^}]+\.account_id\}\/\*$/
+      /:s3:::markmail-dev-alb-logs-\$\{[^}]+\}\/alb\/AWSLogs\/\$\{data\.aws_caller_identity\.[^}]+\.account_id\}\/\*$/,
     );
-    expect(doc.statement.map((s: any) => s.sid)).toEqual(
-      expect.arrayContaining(["DenyInsecureTransport", "DenyOutdatedTls"])
-    );
+    expect(doc.statement.map((s: any) => s.sid)).toEqual(expect.arrayContaining(["DenyInsecureTransport", "DenyOutdatedTls"]));
   });
 
   test("HTTP:80 only, default fixed 503; no certificate, zone or HTTPS", () => {
@@ -124,25 +96,13 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
   });
 
   test("says loudly that the environment is HTTP only", () => {
-    expect(json.output!.transport.value).toMatch(
-      /^HTTP ONLY: dev has no domain \(set DEV_DOMAIN/
-    );
-    expect(json.output!.public_url.value).toMatch(
-      /^http:\/\/\$\{aws_lb\.[^}]+\.dns_name\}$/
-    );
+    expect(json.output!.transport.value).toMatch(/^HTTP ONLY: dev has no domain \(set DEV_DOMAIN/);
+    expect(json.output!.public_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[^}]+\.dns_name\}$/);
   });
 
   test("target groups: ip, HTTP:8080 in the VPC, the guide's health checks, 30 s deregistration delay", () => {
-    const backend = byName(
-      json,
-      "aws_lb_target_group",
-      "markmail-dev-backend"
-    )![1];
-    const frontend = byName(
-      json,
-      "aws_lb_target_group",
-      "markmail-dev-frontend"
-    )![1];
+    const backend = byName(json, "aws_lb_target_group", "markmail-dev-backend")![1];
+    const frontend = byName(json, "aws_lb_target_group", "markmail-dev-frontend")![1];
     for (const tg of [backend, frontend]) {
       expect(tg).toMatchObject({
         target_type: "ip",
@@ -165,32 +125,13 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
   });
 
   test("routing exactly as the guide, on the HTTP listener: /api/* priority 1 → backend, /* priority 2 → frontend", () => {
-    const listener = `\${aws_lb_listener.${
-      resources(json, "aws_lb_listener")[0][0]
-    }.arn}`;
+    const listener = `\${aws_lb_listener.${resources(json, "aws_lb_listener")[0][0]}.arn}`;
     const rules = resources(json, "aws_lb_listener_rule")
       .map(([, r]) => r)
       .sort((a, b) => a.priority - b.priority);
-    expect(
-      rules.map((r) => [
-        r.priority,
-        r.condition[0].path_pattern.values,
-        r.action[0].target_group_arn,
-        r.listener_arn,
-      ])
-    ).toEqual([
-      [
-        1,
-        ["/api/*"],
-        `\${${idOf(json, "aws_lb_target_group", "markmail-dev-backend")}.arn}`,
-        listener,
-      ],
-      [
-        2,
-        ["/*"],
-        `\${${idOf(json, "aws_lb_target_group", "markmail-dev-frontend")}.arn}`,
-        listener,
-      ],
+    expect(rules.map((r) => [r.priority, r.condition[0].path_pattern.values, r.action[0].target_group_arn, r.listener_arn])).toEqual([
+      [1, ["/api/*"], `\${${idOf(json, "aws_lb_target_group", "markmail-dev-backend")}.arn}`, listener],
+      [2, ["/*"], `\${${idOf(json, "aws_lb_target_group", "markmail-dev-frontend")}.arn}`, listener],
     ]);
     expect(rules.every((r) => r.action[0].type === "forward")).toBe(true);
   });
@@ -203,10 +144,7 @@ describe("alb layer, dev without a domain (HTTP only)", () => {
 
 describe("alb layer, dev with DEV_DOMAIN (zone looked up)", () => {
   const json = albJson(configFor("dev", { DEV_DOMAIN: DOMAIN }));
-  const [zoneId, zone] = Object.entries(json.data!.aws_route53_zone)[0] as [
-    string,
-    any
-  ];
+  const [zoneId, zone] = Object.entries(json.data!.aws_route53_zone)[0] as [string, any];
   const zoneRef = `\${data.aws_route53_zone.${zoneId}.zone_id}`;
 
   test("zone looked up by the domain name; ACM certificate for the domain and *.domain, DNS-validated", () => {
@@ -217,9 +155,7 @@ describe("alb layer, dev with DEV_DOMAIN (zone looked up)", () => {
       subject_alternative_names: [`*.${DOMAIN}`],
       validation_method: "DNS",
     });
-    const [recId, rec] = resources(json, "aws_route53_record").find(
-      ([, r]) => r.for_each
-    )!;
+    const [recId, rec] = resources(json, "aws_route53_record").find(([, r]) => r.for_each)!;
     expect(rec).toMatchObject({
       zone_id: zoneRef,
       allow_overwrite: true,
@@ -228,27 +164,19 @@ describe("alb layer, dev with DEV_DOMAIN (zone looked up)", () => {
     });
     expect(rec.for_each).toContain("domain_validation_options");
     const validation = onlyResource(json, "aws_acm_certificate_validation");
-    expect(validation.validation_record_fqdns).toContain(
-      `aws_route53_record.${recId}`
-    );
+    expect(validation.validation_record_fqdns).toContain(`aws_route53_record.${recId}`);
   });
 
   test("HTTPS:443 with the TLS 1.3 policy and the validated certificate, default 503; HTTP:80 redirects 301", () => {
-    const https = resources(json, "aws_lb_listener").find(
-      ([, l]) => l.protocol === "HTTPS"
-    )![1];
+    const https = resources(json, "aws_lb_listener").find(([, l]) => l.protocol === "HTTPS")![1];
     expect(https).toMatchObject({
       port: 443,
       ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
     });
     expect(TLS_POLICY).toBe(https.ssl_policy);
-    expect(https.certificate_arn).toMatch(
-      /^\$\{aws_acm_certificate_validation\.[^}]+\.certificate_arn\}$/
-    );
+    expect(https.certificate_arn).toMatch(/^\$\{aws_acm_certificate_validation\.[^}]+\.certificate_arn\}$/);
     expect(https.default_action[0].fixed_response.status_code).toBe("503");
-    const http = resources(json, "aws_lb_listener").find(
-      ([, l]) => l.protocol === "HTTP"
-    )![1];
+    const http = resources(json, "aws_lb_listener").find(([, l]) => l.protocol === "HTTP")![1];
     expect(http.default_action).toEqual([
       {
         type: "redirect",
@@ -258,17 +186,12 @@ describe("alb layer, dev with DEV_DOMAIN (zone looked up)", () => {
   });
 
   test("listener rules sit on the HTTPS listener", () => {
-    const [httpsId] = resources(json, "aws_lb_listener").find(
-      ([, l]) => l.protocol === "HTTPS"
-    )!;
-    for (const [, r] of resources(json, "aws_lb_listener_rule"))
-      expect(r.listener_arn).toBe(`\${aws_lb_listener.${httpsId}.arn}`);
+    const [httpsId] = resources(json, "aws_lb_listener").find(([, l]) => l.protocol === "HTTPS")!;
+    for (const [, r] of resources(json, "aws_lb_listener_rule")) expect(r.listener_arn).toBe(`\${aws_lb_listener.${httpsId}.arn}`);
   });
 
   test("A alias record for the domain to the ALB; https public URL; no HTTP-only notice", () => {
-    const alias = resources(json, "aws_route53_record").find(
-      ([, r]) => r.type === "A"
-    )![1];
+    const alias = resources(json, "aws_route53_record").find(([, r]) => r.type === "A")![1];
     const [lbId] = resources(json, "aws_lb")[0];
     expect(alias).toEqual({
       zone_id: zoneRef,
@@ -303,14 +226,8 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
   test("deletion protection and a year of access logs, no force_destroy", () => {
     expect(onlyResource(json, "aws_lb").enable_deletion_protection).toBe(true);
     expect(resources(json, "aws_s3_bucket")[0][1].force_destroy).toBe(false);
-    const lifecycle = onlyResource(
-      json,
-      "aws_s3_bucket_lifecycle_configuration"
-    );
-    expect(
-      lifecycle.rule.find((r: any) => r.id === "expire-current-objects")
-        .expiration
-    ).toEqual([{ days: 365 }]);
+    const lifecycle = onlyResource(json, "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycle.rule.find((r: any) => r.id === "expire-current-objects").expiration).toEqual([{ days: 365 }]);
   });
 
   test("web ACL markmail-prod-waf: regional, default allow, visibility on the ACL and every rule", () => {
@@ -355,14 +272,11 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
         managed_rule_group_statement: {
           vendor_name: "AWS",
           name: "AWSManagedRulesCommonRuleSet",
-          rule_action_override: [
-            { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
-          ],
+          rule_action_override: [{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }],
         },
       },
     });
-    const [label, not] = rule("OversizedBodyOutsideApi").statement.and_statement
-      .statement;
+    const [label, not] = rule("OversizedBodyOutsideApi").statement.and_statement.statement;
     expect(rule("OversizedBodyOutsideApi").action).toEqual({ block: {} });
     expect(label).toEqual({
       label_match_statement: { scope: "LABEL", key: BODY_SIZE_LABEL },
@@ -379,10 +293,7 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
       },
     });
     // Webhook senders (Stripe, Salesforce) run on cloud hosts: hosting-provider IPs are only counted.
-    expect(
-      rule("AWSManagedRulesAnonymousIpList").statement
-        .managed_rule_group_statement.rule_action_override
-    ).toEqual([
+    expect(rule("AWSManagedRulesAnonymousIpList").statement.managed_rule_group_statement.rule_action_override).toEqual([
       { name: "HostingProviderIPList", action_to_use: { count: {} } },
     ]);
   });
@@ -405,22 +316,12 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
       kms_key_id: `\${aws_kms_key.${keyId}.arn}`,
       lifecycle: { prevent_destroy: true },
     });
-    const logging = onlyResource(
-      json,
-      "aws_wafv2_web_acl_logging_configuration"
-    );
-    expect(logging.log_destination_configs).toEqual([
-      `\${aws_cloudwatch_log_group.${groupId}.arn}`,
-    ]);
-    expect(logging.redacted_fields).toEqual([
-      { single_header: { name: "authorization" } },
-      { single_header: { name: "cookie" } },
-    ]);
+    const logging = onlyResource(json, "aws_wafv2_web_acl_logging_configuration");
+    expect(logging.log_destination_configs).toEqual([`\${aws_cloudwatch_log_group.${groupId}.arn}`]);
+    expect(logging.redacted_fields).toEqual([{ single_header: { name: "authorization" } }, { single_header: { name: "cookie" } }]);
     const policy = onlyResource(json, "aws_cloudwatch_log_resource_policy");
     expect(policy.policy_name).toBe("markmail-prod-waf-logs");
-    expect(logging.depends_on).toEqual([
-      expect.stringMatching(/^aws_cloudwatch_log_resource_policy\./),
-    ]);
+    expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_resource_policy\./)]);
   });
 
   test("WAF can be switched on per environment (staging) and off in prod", () => {
@@ -428,17 +329,14 @@ describe("alb layer, prod (deletion protection, WAF)", () => {
       configFor("staging", {}, (e) => ({
         ...e,
         alb: { ...e.alb, waf: { enabled: true, rateLimitPer5Minutes: 500 } },
-      }))
+      })),
     );
-    expect(
-      onlyResource(staging, "aws_wafv2_web_acl").rule[0].statement
-        .rate_based_statement.limit
-    ).toBe(500);
+    expect(onlyResource(staging, "aws_wafv2_web_acl").rule[0].statement.rate_based_statement.limit).toBe(500);
     const off = albJson(
       configFor("prod", {}, (e) => ({
         ...e,
         alb: { ...e.alb, waf: { ...e.alb.waf, enabled: false } },
-      }))
+      })),
     );
     expect(resources(off, "aws_wafv2_web_acl")).toHaveLength(0);
   });
@@ -458,9 +356,7 @@ describe("alb guardrails", () => {
     },
   };
   const stack = () => regionalStack("s");
-  const lbProps = (
-    over: Partial<ConstructorParameters<typeof PublicLoadBalancer>[2]> = {}
-  ) => ({
+  const lbProps = (over: Partial<ConstructorParameters<typeof PublicLoadBalancer>[2]> = {}) => ({
     name: "markmail-dev-alb",
     region: "ap-northeast-1",
     vpcId: "vpc-1",
@@ -475,20 +371,8 @@ describe("alb guardrails", () => {
   });
 
   test("malformed routes throw: duplicate priority, unknown target, rule shadowed by the catch-all, no routes", () => {
-    expect(() =>
-      assertRoutes(
-        "a",
-        [APP.routes[0], { ...APP.routes[1], priority: 1 }],
-        targets
-      )
-    ).toThrow(/duplicate rule priority 1/);
-    expect(() =>
-      assertRoutes(
-        "a",
-        [{ priority: 1, paths: ["/x"], target: "admin" }],
-        targets
-      )
-    ).toThrow(/unknown target "admin"/);
+    expect(() => assertRoutes("a", [APP.routes[0], { ...APP.routes[1], priority: 1 }], targets)).toThrow(/duplicate rule priority 1/);
+    expect(() => assertRoutes("a", [{ priority: 1, paths: ["/x"], target: "admin" }], targets)).toThrow(/unknown target "admin"/);
     expect(() =>
       assertRoutes(
         "a",
@@ -496,21 +380,14 @@ describe("alb guardrails", () => {
           { priority: 1, paths: ["/*"], target: "frontend" },
           { priority: 2, paths: ["/api/*"], target: "backend" },
         ],
-        targets
-      )
+        targets,
+      ),
     ).toThrow(/can never match/);
     expect(() => assertRoutes("a", [], targets)).toThrow(/no routes/);
   });
 
   test("names over 32 characters and a single subnet throw", () => {
-    expect(
-      () =>
-        new PublicLoadBalancer(
-          stack(),
-          "lb",
-          lbProps({ name: "markmail-staging-alb-with-a-long-name" })
-        )
-    ).toThrow(/limit is 32/);
+    expect(() => new PublicLoadBalancer(stack(), "lb", lbProps({ name: "markmail-staging-alb-with-a-long-name" }))).toThrow(/limit is 32/);
     expect(
       () =>
         new PublicLoadBalancer(
@@ -524,17 +401,10 @@ describe("alb guardrails", () => {
                 name: "markmail-staging-backend-service-x",
               },
             },
-          })
-        )
+          }),
+        ),
     ).toThrow(/target group name .* limit is 32/);
-    expect(
-      () =>
-        new PublicLoadBalancer(
-          stack(),
-          "lb",
-          lbProps({ subnetIds: ["subnet-a"] })
-        )
-    ).toThrow(/at least two AZs/);
+    expect(() => new PublicLoadBalancer(stack(), "lb", lbProps({ subnetIds: ["subnet-a"] }))).toThrow(/at least two AZs/);
   });
 
   test("a web ACL that is not associated with the load balancer throws", () => {
@@ -545,17 +415,13 @@ describe("alb guardrails", () => {
       logRetentionDays: 365,
       kmsKeyArn: "arn:aws:kms:ap-northeast-1:1:key/k",
     };
-    expect(
-      () => new WebAcl(stack(), "waf", { ...props, protectedResourceArns: [] })
-    ).toThrow(/must be associated with the load balancer/);
+    expect(() => new WebAcl(stack(), "waf", { ...props, protectedResourceArns: [] })).toThrow(/must be associated with the load balancer/);
     expect(
       () =>
         new WebAcl(stack(), "waf", {
           ...props,
-          protectedResourceArns: [
-            "arn:aws:apigateway:ap-northeast-1::/restapis/x",
-          ],
-        })
+          protectedResourceArns: ["arn:aws:apigateway:ap-northeast-1::/restapis/x"],
+        }),
     ).toThrow(/must be associated/);
     expect(
       () =>
@@ -563,7 +429,7 @@ describe("alb guardrails", () => {
           ...props,
           protectedResourceArns: ["arn:aws:elasticloadbalancing:x"],
           rateLimitPer5Minutes: 10,
-        })
+        }),
     ).toThrow(/rateLimitPer5Minutes/);
     expect(
       () =>
@@ -571,18 +437,13 @@ describe("alb guardrails", () => {
           ...props,
           protectedResourceArns: ["arn:aws:elasticloadbalancing:x"],
           logGroupName: "/waf/x",
-        })
+        }),
     ).toThrow(/aws-waf-logs-/);
   });
 
   test("regions opened after August 2022 use the log-delivery service principal", () => {
     const s = stack();
-    const st = PublicLoadBalancer.logDeliveryStatement(
-      s,
-      "ap-southeast-4",
-      "bucket",
-      "alb"
-    );
+    const st = PublicLoadBalancer.logDeliveryStatement(s, "ap-southeast-4", "bucket", "alb");
     expect(st.principals).toEqual([
       {
         type: "Service",
@@ -598,69 +459,39 @@ describe("alb layer across environments (full app)", () => {
     for (const env of ["dev", "staging", "prod"]) {
       const json = synthJson(stacks.get(`markmail-${env}-alb`)!);
       expect(onlyResource(json, "aws_lb").name).toBe(`markmail-${env}-alb`);
-      expect(onlyResource(json, "aws_lb").subnets).toBe(
-        "${data.terraform_remote_state.network.outputs.public_subnet_ids}"
-      );
-      for (const [, tg] of resources(json, "aws_lb_target_group"))
-        expect(tg.name.length).toBeLessThanOrEqual(32);
-      expect(
-        resources(json, "aws_lb_listener").some(
-          ([, l]) => l.protocol === "HTTPS"
-        )
-      ).toBe(env === "dev");
-      expect(resources(json, "aws_wafv2_web_acl")).toHaveLength(
-        env === "prod" ? 1 : 0
-      );
+      expect(onlyResource(json, "aws_lb").subnets).toBe("${data.terraform_remote_state.network.outputs.public_subnet_ids}");
+      for (const [, tg] of resources(json, "aws_lb_target_group")) expect(tg.name.length).toBeLessThanOrEqual(32);
+      expect(resources(json, "aws_lb_listener").some(([, l]) => l.protocol === "HTTPS")).toBe(env === "dev");
+      expect(resources(json, "aws_wafv2_web_acl")).toHaveLength(env === "prod" ? 1 : 0);
     }
   });
 });
 
 describe("blue/green load balancing (prod)", () => {
-  const json = synthJson(
-    buildApp(configFor("prod", { PROD_DOMAIN: "markmail.example.com" })).get(
-      "markmail-prod-alb"
-    )!
-  );
+  const json = synthJson(buildApp(configFor("prod", { PROD_DOMAIN: "markmail.example.com" })).get("markmail-prod-alb")!);
   const dev = synthJson(buildApp(configFor("dev")).get("markmail-dev-alb")!);
 
   test("a second target group per service with the same health check; a test listener on 9443 with the guide's routes", () => {
     const names = resources(json, "aws_lb_target_group")
       .map(([, t]) => t.name)
       .sort();
-    expect(names).toEqual([
-      "markmail-prod-backend",
-      "markmail-prod-backend-alt",
-      "markmail-prod-frontend",
-      "markmail-prod-frontend-alt",
-    ]);
-    const [, alt] = byName(
-      json,
-      "aws_lb_target_group",
-      "markmail-prod-backend-alt"
-    )!;
-    const [, blue] = byName(
-      json,
-      "aws_lb_target_group",
-      "markmail-prod-backend"
-    )!;
+    expect(names).toEqual(["markmail-prod-backend", "markmail-prod-backend-alt", "markmail-prod-frontend", "markmail-prod-frontend-alt"]);
+    const [, alt] = byName(json, "aws_lb_target_group", "markmail-prod-backend-alt")!;
+    const [, blue] = byName(json, "aws_lb_target_group", "markmail-prod-backend")!;
     expect(alt.health_check).toEqual(blue.health_check);
     const listeners = resources(json, "aws_lb_listener")
       .map(([, l]) => l.port)
       .sort((a, b) => a - b);
     expect(listeners).toEqual([80, 443, 9443]);
     expect(resources(dev, "aws_lb_target_group")).toHaveLength(2);
-    expect(resources(dev, "aws_lb_listener").map(([, l]) => l.port)).toEqual([
-      80,
-    ]);
+    expect(resources(dev, "aws_lb_listener").map(([, l]) => l.port)).toEqual([80]);
   });
 
   test("production and test rules forward to both groups (100/0) and leave the action to ECS; dev rules forward plainly and are fully owned", () => {
     const rules = resources(json, "aws_lb_listener_rule");
     expect(rules).toHaveLength(4);
     for (const [, r] of rules) {
-      expect(
-        r.action[0].forward.target_group.map((t: any) => t.weight)
-      ).toEqual([100, 0]);
+      expect(r.action[0].forward.target_group.map((t: any) => t.weight)).toEqual([100, 0]);
       expect(r.lifecycle).toEqual({ ignore_changes: ["action"] });
     }
     for (const [, r] of resources(dev, "aws_lb_listener_rule")) {
@@ -674,7 +505,7 @@ describe("blue/green load balancing (prod)", () => {
         "frontend_test_listener_rule_arn",
         "listener_rule_ids",
         "target_group_ids",
-      ])
+      ]),
     );
     expect(Object.keys(dev.output!)).not.toContain("listener_rule_ids");
   });
@@ -704,16 +535,13 @@ describe("blue/green load balancing (prod)", () => {
         routes,
         blueGreen,
       });
-    expect(mk(true)).toThrow(
-      /blue\/green needs exactly one route per target; a has 2/
-    );
+    expect(mk(true)).toThrow(/blue\/green needs exactly one route per target; a has 2/);
     expect(mk(false)).not.toThrow();
   });
 });
 
 describe("internet ingress on the ALB group (MM-011: next to the aws_lb that attaches it)", () => {
-  const world = (json: TfJson) =>
-    resources(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+  const world = (json: TfJson) => resources(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
 
   test("without a domain only TCP 80 from 0.0.0.0/0, on the group expression the aws_lb uses", () => {
     const json = albJson(configFor("dev"));
@@ -727,9 +555,7 @@ describe("internet ingress on the ALB group (MM-011: next to the aws_lb that att
         cidr_ipv4: "0.0.0.0/0",
       }),
     ]);
-    expect(group).toBe(
-      "${data.terraform_remote_state.network.outputs.alb_security_group_id}"
-    );
+    expect(group).toBe("${data.terraform_remote_state.network.outputs.alb_security_group_id}");
   });
 
   test("with a domain 443 and 80 (the redirect), nothing else; the test listener port stays closed", () => {
@@ -738,7 +564,7 @@ describe("internet ingress on the ALB group (MM-011: next to the aws_lb that att
     expect(
       world(json)
         .map((r) => [r.security_group_id, r.from_port, r.to_port, r.cidr_ipv4])
-        .sort()
+        .sort(),
     ).toEqual([
       [group, 443, 443, "0.0.0.0/0"],
       [group, 80, 80, "0.0.0.0/0"],
@@ -756,8 +582,7 @@ describe("prod without PROD_DOMAIN (MM-041: no application traffic over plain HT
       status_code: "503",
     },
   };
-  const forwards = (actions: any[]) =>
-    actions.some((a) => a.type !== "fixed-response" && a.type !== "redirect");
+  const forwards = (actions: any[]) => actions.some((a) => a.type !== "fixed-response" && a.type !== "redirect");
 
   test("every listener answers the fixed 503 and no listener rule forwards (production and test rules alike)", () => {
     const listeners = resources(json, "aws_lb_listener").map(([, l]) => l);
@@ -771,54 +596,37 @@ describe("prod without PROD_DOMAIN (MM-041: no application traffic over plain HT
     for (const r of rules) expect(r.action).toEqual([refusal]);
     // the bad case: the rules of dev without a domain forward on plain HTTP
     const dev = albJson(configFor("dev"));
-    expect(
-      resources(dev, "aws_lb_listener_rule").every(([, r]) => forwards(r.action))
-    ).toBe(true);
+    expect(resources(dev, "aws_lb_listener_rule").every(([, r]) => forwards(r.action))).toBe(true);
   });
 
   test("the rule ARNs still exist for the ecs layer; only port 80 is open; the outputs and the synth warning say prod serves nothing", () => {
     expect(Object.keys(json.output!)).toEqual(
-      expect.arrayContaining([
-        "backend_production_listener_rule_arn",
-        "frontend_test_listener_rule_arn",
-      ])
+      expect.arrayContaining(["backend_production_listener_rule_arn", "frontend_test_listener_rule_arn"]),
     );
-    expect(
-      resources(json, "aws_vpc_security_group_ingress_rule").map(
-        ([, r]) => r.from_port
-      )
-    ).toEqual([80]);
-    expect(json.output!.transport.value).toMatch(
-      /^NOT SERVING: prod has no domain \(set PROD_DOMAIN\)/
-    );
+    expect(resources(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r.from_port)).toEqual([80]);
+    expect(json.output!.transport.value).toMatch(/^NOT SERVING: prod has no domain \(set PROD_DOMAIN\)/);
     expect(configFrom({}).warnings).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(
-          /^prod: no PROD_DOMAIN set, so markmail-prod-alb serves NO application traffic: prod is HTTPS only/
-        ),
+        expect.stringMatching(/^prod: no PROD_DOMAIN set, so markmail-prod-alb serves NO application traffic: prod is HTTPS only/),
         expect.stringMatching(/^dev: .*serves plain HTTP only/),
-      ])
+      ]),
     );
   });
 
   test("with a certificate the refusal is ignored: the rules forward on HTTPS", () => {
-    const lb = new PublicLoadBalancer(
-      regionalStack("s"),
-      "lb",
-      {
-        name: "lb",
-        vpcId: "v",
-        subnetIds: ["a", "b"],
-        securityGroupId: "g",
-        idleTimeoutSeconds: 60,
-        deletionProtection: false,
-        accessLogs: { bucketName: "logs", retentionDays: 7, forceDestroy: true },
-        tls: { certificateArn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/x" },
-        refusePlainHttp: "HTTPS only",
-        targets: { a: { name: "a", port: 80, healthCheckPath: "/" } },
-        routes: [{ priority: 1, paths: ["/*"], target: "a" }],
-      }
-    );
+    const lb = new PublicLoadBalancer(regionalStack("s"), "lb", {
+      name: "lb",
+      vpcId: "v",
+      subnetIds: ["a", "b"],
+      securityGroupId: "g",
+      idleTimeoutSeconds: 60,
+      deletionProtection: false,
+      accessLogs: { bucketName: "logs", retentionDays: 7, forceDestroy: true },
+      tls: { certificateArn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/x" },
+      refusePlainHttp: "HTTPS only",
+      targets: { a: { name: "a", port: 80, healthCheckPath: "/" } },
+      routes: [{ priority: 1, paths: ["/*"], target: "a" }],
+    });
     const out: TfJson = JSON.parse(Testing.synth(TerraformStack.of(lb)));
     const [, rule] = resources(out, "aws_lb_listener_rule")[0];
     expect(rule.action[0].type).toBe("forward");

@@ -1,7 +1,7 @@
-import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { LAYERS, STACK_ORDER } from "../config";
 import { buildApp, configFrom, synthJson } from "./helpers/synth";
 
@@ -85,10 +85,14 @@ describe("provider and state", () => {
   });
 
   test("TF_STATE_LOCKING=dynamodb drops use_lockfile; lockfile drops the table", () => {
-    const dyn = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "dynamodb" })).get("markmail-dev-network")!);
+    const dyn = synthJson(
+      buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "dynamodb" })).get("markmail-dev-network")!,
+    );
     expect(dyn.terraform.backend.s3.use_lockfile).toBeUndefined();
     expect(dyn.terraform.backend.s3.dynamodb_table).toBe("markmail-terraform-locks");
-    const lock = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "lockfile" })).get("markmail-dev-network")!);
+    const lock = synthJson(
+      buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "lockfile" })).get("markmail-dev-network")!,
+    );
     expect(lock.terraform.backend.s3.use_lockfile).toBe(true);
     expect(lock.terraform.backend.s3.dynamodb_table).toBeUndefined();
   });
@@ -97,11 +101,16 @@ describe("provider and state", () => {
     const local = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_BACKEND: "local" })).get("markmail-dev-ecs")!);
     // Beside the output folder, so a new synth never deletes it; upstream reads point at the same files.
     expect(local.terraform.backend).toEqual({ local: { path: "../../../terraform-state/markmail/dev/ecs.tfstate" } });
-    expect(local.data!.terraform_remote_state.network).toMatchObject({ backend: "local", config: { path: "../../../terraform-state/markmail/dev/network.tfstate" } });
+    expect(local.data!.terraform_remote_state.network).toMatchObject({
+      backend: "local",
+      config: { path: "../../../terraform-state/markmail/dev/network.tfstate" },
+    });
     expect(local.data!.terraform_remote_state.network.lifecycle.precondition[0].condition).toBe(
       '${fileexists("${path.module}/../../../terraform-state/markmail/dev/network.tfstate")}',
     );
-    const cloud = synthJson(buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme" })).get("markmail-dev-ecs")!);
+    const cloud = synthJson(
+      buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme" })).get("markmail-dev-ecs")!,
+    );
     expect(cloud.terraform.cloud).toEqual({ hostname: "app.terraform.io", organization: "acme", workspaces: { name: "markmail-dev-ecs" } });
   });
 
@@ -122,7 +131,9 @@ describe("provider and state", () => {
     expect(moved.notices).toEqual(["region: ca-central-1 (MARKMAIL_REGION); state: s3://markmail-terraform-state in ca-central-1"]);
     const stray = configFrom({ AWS_REGION: "us-east-1" });
     expect(stray.region).toBe("ap-northeast-1");
-    expect(stray.warnings).toContain("AWS_REGION=us-east-1 is not used by synth: the stacks are in ap-northeast-1 (set MARKMAIL_REGION to move them)");
+    expect(stray.warnings).toContain(
+      "AWS_REGION=us-east-1 is not used by synth: the stacks are in ap-northeast-1 (set MARKMAIL_REGION to move them)",
+    );
   });
 
   test("no stack emits terraform.required_version (it crashes checkov's JSON parser)", () => {
@@ -150,7 +161,9 @@ describe("the app process (as `cdktf synth` runs it)", () => {
   test("a bad input exits 1 with one error line and writes nothing", () => {
     const res = run({ CDK_CONTEXT_ENVIRONMENT: "dev", NOTIFICATION_EMAIL: "nobody" });
     expect(res.status).toBe(1);
-    expect(res.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^error: NOTIFICATION_EMAIL="nobody" is not valid: expected an e-mail address/)]);
+    expect(res.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^error: NOTIFICATION_EMAIL="nobody" is not valid: expected an e-mail address/),
+    ]);
     expect(res.stderr).not.toMatch(/at .*\.ts:\d+/);
     expect(existsSync(res.outdir)).toBe(false);
   });

@@ -1,5 +1,5 @@
-import { readFileSync } from "fs";
-import { join } from "path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 // The HCL parser cdktf-cli itself uses (Go's hashicorp/hcl compiled to wasm): offline, no terraform binary.
 import { parse } from "@cdktf/hcl2json";
 import { Testing } from "cdktf";
@@ -21,10 +21,13 @@ function layerBackend(vars: Record<string, string> = {}): any {
 /** The commented-out alternative block, uncommented. */
 function commentedCloudBlock(): string {
   const lines = text.split("\n");
-  const start = lines.findIndex((l) => l === "# terraform {");
+  const start = lines.indexOf("# terraform {");
   const end = lines.findIndex((l, i) => i > start && l === "# }");
   if (start < 0 || end < 0) throw new Error("no commented `# terraform { ... # }` block in backend.tf.example");
-  return lines.slice(start, end + 1).map((l) => l.replace(/^# ?/, "")).join("\n");
+  return lines
+    .slice(start, end + 1)
+    .map((l) => l.replace(/^# ?/, ""))
+    .join("\n");
 }
 
 describe("backend.tf.example", () => {

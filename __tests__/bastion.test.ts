@@ -2,7 +2,7 @@ import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AL2023_AMI_PARAMETER, BastionHost } from "../constructs/bastion";
 import { BastionStack } from "../stacks/bastion-stack";
-import { AppConfig } from "../config";
+import type { AppConfig } from "../config";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
 import { configFor, onlyResource, resources, synthInRegion, synthJson } from "./helpers/synth";
 
@@ -61,7 +61,9 @@ describe("bastion layer (dev)", () => {
     });
     expect(resources(json, "aws_iam_role_policy")).toHaveLength(0);
     expect(onlyResource(json, "aws_iam_instance_profile").role).toBe(`\${aws_iam_role.${roleId}.name}`);
-    const trust = Object.values(json.data!.aws_iam_policy_document).find((d: any) => d.statement[0].actions.includes("sts:AssumeRole")) as any;
+    const trust = Object.values(json.data!.aws_iam_policy_document).find((d: any) =>
+      d.statement[0].actions.includes("sts:AssumeRole"),
+    ) as any;
     expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["ec2.amazonaws.com"] }]);
   });
 
@@ -95,20 +97,37 @@ describe("bastion guardrails", () => {
   };
 
   test("a public IP throws", () => {
-    expect(() => synthInRegion((s) => new BastionHost(s, "b", { ...props, associatePublicIpAddress: true }))).toThrow(/public IP is not allowed/);
+    expect(() => synthInRegion((s) => new BastionHost(s, "b", { ...props, associatePublicIpAddress: true }))).toThrow(
+      /public IP is not allowed/,
+    );
   });
 
   test("an inbound rule on the bastion security group fails validation (either rule resource)", () => {
     const withSsh = bastionStack(configFor("dev"));
-    new VpcSecurityGroupIngressRule(withSsh, "ssh", { securityGroupId: BASTION_SG, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" });
+    new VpcSecurityGroupIngressRule(withSsh, "ssh", {
+      securityGroupId: BASTION_SG,
+      ipProtocol: "tcp",
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: "0.0.0.0/0",
+    });
     expect(() => withSsh.runAllValidations()).toThrow(/bastion markmail-dev-bastion: inbound rule .*ssh/);
     const withRule = bastionStack(configFor("dev"));
-    new SecurityGroupRule(withRule, "rdp", { securityGroupId: BASTION_SG, type: "ingress", protocol: "tcp", fromPort: 3389, toPort: 3389, cidrBlocks: ["10.0.0.0/8"] });
+    new SecurityGroupRule(withRule, "rdp", {
+      securityGroupId: BASTION_SG,
+      type: "ingress",
+      protocol: "tcp",
+      fromPort: 3389,
+      toPort: 3389,
+      cidrBlocks: ["10.0.0.0/8"],
+    });
     expect(() => withRule.runAllValidations()).toThrow(/inbound rule/);
     expect(() => bastionStack(configFor("dev")).runAllValidations()).not.toThrow();
   });
 
   test("a package list that would inject shell throws", () => {
-    expect(() => synthInRegion((s) => new BastionHost(s, "b", { ...props, packages: ["postgresql15; curl evil"] }))).toThrow(/not a package name/);
+    expect(() => synthInRegion((s) => new BastionHost(s, "b", { ...props, packages: ["postgresql15; curl evil"] }))).toThrow(
+      /not a package name/,
+    );
   });
 });

@@ -1,13 +1,13 @@
-import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { StateStore, stateStoreNames } from "../constructs/state-store";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { NetworkStack } from "../stacks/network-stack";
-import { configFrom, onlyResource, regionalStack, resources, synthJson, TfJson } from "./helpers/synth";
+import { configFrom, onlyResource, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 
@@ -56,7 +56,10 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
     const bucket = byPath(json, "aws_s3_bucket", "state");
     expect(bucket).toMatchObject({ bucket: "markmail-terraform-state", force_destroy: false, lifecycle: { prevent_destroy: true } });
     const bucketId = ref(json, "aws_s3_bucket", "state", "id");
-    expect(byPath(json, "aws_s3_bucket_versioning", "state")).toMatchObject({ bucket: bucketId, versioning_configuration: { status: "Enabled" } });
+    expect(byPath(json, "aws_s3_bucket_versioning", "state")).toMatchObject({
+      bucket: bucketId,
+      versioning_configuration: { status: "Enabled" },
+    });
     expect(byPath(json, "aws_s3_bucket_server_side_encryption_configuration", "state").rule).toEqual([
       {
         apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_store.arn}" },
@@ -80,7 +83,10 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
   });
 
   test("both buckets deny plain HTTP and TLS < 1.2 on the bucket and its objects", () => {
-    for (const [part, name] of [["state", "markmail-terraform-state"], ["access-logs", "markmail-terraform-state-access-logs"]]) {
+    for (const [part, name] of [
+      ["state", "markmail-terraform-state"],
+      ["access-logs", "markmail-terraform-state-access-logs"],
+    ]) {
       const statements = policyStatements(json, part);
       const arn = expect.stringMatching(new RegExp(`^arn:\\$\\{data\\.aws_partition\\.[^}]+\\.partition\\}:s3:::${name}$`));
       const objects = expect.stringMatching(new RegExp(`:s3:::${name}/\\*$`));
@@ -120,7 +126,12 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
         noncurrent_version_expiration: [{ noncurrent_days: 90, newer_noncurrent_versions: 30 }],
         expiration: [{ expired_object_delete_marker: true }],
       },
-      { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: [{ prefix: "" }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+      {
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
     ]);
   });
 
@@ -186,7 +197,14 @@ describe("markmail-bootstrap: state bucket, log bucket, lock table", () => {
   });
 
   test("outputs name what the layer stacks' backends need", () => {
-    expect(Object.keys(json.output!).sort()).toEqual(["access_log_bucket", "lock_table", "region", "state_bucket", "state_key_alias", "state_key_arn"]);
+    expect(Object.keys(json.output!).sort()).toEqual([
+      "access_log_bucket",
+      "lock_table",
+      "region",
+      "state_bucket",
+      "state_key_alias",
+      "state_key_arn",
+    ]);
     expect(json.output!.region.value).toBe("ap-northeast-1");
   });
 
@@ -227,7 +245,9 @@ describe("names come from the same config as the layer stacks' S3 backends", () 
 
 describe("guardrails", () => {
   test("TF_BACKEND=cloud or local: nothing to bootstrap", () => {
-    expect(() => bootstrap({ TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme" })).toThrow(/TF_BACKEND=cloud: the bootstrap stack .* only TF_BACKEND=s3/);
+    expect(() => bootstrap({ TF_BACKEND: "cloud", TFC_ORGANIZATION: "acme" })).toThrow(
+      /TF_BACKEND=cloud: the bootstrap stack .* only TF_BACKEND=s3/,
+    );
     expect(() => bootstrap({ TF_BACKEND: "local" })).toThrow(/TF_BACKEND=local/);
   });
 
@@ -235,7 +255,10 @@ describe("guardrails", () => {
     const long = "a".repeat(52);
     expect(() => bootstrap({ TF_STATE_BUCKET: long })).toThrow(/TF_STATE_BUCKET="a+" is too long .* S3 allows 63 \(use at most 51\)/);
     expect(() => bootstrap({ TF_STATE_BUCKET: "a".repeat(51) })).not.toThrow();
-    expect(stateStoreNames({ kind: "s3", bucket: "b-b", lockTable: "t", region: "ap-northeast-1", kmsKeyId: "alias/k", locking: "both" }).logBucket).toBe("b-b-access-logs");
+    expect(
+      stateStoreNames({ kind: "s3", bucket: "b-b", lockTable: "t", region: "ap-northeast-1", kmsKeyId: "alias/k", locking: "both" })
+        .logBucket,
+    ).toBe("b-b-access-logs");
   });
 
   test("bad inputs are rejected by the config before any construct exists", () => {
@@ -298,7 +321,9 @@ describe("the bootstrap app process (as `cdktf deploy --app ... bootstrap.ts` ru
   test("a bad input exits 1 with the config's one-line error", () => {
     const res = run({ TF_STATE_BUCKET: "UPPER" });
     expect(res.status).toBe(1);
-    expect(res.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^error: TF_STATE_BUCKET="UPPER" is not valid: expected an S3 bucket name/)]);
+    expect(res.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^error: TF_STATE_BUCKET="UPPER" is not valid: expected an S3 bucket name/),
+    ]);
     expect(existsSync(res.outdir)).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
-import { TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import { AuroraPostgres } from "../constructs/aurora-postgres";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
 import { Redis } from "../constructs/redis";
 import { dataLayer } from "./helpers/data-layers";
-import { configFor, onlyResource, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
+import { configFor, onlyResource, ownArn, regionalStack, resources, synthJson, type TfJson, trustOf } from "./helpers/synth";
 
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 
@@ -39,7 +39,12 @@ describe("Aurora PostgreSQL", () => {
       ["markmail-prod-reader-1", "ap-northeast-1c", 1],
     ]);
     for (const i of prod) {
-      expect(i).toMatchObject({ publicly_accessible: false, auto_minor_version_upgrade: true, performance_insights_enabled: true, monitoring_interval: 60 });
+      expect(i).toMatchObject({
+        publicly_accessible: false,
+        auto_minor_version_upgrade: true,
+        performance_insights_enabled: true,
+        monitoring_interval: 60,
+      });
       expect(i.monitoring_role_arn).toMatch(/aws_iam_role\./);
     }
   });
@@ -52,13 +57,22 @@ describe("Aurora PostgreSQL", () => {
       backup_retention_period: 30,
       delete_automated_backups: false,
     });
-    expect(onlyResource(devDb, "aws_rds_cluster")).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, backup_retention_period: 7 });
+    expect(onlyResource(devDb, "aws_rds_cluster")).toMatchObject({
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      backup_retention_period: 7,
+    });
   });
 
   test("TLS is forced and statements are logged through the cluster parameter group", () => {
     const pg = onlyResource(prodDb, "aws_rds_cluster_parameter_group");
     expect(pg.family).toBe("aurora-postgresql16");
-    expect(pg.parameter).toEqual(expect.arrayContaining([{ name: "rds.force_ssl", value: "1" }, { name: "log_statement", value: "ddl" }]));
+    expect(pg.parameter).toEqual(
+      expect.arrayContaining([
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_statement", value: "ddl" },
+      ]),
+    );
   });
 
   test("the cluster sits in the network's isolated subnet group with the database SG (remote state of the network stack)", () => {
@@ -94,9 +108,57 @@ describe("environment matrix", () => {
   };
 
   test.each([
-    ["dev", devDb, { instances: 1, azs: 1, instanceClass: "db.t4g.medium", deletionProtection: false, finalSnapshot: false, backupDays: 7, cacheNodes: 1, cacheFailover: false, cacheSnapshotDays: 0, secretRecoveryDays: 7, keyDeletionDays: 7 }],
-    ["staging", stagingDb, { instances: 1, azs: 1, instanceClass: "db.t4g.medium", deletionProtection: true, finalSnapshot: true, backupDays: 7, cacheNodes: 1, cacheFailover: false, cacheSnapshotDays: 0, secretRecoveryDays: 7, keyDeletionDays: 7 }],
-    ["prod", prodDb, { instances: 2, azs: 2, instanceClass: "db.r7g.large", deletionProtection: true, finalSnapshot: true, backupDays: 30, cacheNodes: 2, cacheFailover: true, cacheSnapshotDays: 7, secretRecoveryDays: 30, keyDeletionDays: 30 }],
+    [
+      "dev",
+      devDb,
+      {
+        instances: 1,
+        azs: 1,
+        instanceClass: "db.t4g.medium",
+        deletionProtection: false,
+        finalSnapshot: false,
+        backupDays: 7,
+        cacheNodes: 1,
+        cacheFailover: false,
+        cacheSnapshotDays: 0,
+        secretRecoveryDays: 7,
+        keyDeletionDays: 7,
+      },
+    ],
+    [
+      "staging",
+      stagingDb,
+      {
+        instances: 1,
+        azs: 1,
+        instanceClass: "db.t4g.medium",
+        deletionProtection: true,
+        finalSnapshot: true,
+        backupDays: 7,
+        cacheNodes: 1,
+        cacheFailover: false,
+        cacheSnapshotDays: 0,
+        secretRecoveryDays: 7,
+        keyDeletionDays: 7,
+      },
+    ],
+    [
+      "prod",
+      prodDb,
+      {
+        instances: 2,
+        azs: 2,
+        instanceClass: "db.r7g.large",
+        deletionProtection: true,
+        finalSnapshot: true,
+        backupDays: 30,
+        cacheNodes: 2,
+        cacheFailover: true,
+        cacheSnapshotDays: 7,
+        secretRecoveryDays: 30,
+        keyDeletionDays: 30,
+      },
+    ],
   ])("%s", (_, json, expected) => {
     expect(row(json)).toEqual(expected);
   });
@@ -129,14 +191,27 @@ describe("Aurora details", () => {
     expect(trust.principals).toEqual([{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }]);
     expect(trust.condition).toEqual([
       { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
-      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn("rds", "ap-northeast-1", "db:markmail-dev")), expect.stringMatching(ownArn("rds", "ap-northeast-1", "db:markmail-dev-reader-*"))] },
+      {
+        test: "ArnLike",
+        variable: "aws:SourceArn",
+        values: [
+          expect.stringMatching(ownArn("rds", "ap-northeast-1", "db:markmail-dev")),
+          expect.stringMatching(ownArn("rds", "ap-northeast-1", "db:markmail-dev-reader-*")),
+        ],
+      },
     ]);
-    expect(values(devDb, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContainEqual(expect.stringMatching(/:iam::aws:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/));
+    expect(values(devDb, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContainEqual(
+      expect.stringMatching(/:iam::aws:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/),
+    );
   });
 
   test("windows, versions and Performance Insights retention come from the config; engine upgrades are deliberate", () => {
     const c = onlyResource(prodDb, "aws_rds_cluster");
-    expect(c).toMatchObject({ preferred_backup_window: "17:00-18:00", preferred_maintenance_window: "sun:18:30-sun:19:30", allow_major_version_upgrade: false });
+    expect(c).toMatchObject({
+      preferred_backup_window: "17:00-18:00",
+      preferred_maintenance_window: "sun:18:30-sun:19:30",
+      allow_major_version_upgrade: false,
+    });
     for (const i of values(prodDb, "aws_rds_cluster_instance")) {
       expect(i).toMatchObject({ engine_version: "16.6", performance_insights_retention_period: 7, copy_tags_to_snapshot: true });
     }
@@ -159,19 +234,35 @@ describe("guardrails of the data constructs", () => {
     kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/1234",
     logRetentionDays: 365,
   });
-  const redisProps = { name: "markmail-prod-cache", settings: settings().cache, subnetGroupName: "markmail-prod-cache", securityGroupIds: ["sg-0cache"], port: 6379, kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/1234", logRetentionDays: 365 };
+  const redisProps = {
+    name: "markmail-prod-cache",
+    settings: settings().cache,
+    subnetGroupName: "markmail-prod-cache",
+    securityGroupIds: ["sg-0cache"],
+    port: 6379,
+    kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/1234",
+    logRetentionDays: 365,
+  };
 
   test("Aurora without a customer-managed key (unencrypted or AWS-managed storage) is refused", () => {
     const stack = regionalStack("t");
-    expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), kmsKeyArn: "" })).toThrow(/must be encrypted with a customer-managed KMS key/);
-    expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), kmsKeyArn: "alias/aws/rds" })).toThrow(/customer-managed KMS key; got kmsKeyArn="alias\/aws\/rds"/);
+    expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), kmsKeyArn: "" })).toThrow(
+      /must be encrypted with a customer-managed KMS key/,
+    );
+    expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), kmsKeyArn: "alias/aws/rds" })).toThrow(
+      /customer-managed KMS key; got kmsKeyArn="alias\/aws\/rds"/,
+    );
     expect(() => new AuroraPostgres(stack, "c", auroraProps(stack))).not.toThrow();
   });
 
   test("Aurora readers need a second AZ; Aurora needs its security group", () => {
     const stack = regionalStack("t");
-    expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), availabilityZones: ["ap-northeast-1a"] })).toThrow(/readers need a second availability zone/);
-    expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), securityGroupIds: [] })).toThrow(/needs the database security group/);
+    expect(() => new AuroraPostgres(stack, "a", { ...auroraProps(stack), availabilityZones: ["ap-northeast-1a"] })).toThrow(
+      /readers need a second availability zone/,
+    );
+    expect(() => new AuroraPostgres(stack, "b", { ...auroraProps(stack), securityGroupIds: [] })).toThrow(
+      /needs the database security group/,
+    );
   });
 
   test("Redis without a customer-managed key, with a name over 40 characters, or without its SG is refused", () => {
@@ -193,7 +284,10 @@ describe("guardrails of the data constructs", () => {
 
 describe("the master password never reaches plan or state", () => {
   test("an ephemeral random password feeds master_password_wo and the secret's secret_string_wo", () => {
-    expect(devDb.ephemeral!.aws_secretsmanager_random_password["master-password"]).toMatchObject({ password_length: 40, exclude_punctuation: true });
+    expect(devDb.ephemeral!.aws_secretsmanager_random_password["master-password"]).toMatchObject({
+      password_length: 40,
+      exclude_punctuation: true,
+    });
     const c = onlyResource(devDb, "aws_rds_cluster");
     expect(c.master_password_wo).toBe("${ephemeral.aws_secretsmanager_random_password.master-password.random_password}");
     expect(c.master_password_wo_version).toBe(1);
@@ -205,7 +299,9 @@ describe("the master password never reaches plan or state", () => {
 
   test("a replaced cluster (created with this run's password) rewrites the secret in the same run", () => {
     const cluster = resources(devDb, "aws_rds_cluster")[0][0];
-    expect(onlyResource(devDb, "aws_secretsmanager_secret_version").lifecycle).toEqual({ replace_triggered_by: [`aws_rds_cluster.${cluster}.id`] });
+    expect(onlyResource(devDb, "aws_secretsmanager_secret_version").lifecycle).toEqual({
+      replace_triggered_by: [`aws_rds_cluster.${cluster}.id`],
+    });
   });
 
   test("bumping database.passwordVersion rotates: both write-only versions follow it", () => {
@@ -223,7 +319,9 @@ describe("the master password never reaches plan or state", () => {
     expect(onlyResource(prodDb, "aws_secretsmanager_secret").recovery_window_in_days).toBe(30);
     const wo = onlyResource(devDb, "aws_secretsmanager_secret_version").secret_string_wo as string;
     for (const key of ["username", "password", "engine", "host", "port", "dbname", "url"]) expect(wo).toContain(`"${key}" = `);
-    expect(wo).toMatch(/"url" = "postgresql:\/\/markmail:\$\{ephemeral\.[^}]+\}@\$\{aws_rds_cluster\.[^}]+\.endpoint\}:5432\/markmail\?sslmode=require"/);
+    expect(wo).toMatch(
+      /"url" = "postgresql:\/\/markmail:\$\{ephemeral\.[^}]+\}@\$\{aws_rds_cluster\.[^}]+\.endpoint\}:5432\/markmail\?sslmode=require"/,
+    );
   });
 
   test("EphemeralRandomPassword writes one ephemeral block and refuses short passwords", () => {
@@ -231,7 +329,9 @@ describe("the master password never reaches plan or state", () => {
     const pw = new EphemeralRandomPassword(stack, "pw", { length: 48 });
     const json = synthJson(stack);
     expect(json.ephemeral).toEqual({
-      aws_secretsmanager_random_password: { pw: { password_length: 48, exclude_punctuation: true, include_space: false, require_each_included_type: true } },
+      aws_secretsmanager_random_password: {
+        pw: { password_length: 48, exclude_punctuation: true, include_space: false, require_each_included_type: true },
+      },
     });
     expect(pw.address).toBe("ephemeral.aws_secretsmanager_random_password.pw");
     expect(() => new EphemeralRandomPassword(stack, "short", { length: 12 })).toThrow(/length must be 32-4096/);
@@ -260,7 +360,12 @@ describe("Redis", () => {
     const group = values(devDb, "aws_cloudwatch_log_group").find((g) => g.name === "/elasticache/markmail-dev-cache/slow-log");
     expect(group.retention_in_days).toBe(30);
     expect(r.log_delivery_configuration).toEqual([
-      { destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^.]+\.name\}$/), destination_type: "cloudwatch-logs", log_format: "json", log_type: "slow-log" },
+      {
+        destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^.]+\.name\}$/),
+        destination_type: "cloudwatch-logs",
+        log_format: "json",
+        log_type: "slow-log",
+      },
     ]);
     expect(r.snapshot_window).toBeUndefined();
     expect(r.final_snapshot_identifier).toBeUndefined();
@@ -277,4 +382,3 @@ describe("Redis", () => {
     });
   });
 });
-

@@ -17,7 +17,10 @@ describe("dns layer (a domain with HOSTED_ZONE_MODE=create)", () => {
     expect(zone).toMatchObject({ name: DOMAIN, comment: "MarkMail application domain for dev" });
     expect(json.output).toEqual({
       zone_id: expect.objectContaining({ value: `\${aws_route53_zone.${id}.zone_id}` }),
-      name_servers: expect.objectContaining({ value: `\${aws_route53_zone.${id}.name_servers}`, description: expect.stringMatching(/^Delegate the domain/) }),
+      name_servers: expect.objectContaining({
+        value: `\${aws_route53_zone.${id}.name_servers}`,
+        description: expect.stringMatching(/^Delegate the domain/),
+      }),
     });
     expect(json.data?.terraform_remote_state).toBeUndefined();
     expect(json.terraform.backend.s3.key).toBe("markmail/dev/dns.tfstate");
@@ -31,7 +34,9 @@ describe("dns layer (a domain with HOSTED_ZONE_MODE=create)", () => {
   });
 
   test("prod's zone refuses a destroy (its name servers are what the parent delegates to)", () => {
-    const prod = buildFreshApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "prod", PROD_DOMAIN: "markmail.example.com", HOSTED_ZONE_MODE: "create" }));
+    const prod = buildFreshApp(
+      configFrom({ CDK_CONTEXT_ENVIRONMENT: "prod", PROD_DOMAIN: "markmail.example.com", HOSTED_ZONE_MODE: "create" }),
+    );
     const [[, zone]] = resources(synthJson(prod.get("markmail-prod-dns")!), "aws_route53_zone");
     expect(zone.lifecycle).toEqual({ prevent_destroy: true });
   });

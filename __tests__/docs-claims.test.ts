@@ -1,6 +1,6 @@
 // What the guides state about the stacks (settings, not only names) is what the stacks build.
-import { readFileSync } from "fs";
-import { join } from "path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildEnvironment, ENVIRONMENTS } from "../config";
 import { DEFAULTS } from "../config/defaults";
 import { SECRETS } from "../config/contract";
@@ -17,7 +17,9 @@ describe("what the guides state about the stacks", () => {
   const dev = (type: string) => (facts.byType.get(type) ?? []).filter(({ stack }) => stack.startsWith("markmail-dev-"));
 
   test("the alarm table lists exactly the alarms of the monitoring stack", () => {
-    const built = [...known(facts, "alarm")].filter((n) => n.startsWith("markmail-dev-")).map((n) => n.replace("markmail-dev-", "markmail-<env>-"));
+    const built = [...known(facts, "alarm")]
+      .filter((n) => n.startsWith("markmail-dev-"))
+      .map((n) => n.replace("markmail-dev-", "markmail-<env>-"));
     for (const text of [en, ja]) {
       const section = text.slice(text.indexOf("### 12.2"), text.indexOf("### 12.3"));
       const listed = [...section.matchAll(/`(markmail-<env>-[a-z0-9-]+)`/g)].map((m) => m[1]).filter((n) => n !== "markmail-<env>-alarms");
@@ -104,8 +106,18 @@ describe("what the guides state about the stacks", () => {
     const backupCells = (d: ReturnType<typeof buildEnvironment>, days: string, copy: (r: string) => string, lock: string, sep: string) =>
       [days, ...(d.backup.copy ? [copy(d.backup.copy.region)] : []), ...(d.backup.vaultLock !== "none" ? [lock] : [])].join(sep);
     const full = ENVIRONMENTS.map((e) => buildEnvironment(e, "ap-northeast-1"));
-    expect(en).toContain(row(["AWS Backup (daily, 05:00 JST)", ...full.map((d) => backupCells(d, `${d.backup.retentionDays} days`, (r) => `copied to ${r}`, "vault lock", ", "))]));
-    expect(ja).toContain(row(["AWS Backup（毎日 5:00 JST）", ...full.map((d) => backupCells(d, `${d.backup.retentionDays} 日`, (r) => `${r} へコピー`, "ボールトロック", "、"))]));
+    expect(en).toContain(
+      row([
+        "AWS Backup (daily, 05:00 JST)",
+        ...full.map((d) => backupCells(d, `${d.backup.retentionDays} days`, (r) => `copied to ${r}`, "vault lock", ", ")),
+      ]),
+    );
+    expect(ja).toContain(
+      row([
+        "AWS Backup（毎日 5:00 JST）",
+        ...full.map((d) => backupCells(d, `${d.backup.retentionDays} 日`, (r) => `${r} へコピー`, "ボールトロック", "、")),
+      ]),
+    );
     expect(en).toContain(row(["restore test (Monday 10:00 JST)", ...envs.map((d) => (d.backup.restoreTest ? "weekly" : "manual"))]));
     expect(ja).toContain(row(["リストアテスト（月曜 10:00 JST）", ...envs.map((d) => (d.backup.restoreTest ? "毎週" : "手動"))]));
     expect(ja).toContain(row(["ログ保持", ...envs.map((d) => `${d.logRetentionDays} 日`)]));
@@ -128,7 +140,10 @@ describe("what the guides state about the stacks", () => {
   });
 
   test("the prod pipeline waits for the approval the guides describe; dev does not", () => {
-    const stages = (name: string) => bodies(facts, "aws_codepipeline").find((p) => p.name === name)!.stage.map((st: any) => st.name);
+    const stages = (name: string) =>
+      bodies(facts, "aws_codepipeline")
+        .find((p) => p.name === name)!
+        .stage.map((st: any) => st.name);
     expect(stages("markmail-prod-pipeline")).toEqual(["Source", "Build", "Approval", "Deploy"]);
     expect(stages("markmail-dev-pipeline")).toEqual(["Source", "Build", "Deploy"]);
   });

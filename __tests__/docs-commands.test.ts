@@ -1,18 +1,28 @@
 // The operator documentation is part of the product: every command a reader can copy from
 // README.md, help or the guides must exist, and every name it uses must be one the stacks create.
-import { readFileSync } from "fs";
-import { basename, join } from "path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { INPUTS } from "../config";
 import { SECRETS } from "../config/contract";
 import { GRAPH_END, GRAPH_START, GUIDES, stackGraph } from "../scripts/graph";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
-import { ROOT, Doc, SHELL_LANGS, fencedBlocks, prose, shellLines, markdownDoc, helpDoc, commandsOf, strip } from "./helpers/doc-reader";
+import {
+  ROOT,
+  type Doc,
+  SHELL_LANGS,
+  fencedBlocks,
+  prose,
+  shellLines,
+  markdownDoc,
+  helpDoc,
+  commandsOf,
+  strip,
+} from "./helpers/doc-reader";
 import { appFacts, known, SECRET_ID, docProblems, MARKDOWN } from "./helpers/doc-checks";
 
 // ---------------------------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------------------------
-
 
 describe("the shell parser used by these tests", () => {
   test("splits pipes, && and $( ), keeps quoted words and drops comments and heredoc bodies", () => {
@@ -91,7 +101,12 @@ describe("operator documentation", () => {
   test.each(GUIDES)("%s: every in-page link (#anchor) points at a heading", (guide) => {
     const text = readFileSync(join(ROOT, guide), "utf8");
     // GitHub's heading ids: lower case, punctuation removed (letters, digits, _ and - kept), spaces → -.
-    const slug = (h: string) => h.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "").replace(/ /g, "-");
+    const slug = (h: string) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "")
+        .replace(/ /g, "-");
     const anchors = new Set([...prose(text).matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
     const links = [...text.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(10);
@@ -102,7 +117,10 @@ describe("operator documentation", () => {
     const [en, ja] = GUIDES.map((g) => readFileSync(join(ROOT, g), "utf8"));
     const chapters = (t: string) => [...t.matchAll(/^##+ (\d+(?:\.\d+)?)\.? /gm)].map((m) => m[1]);
     expect(chapters(ja)).toEqual(chapters(en));
-    const blocks = (t: string) => fencedBlocks(t).filter((b) => SHELL_LANGS.has(b.lang)).map((b) => commandsOf(shellLines(b.body, b.lang)).map(strip));
+    const blocks = (t: string) =>
+      fencedBlocks(t)
+        .filter((b) => SHELL_LANGS.has(b.lang))
+        .map((b) => commandsOf(shellLines(b.body, b.lang)).map(strip));
     expect(blocks(ja)).toEqual(blocks(en));
   });
 

@@ -1,16 +1,33 @@
 // The seed guide (the original operator guide) is a requirement: every AWS CLI call it makes must
 // work against what the stacks create, from the committed fixture of its shell lines.
-import { spawnSync } from "child_process";
-import { existsSync, readFileSync, writeFileSync } from "fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { GUIDES } from "../scripts/graph";
 import { SEED_DIR, markdownDoc, commandsOf, strip } from "./helpers/doc-reader";
-import { appFacts, nameProblems, commandProblems, SEED_REPLACED, SEED_FIXTURE, seedFromGuide, seedDocs, awsCalls, seedPresent, needs, CLI_CUSTOMIZATIONS, findBotocorePython, MARKDOWN } from "./helpers/doc-checks";
+import {
+  appFacts,
+  nameProblems,
+  commandProblems,
+  SEED_REPLACED,
+  SEED_FIXTURE,
+  seedFromGuide,
+  seedDocs,
+  awsCalls,
+  seedPresent,
+  needs,
+  CLI_CUSTOMIZATIONS,
+  findBotocorePython,
+  MARKDOWN,
+} from "./helpers/doc-checks";
 
-if (seedPresent && process.env.UPDATE_SEED_FIXTURE === "1") writeFileSync(SEED_FIXTURE, JSON.stringify(seedFromGuide(), null, 2) + "\n");
+if (seedPresent && process.env.UPDATE_SEED_FIXTURE === "1") writeFileSync(SEED_FIXTURE, `${JSON.stringify(seedFromGuide(), null, 2)}\n`);
 
-needs("the seed guide (../shared/seed beside the clone)", seedPresent)("the committed seed fixture is exactly the seed guide's shell lines", () => {
-  expect(JSON.parse(readFileSync(SEED_FIXTURE, "utf8"))).toEqual(seedFromGuide());
-});
+needs("the seed guide (../shared/seed beside the clone)", seedPresent)(
+  "the committed seed fixture is exactly the seed guide's shell lines",
+  () => {
+    expect(JSON.parse(readFileSync(SEED_FIXTURE, "utf8"))).toEqual(seedFromGuide());
+  },
+);
 
 describe("the seed guide's AWS CLI calls (from __tests__/fixtures/seed-guide.json)", () => {
   const facts = appFacts();
@@ -31,7 +48,8 @@ describe("the seed guide's AWS CLI calls (from __tests__/fixtures/seed-guide.jso
         const call = words[0] === "aws" ? `${words[1]} ${words[2]}` : undefined;
         // The seed's `cd scripts/... && ./update_aws_secrets.sh` must work; `cd infrastructure` is the old layout.
         if (words[0] === "cd" && words[1] === "infrastructure") continue;
-        if (words[0] === "aws" && call && SEED_REPLACED[call] === undefined) problems.push(...commandProblems(facts, cmd, new Set(), cwd, false));
+        if (words[0] === "aws" && call && SEED_REPLACED[call] === undefined)
+          problems.push(...commandProblems(facts, cmd, new Set(), cwd, false));
         if (words[0] === "cd" || (words[0] ?? "").startsWith("./")) problems.push(...commandProblems(facts, cmd, new Set(), cwd, false));
       }
       problems.push(...nameProblems(facts, seed.lines.join("\n"), new Set()));
@@ -49,23 +67,27 @@ describe("the seed guide's AWS CLI calls (from __tests__/fixtures/seed-guide.jso
 
   test("no guide runs an AWS CDK command; the seed's CDK steps map to cdktf ones", () => {
     for (const g of guides) {
-      const cdk = commandsOf(g.lines).map(strip).filter((w) => w[0] === "cdk" || (w[0] === "npx" && w[1] === "cdk"));
+      const cdk = commandsOf(g.lines)
+        .map(strip)
+        .filter((w) => w[0] === "cdk" || (w[0] === "npx" && w[1] === "cdk"));
       expect(cdk).toEqual([]);
     }
   });
 });
 
 const botocorePython = findBotocorePython();
-needs("python3 with botocore (scripts/tests/run.sh creates it)", botocorePython !== undefined)("every aws <service> <command> of the guides and the seed exists in the AWS CLI (botocore models)", () => {
-  const docs = [...MARKDOWN.map(markdownDoc), ...(existsSync(SEED_DIR) ? seedDocs() : [])];
-  const calls = new Set<string>();
-  for (const d of docs) {
-    for (const c of awsCalls([...d.lines, ...d.inline])) {
-      if (CLI_CUSTOMIZATIONS.has(c.name)) continue;
-      calls.add(c.words[2] === "wait" ? `${c.words[1]} wait ${c.words[3]}` : c.name);
+needs("python3 with botocore (scripts/tests/run.sh creates it)", botocorePython !== undefined)(
+  "every aws <service> <command> of the guides and the seed exists in the AWS CLI (botocore models)",
+  () => {
+    const docs = [...MARKDOWN.map(markdownDoc), ...(existsSync(SEED_DIR) ? seedDocs() : [])];
+    const calls = new Set<string>();
+    for (const d of docs) {
+      for (const c of awsCalls([...d.lines, ...d.inline])) {
+        if (CLI_CUSTOMIZATIONS.has(c.name)) continue;
+        calls.add(c.words[2] === "wait" ? `${c.words[1]} wait ${c.words[3]}` : c.name);
+      }
     }
-  }
-  const script = `
+    const script = `
 import json, sys, botocore.session
 from botocore import xform_name
 s = botocore.session.get_session()
@@ -86,8 +108,9 @@ for call in json.loads(sys.argv[1]):
         bad.append(call + ": unknown command")
 print(json.dumps(bad))
 `;
-  const r = spawnSync(botocorePython!, ["-c", script, JSON.stringify([...calls].sort())], { encoding: "utf8" });
-  expect(r.stderr).toBe("");
-  expect(calls.size).toBeGreaterThan(20);
-  expect(JSON.parse(r.stdout)).toEqual([]);
-});
+    const r = spawnSync(botocorePython!, ["-c", script, JSON.stringify([...calls].sort())], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(calls.size).toBeGreaterThan(20);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  },
+);

@@ -1,10 +1,10 @@
-import { AppConfig } from "../config";
+import type { AppConfig } from "../config";
 import { ContainerRepository } from "../constructs/container-repository";
 import { mailSender } from "../config/contract";
-import { TASK_ROLE_SECRETS_POLICY, TaskRoles, TaskRolesProps } from "../constructs/task-roles";
+import { TASK_ROLE_SECRETS_POLICY, TaskRoles, type TaskRolesProps } from "../constructs/task-roles";
 import { EcsClusterStack } from "../stacks/ecs-cluster-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, deref, onlyResource, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
+import { configFor, deref, onlyResource, ownArn, regionalStack, resources, synthJson, type TfJson, trustOf } from "./helpers/synth";
 
 function clusterJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -40,7 +40,11 @@ describe("ecs-cluster layer (dev)", () => {
       logging: "OVERRIDE",
       log_configuration: { cloud_watch_log_group_name: "/ecs/markmail-dev-exec", cloud_watch_encryption_enabled: true },
     });
-    expect(byName(json, "aws_cloudwatch_log_group", "/ecs/markmail-dev-exec")![1]).toEqual({ name: "/ecs/markmail-dev-exec", retention_in_days: 30, kms_key_id: key });
+    expect(byName(json, "aws_cloudwatch_log_group", "/ecs/markmail-dev-exec")![1]).toEqual({
+      name: "/ecs/markmail-dev-exec",
+      retention_in_days: 30,
+      kms_key_id: key,
+    });
   });
 
   test("capacity providers FARGATE + FARGATE_SPOT (dev), one task always on-demand", () => {
@@ -61,38 +65,63 @@ describe("ecs-cluster layer (dev)", () => {
         encryption_configuration: [{ encryption_type: "KMS", kms_key: key }],
         force_delete: true,
       });
-      const lifecycle = resources(json, "aws_ecr_lifecycle_policy").find(([, l]) => l.repository === `\${aws_ecr_repository.${id}.name}`)![1];
+      const lifecycle = resources(json, "aws_ecr_lifecycle_policy").find(
+        ([, l]) => l.repository === `\${aws_ecr_repository.${id}.name}`,
+      )![1];
       const rules = JSON.parse(lifecycle.policy).rules;
-      expect(rules[rules.length - 1]).toMatchObject({ selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } });
+      expect(rules[rules.length - 1]).toMatchObject({
+        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 },
+        action: { type: "expire" },
+      });
       expect(rules[0].selection).toMatchObject({ tagStatus: "untagged", countType: "sinceImagePushed", countNumber: 7 });
     }
   });
 
   test("log groups /ecs/markmail-dev-backend and -frontend (the guide's aws logs tail), retention and CMK", () => {
     for (const svc of ["backend", "frontend"]) {
-      expect(byName(json, "aws_cloudwatch_log_group", `/ecs/markmail-dev-${svc}`)![1]).toEqual({ name: `/ecs/markmail-dev-${svc}`, retention_in_days: 30, kms_key_id: key });
+      expect(byName(json, "aws_cloudwatch_log_group", `/ecs/markmail-dev-${svc}`)![1]).toEqual({
+        name: `/ecs/markmail-dev-${svc}`,
+        retention_in_days: 30,
+        kms_key_id: key,
+      });
     }
   });
 
-  test.each(["markmail-dev-execution-role", "markmail-dev-task-role"])("%s: trusts ecs-tasks for this account's ECS resources only", (name) => {
-    const trust = trustOf(json, name);
-    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }]);
-    expect(trust.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
-      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn("ecs", "ap-northeast-1", "*"))] },
-    ]);
-  });
+  test.each(["markmail-dev-execution-role", "markmail-dev-task-role"])(
+    "%s: trusts ecs-tasks for this account's ECS resources only",
+    (name) => {
+      const trust = trustOf(json, name);
+      expect(trust.principals).toEqual([{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }]);
+      expect(trust.condition).toEqual([
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
+        { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(ownArn("ecs", "ap-northeast-1", "*"))] },
+      ]);
+    },
+  );
 
   test("execution role: pull from the two repositories, write the two log groups, read exactly the injected secrets", () => {
     const st = statementsOf(json, "TaskExecution");
-    const repoArns = ["backend", "frontend"].map((s) => `\${aws_ecr_repository.${byName(json, "aws_ecr_repository", `markmail-dev-${s}`)![0]}.arn}`);
-    const groupArns = ["backend", "frontend"].map((s) => `\${aws_cloudwatch_log_group.${byName(json, "aws_cloudwatch_log_group", `/ecs/markmail-dev-${s}`)![0]}.arn}:*`);
+    const repoArns = ["backend", "frontend"].map(
+      (s) => `\${aws_ecr_repository.${byName(json, "aws_ecr_repository", `markmail-dev-${s}`)![0]}.arn}`,
+    );
+    const groupArns = ["backend", "frontend"].map(
+      (s) => `\${aws_cloudwatch_log_group.${byName(json, "aws_cloudwatch_log_group", `/ecs/markmail-dev-${s}`)![0]}.arn}:*`,
+    );
     expect(sid(st, "EcrAuth")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
-    expect(sid(st, "EcrPull")).toMatchObject({ actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: repoArns });
+    expect(sid(st, "EcrPull")).toMatchObject({
+      actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      resources: repoArns,
+    });
     expect(sid(st, "Logs")).toMatchObject({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: groupArns });
     expect(sid(st, "InjectedSecrets")).toMatchObject({
       actions: ["secretsmanager:GetSecretValue"],
-      resources: [database.db_secret_arn, secrets.jwt_secret_arn, secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn],
+      resources: [
+        database.db_secret_arn,
+        secrets.jwt_secret_arn,
+        secrets.salesforce_secret_arn,
+        secrets.ai_secret_arn,
+        secrets.stripe_secret_arn,
+      ],
     });
     expect(sid(st, "InjectedSecrets").resources).not.toContain(secrets.dockerhub_secret_arn);
     expect(sid(st, "DecryptSecretsAndImages").resources).toEqual([database.kms_key_arn, secrets.kms_key_arn, key]);
@@ -108,7 +137,10 @@ describe("ecs-cluster layer (dev)", () => {
     expect(policy.role).toBe(`\${aws_iam_role.${roleId}.id}`);
     const st = statementsOf(json, "SecretsManagerAccess");
     expect(st).toEqual([
-      expect.objectContaining({ actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resources: [secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn, secrets.jwt_secret_arn] }),
+      expect.objectContaining({
+        actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+        resources: [secrets.salesforce_secret_arn, secrets.ai_secret_arn, secrets.stripe_secret_arn, secrets.jwt_secret_arn],
+      }),
       expect.objectContaining({ actions: ["kms:Decrypt"], resources: [secrets.kms_key_arn] }),
     ]);
     expect(JSON.stringify(st)).not.toContain(database.db_secret_arn);
@@ -117,7 +149,10 @@ describe("ecs-cluster layer (dev)", () => {
   test("task role SesSend: SendEmail/SendRawEmail through configuration set markmail-dev and the placeholder sender only", () => {
     const [st] = statementsOf(json, "SesSend");
     expect(st.actions).toEqual(["ses:SendEmail", "ses:SendRawEmail"]);
-    expect(st.resources).toEqual([expect.stringMatching(/:configuration-set\/markmail-dev$/), expect.stringMatching(/:identity\/no-reply@example\.com$/)]);
+    expect(st.resources).toEqual([
+      expect.stringMatching(/:configuration-set\/markmail-dev$/),
+      expect.stringMatching(/:identity\/no-reply@example\.com$/),
+    ]);
   });
 
   test("ECS Exec permissions on the task role (dev): channels on *, audit log group, session key", () => {
@@ -167,18 +202,28 @@ describe("ecs-cluster guardrails", () => {
   };
 
   test("an unscoped SES grant throws (wildcard identity or configuration set, no identity)", () => {
-    expect(() => new TaskRoles(stack(), "r", { ...base, mail: { configurationSetName: "markmail-dev", identities: ["*"] } })).toThrow(/wildcard/);
-    expect(() => new TaskRoles(stack(), "r", { ...base, mail: { configurationSetName: "*", identities: ["example.com"] } })).toThrow(/wildcard/);
-    expect(() => new TaskRoles(stack(), "r", { ...base, mail: { configurationSetName: "markmail-dev", identities: [] } })).toThrow(/at least one identity/);
+    expect(() => new TaskRoles(stack(), "r", { ...base, mail: { configurationSetName: "markmail-dev", identities: ["*"] } })).toThrow(
+      /wildcard/,
+    );
+    expect(() => new TaskRoles(stack(), "r", { ...base, mail: { configurationSetName: "*", identities: ["example.com"] } })).toThrow(
+      /wildcard/,
+    );
+    expect(() => new TaskRoles(stack(), "r", { ...base, mail: { configurationSetName: "markmail-dev", identities: [] } })).toThrow(
+      /at least one identity/,
+    );
   });
 
   test("secret grants must name secrets: '*' or an empty list throws", () => {
     expect(() => new TaskRoles(stack(), "r", { ...base, injectedSecretArns: ["*"] })).toThrow(/injectedSecretArns must name resources/);
     expect(() => new TaskRoles(stack(), "r", { ...base, applicationSecretArns: [] })).toThrow(/applicationSecretArns must name resources/);
-    expect(() => new TaskRoles(stack(), "r", { ...base, repositoryArns: ["arn:aws:ecr:ap-northeast-1:1:repository/*"] })).toThrow(/repositoryArns/);
+    expect(() => new TaskRoles(stack(), "r", { ...base, repositoryArns: ["arn:aws:ecr:ap-northeast-1:1:repository/*"] })).toThrow(
+      /repositoryArns/,
+    );
   });
 
   test("a repository without images to keep throws", () => {
-    expect(() => new ContainerRepository(stack(), "r", { name: "x", kmsKeyArn: "k", keepImages: 0, forceDelete: false })).toThrow(/keepImages/);
+    expect(() => new ContainerRepository(stack(), "r", { name: "x", kmsKeyArn: "k", keepImages: 0, forceDelete: false })).toThrow(
+      /keepImages/,
+    );
   });
 });

@@ -1,11 +1,18 @@
-import { AppConfig } from "../config";
+import type { AppConfig } from "../config";
 import { SECRETS } from "../config/contract";
-import { assertNoSecretEnvironment, containerDefinition, ContainerSpec, SCRATCH_INIT_DROPPED_CAPABILITIES, scratchInitContainer, scratchVolumeName } from "../constructs/container-definition";
-import { FargateService, FargateServiceProps } from "../constructs/fargate-service";
+import {
+  assertNoSecretEnvironment,
+  containerDefinition,
+  type ContainerSpec,
+  SCRATCH_INIT_DROPPED_CAPABILITIES,
+  scratchInitContainer,
+  scratchVolumeName,
+} from "../constructs/container-definition";
+import { FargateService, type FargateServiceProps } from "../constructs/fargate-service";
 import { looksSecretName, secretValueFinding } from "../constructs/policy-data";
 import { EcsStack } from "../stacks/ecs-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { buildApp, configFor, configFrom, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
+import { buildApp, configFor, configFrom, ownArn, regionalStack, resources, synthJson, type TfJson, trustOf } from "./helpers/synth";
 
 function ecsJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -43,8 +50,17 @@ describe("ecs layer (dev, no domain)", () => {
   });
 
   test("containers backend / frontend: their repository at the tag the SSM parameter holds at plan time (never a literal tag), port 8080, essential", () => {
-    expect(backend).toMatchObject({ name: "backend", image: `${f.cluster.backend_repository_url}:\${data.aws_ssm_parameter.backend_image_tag.insecure_value}`, essential: true, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
-    expect(frontend).toMatchObject({ name: "frontend", image: `${f.cluster.frontend_repository_url}:\${data.aws_ssm_parameter.frontend_image_tag.insecure_value}`, portMappings: [{ containerPort: 8080, protocol: "tcp" }] });
+    expect(backend).toMatchObject({
+      name: "backend",
+      image: `${f.cluster.backend_repository_url}:\${data.aws_ssm_parameter.backend_image_tag.insecure_value}`,
+      essential: true,
+      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+    });
+    expect(frontend).toMatchObject({
+      name: "frontend",
+      image: `${f.cluster.frontend_repository_url}:\${data.aws_ssm_parameter.frontend_image_tag.insecure_value}`,
+      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+    });
     expect(json.data!.aws_ssm_parameter).toEqual({
       backend_image_tag: { name: f.cluster.backend_image_tag_parameter },
       frontend_image_tag: { name: f.cluster.frontend_image_tag_parameter },
@@ -55,13 +71,26 @@ describe("ecs layer (dev, no domain)", () => {
   test("awslogs to /ecs/markmail-dev-<service> with stream prefixes backend / frontend", () => {
     expect(backend.logConfiguration).toEqual({
       logDriver: "awslogs",
-      options: { "awslogs-group": f.cluster.backend_log_group_name, "awslogs-region": "ap-northeast-1", "awslogs-stream-prefix": "backend" },
+      options: {
+        "awslogs-group": f.cluster.backend_log_group_name,
+        "awslogs-region": "ap-northeast-1",
+        "awslogs-stream-prefix": "backend",
+      },
     });
-    expect(frontend.logConfiguration.options).toMatchObject({ "awslogs-group": f.cluster.frontend_log_group_name, "awslogs-stream-prefix": "frontend" });
+    expect(frontend.logConfiguration.options).toMatchObject({
+      "awslogs-group": f.cluster.frontend_log_group_name,
+      "awslogs-stream-prefix": "frontend",
+    });
   });
 
   test("health checks as the original, 30/5/3 with a 60 s start period", () => {
-    expect(backend.healthCheck).toEqual({ command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], interval: 30, timeout: 5, retries: 3, startPeriod: 60 });
+    expect(backend.healthCheck).toEqual({
+      command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
+      interval: 30,
+      timeout: 5,
+      retries: 3,
+      startPeriod: 60,
+    });
     expect(frontend.healthCheck).toEqual({
       command: ["CMD-SHELL", "wget --no-verbose --tries=1 --spider http://127.0.0.1:8080/ || exit 1"],
       interval: 30,
@@ -80,7 +109,13 @@ describe("ecs layer (dev, no domain)", () => {
     // dev has ECS Exec on: the agent's folders are volumes as well.
     expect(backend.mountPoints[0]).toEqual({ sourceVolume: "backend-tmp", containerPath: "/tmp", readOnly: false });
     expect(backendTd.volume).toEqual([{ name: "backend-tmp" }, { name: "backend-var-lib-amazon" }, { name: "backend-var-log-amazon" }]);
-    expect(frontend.mountPoints.map((m: any) => m.containerPath)).toEqual(["/tmp", "/var/cache/nginx", "/var/run", "/var/lib/amazon", "/var/log/amazon"]);
+    expect(frontend.mountPoints.map((m: any) => m.containerPath)).toEqual([
+      "/tmp",
+      "/var/cache/nginx",
+      "/var/run",
+      "/var/lib/amazon",
+      "/var/log/amazon",
+    ]);
     expect(frontendTd.volume).toEqual([
       { name: "frontend-tmp" },
       { name: "frontend-var-cache-nginx" },
@@ -121,12 +156,13 @@ describe("ecs layer (dev, no domain)", () => {
     });
     for (const k of SECRETS.ai.keys) expect(s[k]).toBe(key(f.secrets.ai_secret_arn, k));
     for (const k of SECRETS.stripe.keys) expect(s[k]).toBe(key(f.secrets.stripe_secret_arn, k));
-    expect(JSON.stringify(s)).not.toContain(f.database.db_secret_arn + ":password");
+    expect(JSON.stringify(s)).not.toContain(`${f.database.db_secret_arn}:password`);
   });
 
   test("no secret-looking name in any environment; no secret value in the JSON", () => {
     for (const c of [backend, frontend]) {
-      for (const e of c.environment) expect([e.name, looksSecretName(e.name), secretValueFinding(e.value)]).toEqual([e.name, false, undefined]);
+      for (const e of c.environment)
+        expect([e.name, looksSecretName(e.name), secretValueFinding(e.value)]).toEqual([e.name, false, undefined]);
     }
     expect(JSON.stringify(json)).not.toMatch(/postgres(ql)?:\/\//);
   });
@@ -137,13 +173,19 @@ describe("ecs layer (dev, no domain)", () => {
       cluster: f.cluster.cluster_name,
       task_definition: `\${aws_ecs_task_definition.${backendTdId}.arn}`,
       platform_version: "LATEST",
-      network_configuration: { subnets: f.network.private_subnet_ids, security_groups: [f.network.ecs_security_group_id], assign_public_ip: false },
+      network_configuration: {
+        subnets: f.network.private_subnet_ids,
+        security_groups: [f.network.ecs_security_group_id],
+        assign_public_ip: false,
+      },
       load_balancer: [{ target_group_arn: f.alb.backend_target_group_arn, container_name: "backend", container_port: 8080 }],
       desired_count: 1,
     });
     expect(svc.launch_type).toBeUndefined();
     const [, fe] = byName(json, "aws_ecs_service", "markmail-dev-frontend")!;
-    expect(fe.load_balancer).toEqual([{ target_group_arn: f.alb.frontend_target_group_arn, container_name: "frontend", container_port: 8080 }]);
+    expect(fe.load_balancer).toEqual([
+      { target_group_arn: f.alb.frontend_target_group_arn, container_name: "frontend", container_port: 8080 },
+    ]);
   });
 
   test("deployments: circuit breaker and alarms with rollback, rolling 100/200 % (dev), 60 s grace, exec on (dev), managed tags; Terraform owns the task definition, only the count is ignored", () => {
@@ -161,7 +203,11 @@ describe("ecs layer (dev, no domain)", () => {
       });
       expect(svc.task_definition).toMatch(/^\$\{aws_ecs_task_definition\.(backend|frontend)\.arn\}$/);
       const name = svc.name.replace("markmail-dev-", "");
-      expect(svc.alarms).toEqual({ alarm_names: ["markmail-dev-high-error-rate", `markmail-dev-${name}-unhealthy-hosts`], enable: true, rollback: true });
+      expect(svc.alarms).toEqual({
+        alarm_names: ["markmail-dev-high-error-rate", `markmail-dev-${name}-unhealthy-hosts`],
+        enable: true,
+        rollback: true,
+      });
       expect(svc.load_balancer[0].advanced_configuration).toBeUndefined();
       expect(svc.capacity_provider_strategy).toEqual([
         { capacity_provider: "FARGATE", base: 1, weight: 1 },
@@ -177,9 +223,22 @@ describe("ecs layer (dev, no domain)", () => {
     expect(targets).toHaveLength(2);
     const [, svcId] = [0, byName(json, "aws_ecs_service", "markmail-dev-backend")![0]];
     const target = targets.find(([, t]) => t.resource_id === `service/${f.cluster.cluster_name}/\${aws_ecs_service.${svcId}.name}`)!;
-    expect(target[1]).toMatchObject({ min_capacity: 1, max_capacity: 3, scalable_dimension: "ecs:service:DesiredCount", service_namespace: "ecs" });
-    const policies = resources(json, "aws_appautoscaling_policy").filter(([, p]) => p.resource_id === `\${aws_appautoscaling_target.${target[0]}.resource_id}`);
-    expect(policies.map(([, p]) => [p.name, p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type, p.target_tracking_scaling_policy_configuration.target_value])).toEqual([
+    expect(target[1]).toMatchObject({
+      min_capacity: 1,
+      max_capacity: 3,
+      scalable_dimension: "ecs:service:DesiredCount",
+      service_namespace: "ecs",
+    });
+    const policies = resources(json, "aws_appautoscaling_policy").filter(
+      ([, p]) => p.resource_id === `\${aws_appautoscaling_target.${target[0]}.resource_id}`,
+    );
+    expect(
+      policies.map(([, p]) => [
+        p.name,
+        p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type,
+        p.target_tracking_scaling_policy_configuration.target_value,
+      ]),
+    ).toEqual([
       ["markmail-dev-backend-cpu", "ECSServiceAverageCPUUtilization", 70],
       ["markmail-dev-backend-memory", "ECSServiceAverageMemoryUtilization", 80],
     ]);
@@ -213,7 +272,7 @@ describe("ecs environment matrix", () => {
     const json = synthJson(stacks.get("markmail-dev-ecs")!);
     const [backend] = containers(byFamily(json, "markmail-dev-backend")[1]);
     const remote = /^\$\{data\.terraform_remote_state\.[^}]+\}/;
-    expect(backend.image).toMatch(new RegExp(remote.source + ":\\$\\{data\\.aws_ssm_parameter\\.backend_image_tag\\.insecure_value\\}$"));
+    expect(backend.image).toMatch(new RegExp(`${remote.source}:\\$\\{data\\.aws_ssm_parameter\\.backend_image_tag\\.insecure_value\\}$`));
     expect(secretsOf(backend).DATABASE_URL).toBe("${data.terraform_remote_state.database.outputs.db_secret_arn}:url::");
     expect(secretsOf(backend).JWT_SECRET).toBe("${data.terraform_remote_state.secrets.outputs.jwt_secret_arn}:secret::");
     expect(envOf(backend).REDIS_URL).toMatch(/^rediss:\/\/\$\{data\.terraform_remote_state\.[^}]+\}:6379$/);
@@ -222,8 +281,14 @@ describe("ecs environment matrix", () => {
     expect(byName(json, "aws_ecs_service", "markmail-dev-backend")![1].cluster).toMatch(remote);
     for (const env of ["staging", "prod"]) {
       const other = synthJson(stacks.get(`markmail-${env}-ecs`)!);
-      expect(resources(other, "aws_ecs_service").map(([, s]) => s.name).sort()).toEqual([`markmail-${env}-backend`, `markmail-${env}-frontend`]);
-      expect(envOf(containers(byFamily(other, `markmail-${env}-backend`)[1])[0]).FRONTEND_URL).toBe("${data.terraform_remote_state.alb.outputs.public_url}");
+      expect(
+        resources(other, "aws_ecs_service")
+          .map(([, s]) => s.name)
+          .sort(),
+      ).toEqual([`markmail-${env}-backend`, `markmail-${env}-frontend`]);
+      expect(envOf(containers(byFamily(other, `markmail-${env}-backend`)[1])[0]).FRONTEND_URL).toBe(
+        "${data.terraform_remote_state.alb.outputs.public_url}",
+      );
       expect(synthJson(stacks.get(`markmail-${env}-alb`)!).output!.public_url.value).toBe("http://${aws_lb.alb.dns_name}");
     }
   });
@@ -240,11 +305,24 @@ describe("ecs guardrails", () => {
   };
 
   test("a secret-looking environment name throws (password, secret, token, API key, private key, DATABASE_URL)", () => {
-    for (const name of ["DB_PASSWORD", "JWT_SECRET", "GITHUB_TOKEN", "OPENAI_API_KEY", "APIKEY", "TLS_PRIVATE_KEY", "DATABASE_URL", "AWS_ACCESS_KEY_ID"]) {
+    for (const name of [
+      "DB_PASSWORD",
+      "JWT_SECRET",
+      "GITHUB_TOKEN",
+      "OPENAI_API_KEY",
+      "APIKEY",
+      "TLS_PRIVATE_KEY",
+      "DATABASE_URL",
+      "AWS_ACCESS_KEY_ID",
+    ]) {
       expect(() => assertNoSecretEnvironment("backend", { [name]: "x" })).toThrow(new RegExp(`${name} looks like a secret`));
     }
-    expect(() => containerDefinition({ ...spec, environment: { DATABASE_URL: "postgresql://u:p@h/db" } })).toThrow(/DATABASE_URL looks like a secret/);
-    expect(() => assertNoSecretEnvironment("backend", { JWT_SECRET_ARN: "arn", AWS_SES_CONFIGURATION_SET: "x", SALESFORCE_REDIRECT_URI: "u" })).not.toThrow();
+    expect(() => containerDefinition({ ...spec, environment: { DATABASE_URL: "postgresql://u:p@h/db" } })).toThrow(
+      /DATABASE_URL looks like a secret/,
+    );
+    expect(() =>
+      assertNoSecretEnvironment("backend", { JWT_SECRET_ARN: "arn", AWS_SES_CONFIGURATION_SET: "x", SALESFORCE_REDIRECT_URI: "u" }),
+    ).not.toThrow();
   });
 
   test("a variable set both as environment and secret, or a relative scratch path, throws", () => {
@@ -273,12 +351,26 @@ describe("ecs guardrails", () => {
       deploymentAlarmNames: ["markmail-dev-high-error-rate"],
     };
     const stack = () => regionalStack("s");
-    expect(() => new FargateService(stack(), "svc", { ...props, deploymentAlarmNames: [] })).toThrow(/deploymentAlarmNames must name the alarms/);
-    const bg = { bakeTimeMinutes: 5, alternateTargetGroupArn: "alt", productionListenerRuleArn: "p", testListenerRuleArn: "t", roleArn: "r" };
-    expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 1441 } })).toThrow(/bakeTimeMinutes must be an integer 0-1440/);
-    expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 2.5 } })).toThrow(/bakeTimeMinutes must be an integer 0-1440/);
+    expect(() => new FargateService(stack(), "svc", { ...props, deploymentAlarmNames: [] })).toThrow(
+      /deploymentAlarmNames must name the alarms/,
+    );
+    const bg = {
+      bakeTimeMinutes: 5,
+      alternateTargetGroupArn: "alt",
+      productionListenerRuleArn: "p",
+      testListenerRuleArn: "t",
+      roleArn: "r",
+    };
+    expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 1441 } })).toThrow(
+      /bakeTimeMinutes must be an integer 0-1440/,
+    );
+    expect(() => new FargateService(stack(), "svc", { ...props, blueGreen: { ...bg, bakeTimeMinutes: 2.5 } })).toThrow(
+      /bakeTimeMinutes must be an integer 0-1440/,
+    );
     expect(() => new FargateService(stack(), "svc", { ...props, assignPublicIp: true })).toThrow(/assignPublicIp must be false/);
-    expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 5 })).toThrow(/^s\/svc: minCount\/desiredCount\/maxCount="1\/5\/2" is not valid: expected integers with 1 <= min <= desired <= max <= 100$/);
+    expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 5 })).toThrow(
+      /^s\/svc: minCount\/desiredCount\/maxCount="1\/5\/2" is not valid: expected integers with 1 <= min <= desired <= max <= 100$/,
+    );
     expect(() => new FargateService(stack(), "svc", { ...props, minCount: 0 })).toThrow(/minCount\/desiredCount\/maxCount="0\/1\/2"/);
     expect(() => new FargateService(stack(), "svc", { ...props, maxCount: 101, desiredCount: 101 })).toThrow(/<= max <= 100/);
     expect(() => new FargateService(stack(), "svc", { ...props, desiredCount: 1.5 })).toThrow(/minCount\/desiredCount\/maxCount/);
@@ -298,7 +390,14 @@ describe("non-root users and writable scratch volumes", () => {
       const [init, app] = allContainers(byFamily(json, family)[1]);
       expect(app.user).toBe(user);
       expect(app.dependsOn).toEqual([{ containerName: init.name, condition: "SUCCESS" }]);
-      expect(init).toMatchObject({ essential: false, user: "0", image: app.image, readonlyRootFilesystem: true, privileged: false, entryPoint: ["sh", "-c"] });
+      expect(init).toMatchObject({
+        essential: false,
+        user: "0",
+        image: app.image,
+        readonlyRootFilesystem: true,
+        privileged: false,
+        entryPoint: ["sh", "-c"],
+      });
       expect(init.command).toEqual([`chown ${user} ${paths.join(" ")}`]);
       expect(init.mountPoints.map((m: any) => m.containerPath)).toEqual(paths);
       // root with CAP_CHOWN only: every other default capability dropped, none added
@@ -367,7 +466,15 @@ describe("blue/green releases (prod)", () => {
         },
       });
       // The new tasks register in whichever group is idle: both groups' unhealthy alarms roll back.
-      expect(s.alarms).toEqual({ alarm_names: ["markmail-prod-high-error-rate", `markmail-prod-${svc}-unhealthy-hosts`, `markmail-prod-${svc}-alternate-unhealthy-hosts`], enable: true, rollback: true });
+      expect(s.alarms).toEqual({
+        alarm_names: [
+          "markmail-prod-high-error-rate",
+          `markmail-prod-${svc}-unhealthy-hosts`,
+          `markmail-prod-${svc}-alternate-unhealthy-hosts`,
+        ],
+        enable: true,
+        rollback: true,
+      });
     }
     expect(role.name).toBe("markmail-prod-ecs-infrastructure");
     const trust = trustOf(json, "markmail-prod-ecs-infrastructure");
@@ -379,7 +486,9 @@ describe("blue/green releases (prod)", () => {
   });
 
   test("the infrastructure role may modify only the ALB layer's rules and register only in its target groups", () => {
-    const doc = Object.values(json.data!.aws_iam_policy_document as Record<string, any>).find((d) => d.statement.some((s: any) => s.sid === "ShiftRules"))!;
+    const doc = Object.values(json.data!.aws_iam_policy_document as Record<string, any>).find((d) =>
+      d.statement.some((s: any) => s.sid === "ShiftRules"),
+    )!;
     const sid = (n: string) => doc.statement.find((s: any) => s.sid === n);
     expect(sid("ShiftRules")).toMatchObject({ actions: ["elasticloadbalancing:ModifyRule"], resources: bgRef("listener_rule_ids") });
     expect(sid("RegisterTasks").resources).toBe(bgRef("target_group_ids"));

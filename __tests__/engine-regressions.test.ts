@@ -1,10 +1,10 @@
 // Regressions found by the real engine (scripts/engine/verify.sh: terraform validate + an offline
 // plan against moto). Each test pins the synthesized JSON shape that Terraform needs, so the class
 // of error comes back as a fast jest failure instead of a slow engine run.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { buildApp, configFrom, synthJson, TfJson } from "./helpers/synth";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApp, configFrom, synthJson, type TfJson } from "./helpers/synth";
 
 const full = (vars: Record<string, string> = {}) => {
   const stacks = buildApp(configFrom({ CREATE_BASTION: "true", ...vars }));
@@ -12,46 +12,65 @@ const full = (vars: Record<string, string> = {}) => {
 };
 
 describe("terraform_remote_state readers (validate: 'The parameter \"dynamodb_table\" is deprecated')", () => {
-  test.each(["both", "dynamodb", "lockfile"])("TF_STATE_LOCKING=%s: no reader carries dynamodb_table; the stack's own backend keeps its lock setting", (locking) => {
-    let readers = 0;
-    // One environment is enough: every environment's stacks come from the same code.
-    for (const [id, json] of full({ TF_STATE_LOCKING: locking, CDK_CONTEXT_ENVIRONMENT: "dev" })) {
-      for (const [name, reader] of Object.entries<any>(json.data?.terraform_remote_state ?? {})) {
-        readers += 1;
-        expect({ id, name, config: reader.config }).toEqual({ id, name, config: expect.not.objectContaining({ dynamodb_table: expect.anything() }) });
-        expect(reader.config).toEqual({ bucket: "markmail-terraform-state", region: "ap-northeast-1", key: expect.any(String) });
-        expect(reader.config.key).toMatch(/^markmail\/dev\/[a-z-]+\.tfstate$/);
+  test.each(["both", "dynamodb", "lockfile"])(
+    "TF_STATE_LOCKING=%s: no reader carries dynamodb_table; the stack's own backend keeps its lock setting",
+    (locking) => {
+      let readers = 0;
+      // One environment is enough: every environment's stacks come from the same code.
+      for (const [id, json] of full({ TF_STATE_LOCKING: locking, CDK_CONTEXT_ENVIRONMENT: "dev" })) {
+        for (const [name, reader] of Object.entries<any>(json.data?.terraform_remote_state ?? {})) {
+          readers += 1;
+          expect({ id, name, config: reader.config }).toEqual({
+            id,
+            name,
+            config: expect.not.objectContaining({ dynamodb_table: expect.anything() }),
+          });
+          expect(reader.config).toEqual({ bucket: "markmail-terraform-state", region: "ap-northeast-1", key: expect.any(String) });
+          expect(reader.config.key).toMatch(/^markmail\/dev\/[a-z-]+\.tfstate$/);
+        }
+        const backend = json.terraform.backend.s3;
+        expect(backend.dynamodb_table).toBe(locking === "lockfile" ? undefined : "markmail-terraform-locks");
+        expect(backend.use_lockfile).toBe(locking === "dynamodb" ? undefined : true);
       }
-      const backend = json.terraform.backend.s3;
-      expect(backend.dynamodb_table).toBe(locking === "lockfile" ? undefined : "markmail-terraform-locks");
-      expect(backend.use_lockfile).toBe(locking === "dynamodb" ? undefined : true);
-    }
-    expect(readers).toBeGreaterThan(6);
-  });
+      expect(readers).toBeGreaterThan(6);
+    },
+  );
 });
 
 describe("for_each keys known at plan time (plan: 'Invalid for_each argument ... cannot be determined until apply')", () => {
-  const domains = { DEV_DOMAIN: "dev.markmail.example.com", STAGING_DOMAIN: "staging.markmail.example.com", PROD_DOMAIN: "markmail.example.com" };
+  const domains = {
+    DEV_DOMAIN: "dev.markmail.example.com",
+    STAGING_DOMAIN: "staging.markmail.example.com",
+    PROD_DOMAIN: "markmail.example.com",
+  };
 
-  test.each(["lookup", "create"])("HOSTED_ZONE_MODE=%s: ACM validation records iterate the domain_validation_options set itself, keyed by domain_name", (mode) => {
-    const alb = full({ ...domains, HOSTED_ZONE_MODE: mode }).filter(([id]) => id.endsWith("-alb"));
-    expect(alb).toHaveLength(3);
-    for (const [, json] of alb) {
-      const [certName] = Object.keys(json.resource!.aws_acm_certificate);
-      const withForEach = Object.values<any>(json.resource!.aws_route53_record).filter((r) => r.for_each);
-      expect(withForEach).toHaveLength(1);
-      // tolist() of a set whose elements hold unknown values is wholly unknown at plan time.
-      expect(withForEach[0].for_each).toBe(`\${{ for dvo in aws_acm_certificate.${certName}.domain_validation_options : dvo.domain_name => dvo }}`);
-      expect(withForEach[0].name).toBe("${each.value.resource_record_name}");
-    }
-  });
+  test.each(["lookup", "create"])(
+    "HOSTED_ZONE_MODE=%s: ACM validation records iterate the domain_validation_options set itself, keyed by domain_name",
+    (mode) => {
+      const alb = full({ ...domains, HOSTED_ZONE_MODE: mode }).filter(([id]) => id.endsWith("-alb"));
+      expect(alb).toHaveLength(3);
+      for (const [, json] of alb) {
+        const [certName] = Object.keys(json.resource!.aws_acm_certificate);
+        const withForEach = Object.values<any>(json.resource!.aws_route53_record).filter((r) => r.for_each);
+        expect(withForEach).toHaveLength(1);
+        // tolist() of a set whose elements hold unknown values is wholly unknown at plan time.
+        expect(withForEach[0].for_each).toBe(
+          `\${{ for dvo in aws_acm_certificate.${certName}.domain_validation_options : dvo.domain_name => dvo }}`,
+        );
+        expect(withForEach[0].name).toBe("${each.value.resource_record_name}");
+      }
+    },
+  );
 
   test("no for_each anywhere in the app converts a set with tolist()", () => {
     for (const vars of [{}, domains]) {
       for (const [id, json] of full(vars)) {
         for (const [type, byName] of Object.entries(json.resource ?? {})) {
           for (const [name, body] of Object.entries<any>(byName)) {
-            if (body.for_each !== undefined) expect({ address: `${id}/${type}.${name}`, for_each: JSON.stringify(body.for_each) }).not.toEqual(expect.objectContaining({ for_each: expect.stringContaining("tolist(") }));
+            if (body.for_each !== undefined)
+              expect({ address: `${id}/${type}.${name}`, for_each: JSON.stringify(body.for_each) }).not.toEqual(
+                expect.objectContaining({ for_each: expect.stringContaining("tolist(") }),
+              );
           }
         }
       }
@@ -101,7 +120,12 @@ describe("offline plan inputs (scripts/engine/offline-plan.js)", () => {
       skip_metadata_api_check: true,
       skip_region_validation: true,
     });
-    expect(doc.provider.aws.endpoints[0]).toMatchObject({ sts: "http://127.0.0.1:5000", secretsmanager: "http://127.0.0.1:5000", route53: "http://127.0.0.1:5000", ssm: "http://127.0.0.1:5000" });
+    expect(doc.provider.aws.endpoints[0]).toMatchObject({
+      sts: "http://127.0.0.1:5000",
+      secretsmanager: "http://127.0.0.1:5000",
+      route53: "http://127.0.0.1:5000",
+      ssm: "http://127.0.0.1:5000",
+    });
     expect(doc.data).toBeUndefined();
   });
 });

@@ -10,7 +10,11 @@ import { buildFreshApp, configFrom } from "./helpers/synth";
 // them hold every resource shape the app writes.
 const VARIANTS: [string, string, Record<string, string>][] = [
   ["dev without domains", "markmail-dev-", { CREATE_BASTION: "true" }],
-  ["prod with domains", "markmail-prod-", { CREATE_BASTION: "true", PROD_DOMAIN: "markmail.example.com", HOSTED_ZONE_MODE: "create", NOTIFICATION_EMAIL: "ops@example.com" }],
+  [
+    "prod with domains",
+    "markmail-prod-",
+    { CREATE_BASTION: "true", PROD_DOMAIN: "markmail.example.com", HOSTED_ZONE_MODE: "create", NOTIFICATION_EMAIL: "ops@example.com" },
+  ],
 ];
 
 describe.each(VARIANTS)("cdktf synth --hcl, %s", (_name, prefix, vars) => {

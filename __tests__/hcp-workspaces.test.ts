@@ -1,4 +1,4 @@
-import { App, Testing } from "cdktf";
+import { type App, Testing } from "cdktf";
 import { readGraph } from "../hcp-workspaces";
 import { HcpWorkspacesStack } from "../stacks/hcp-workspaces-stack";
 import { configFrom, parseRef, synthJson } from "./helpers/synth";
@@ -14,7 +14,11 @@ describe("markmail-hcp-workspaces: workspaces and the remote state sharing the l
   const nameOf = (ref: string) => workspaces[parseRef(ref)!.name].name as string;
 
   test("one workspace per layer stack, named like the stack, in the configured organization", () => {
-    expect(Object.values<any>(workspaces).map((w) => w.name).sort()).toEqual([...reads.keys()].sort());
+    expect(
+      Object.values<any>(workspaces)
+        .map((w) => w.name)
+        .sort(),
+    ).toEqual([...reads.keys()].sort());
     expect(Object.keys(workspaces)).toHaveLength(27);
     for (const w of Object.values<any>(workspaces)) expect(w.organization).toBe("acme");
     expect(json.terraform.required_providers.tfe.source).toBe("hashicorp/tfe");
@@ -24,11 +28,20 @@ describe("markmail-hcp-workspaces: workspaces and the remote state sharing the l
   test("each producer shares its state with exactly the stacks that read it, never globally", () => {
     const shared = new Map(settings.map((s) => [nameOf(s.workspace_id), s.remote_state_consumer_ids.map(nameOf).sort()]));
     for (const producer of reads.keys()) {
-      const readers = [...reads].filter(([, ups]) => ups.includes(producer)).map(([c]) => c).sort();
+      const readers = [...reads]
+        .filter(([, ups]) => ups.includes(producer))
+        .map(([c]) => c)
+        .sort();
       expect({ producer, consumers: shared.get(producer) }).toEqual({ producer, consumers: readers });
     }
     // monitoring reads the network for the secret-age function's subnets.
-    expect(shared.get("markmail-prod-network")).toEqual(["markmail-prod-alb", "markmail-prod-bastion", "markmail-prod-database", "markmail-prod-ecs", "markmail-prod-monitoring"]);
+    expect(shared.get("markmail-prod-network")).toEqual([
+      "markmail-prod-alb",
+      "markmail-prod-bastion",
+      "markmail-prod-database",
+      "markmail-prod-ecs",
+      "markmail-prod-monitoring",
+    ]);
     for (const s of settings) expect(s.global_remote_state).toBe(false);
   });
 
@@ -37,11 +50,18 @@ describe("markmail-hcp-workspaces: workspaces and the remote state sharing the l
       const env = nameOf(s.workspace_id).split("-")[1];
       for (const c of s.remote_state_consumer_ids.map(nameOf)) expect(c.split("-")[1]).toBe(env);
     }
-    const bad = new Map([["markmail-prod-network", []], ["markmail-dev-database", ["markmail-prod-network"]]]);
-    expect(() => new HcpWorkspacesStack(Testing.app() as App, { config, reads: bad })).toThrow(/markmail-dev-database reads markmail-prod-network: a workspace never shares its state with another environment/);
+    const bad = new Map([
+      ["markmail-prod-network", []],
+      ["markmail-dev-database", ["markmail-prod-network"]],
+    ]);
+    expect(() => new HcpWorkspacesStack(Testing.app() as App, { config, reads: bad })).toThrow(
+      /markmail-dev-database reads markmail-prod-network: a workspace never shares its state with another environment/,
+    );
   });
 
   test("only with TF_BACKEND=cloud", () => {
-    expect(() => new HcpWorkspacesStack(Testing.app() as App, { config: configFrom({}), reads })).toThrow(/TF_BACKEND=s3: markmail-hcp-workspaces manages HCP Terraform workspaces/);
+    expect(() => new HcpWorkspacesStack(Testing.app() as App, { config: configFrom({}), reads })).toThrow(
+      /TF_BACKEND=s3: markmail-hcp-workspaces manages HCP Terraform workspaces/,
+    );
   });
 });

@@ -1,8 +1,8 @@
-import { assertScopedSes, MailSending, MailSendingProps, sesSendStatement } from "../constructs/mail";
+import { assertScopedSes, MailSending, type MailSendingProps, sesSendStatement } from "../constructs/mail";
 import { MonitoringStack } from "../stacks/monitoring-stack";
-import { AppConfig } from "../config";
+import type { AppConfig } from "../config";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, onlyResource, resources, synthInRegion, synthJson, TfJson } from "./helpers/synth";
+import { configFor, onlyResource, resources, synthInRegion, synthJson, type TfJson } from "./helpers/synth";
 
 function synthMonitoring(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -33,7 +33,9 @@ describe("SES without a domain (dev)", () => {
     expect(dests.get("cloudwatch")!.event_destination.cloud_watch_destination.dimension_configuration).toEqual([
       { dimension_name: "ses:configuration-set", dimension_value_source: "MESSAGE_TAG", default_dimension_value: "markmail-dev" },
     ]);
-    expect(dests.get("cloudwatch")!.event_destination.matching_event_types).toEqual(expect.arrayContaining(["SEND", "BOUNCE", "COMPLAINT", "DELIVERY", "REJECT"]));
+    expect(dests.get("cloudwatch")!.event_destination.matching_event_types).toEqual(
+      expect.arrayContaining(["SEND", "BOUNCE", "COMPLAINT", "DELIVERY", "REJECT"]),
+    );
     expect(dests.get("bounce")!.event_destination).toEqual({
       enabled: true,
       matching_event_types: ["BOUNCE"],
@@ -46,10 +48,19 @@ describe("SES without a domain (dev)", () => {
 
   test("SES may publish to the bounce topic only for this configuration set", () => {
     const docs = Object.values(json.data!.aws_iam_policy_document) as any[];
-    const ses = docs.flatMap((d) => d.statement).filter((s: any) => s.effect === "Allow" && s.actions.includes("sns:Publish") && s.principals[0].identifiers[0] === "ses.amazonaws.com");
+    const ses = docs
+      .flatMap((d) => d.statement)
+      .filter(
+        (s: any) => s.effect === "Allow" && s.actions.includes("sns:Publish") && s.principals[0].identifiers[0] === "ses.amazonaws.com",
+      );
     expect(ses).toHaveLength(2);
     for (const s of ses) {
-      expect(s.condition).toContainEqual(expect.objectContaining({ variable: "aws:SourceArn", values: [expect.stringMatching(/:ses:ap-northeast-1:.*:configuration-set\/markmail-dev$/)] }));
+      expect(s.condition).toContainEqual(
+        expect.objectContaining({
+          variable: "aws:SourceArn",
+          values: [expect.stringMatching(/:ses:ap-northeast-1:.*:configuration-set\/markmail-dev$/)],
+        }),
+      );
     }
   });
 
@@ -109,8 +120,16 @@ describe("SES with a domain (prod)", () => {
       mail_from_domain: "mail.markmail.example.com",
       behavior_on_mx_failure: "USE_DEFAULT_VALUE",
     });
-    expect(records).toContainEqual(expect.objectContaining({ name: "mail.markmail.example.com", type: "MX", records: ["10 feedback-smtp.ap-northeast-1.amazonses.com"] }));
-    expect(records).toContainEqual(expect.objectContaining({ name: "mail.markmail.example.com", type: "TXT", records: ["v=spf1 include:amazonses.com ~all"] }));
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        name: "mail.markmail.example.com",
+        type: "MX",
+        records: ["10 feedback-smtp.ap-northeast-1.amazonses.com"],
+      }),
+    );
+    expect(records).toContainEqual(
+      expect.objectContaining({ name: "mail.markmail.example.com", type: "TXT", records: ["v=spf1 include:amazonses.com ~all"] }),
+    );
   });
 });
 
@@ -123,12 +142,20 @@ describe("SES guardrails", () => {
   };
 
   test("a configuration set without full suppression throws", () => {
-    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, suppressedReasons: [] }))).toThrow(/suppression must cover BOUNCE and COMPLAINT/);
-    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, suppressedReasons: ["BOUNCE"] }))).toThrow(/suppression must cover/);
+    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, suppressedReasons: [] }))).toThrow(
+      /suppression must cover BOUNCE and COMPLAINT/,
+    );
+    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, suppressedReasons: ["BOUNCE"] }))).toThrow(
+      /suppression must cover/,
+    );
   });
 
   test("a reputation threshold at or above the AWS pause level throws", () => {
-    expect(() => synthInRegion((s) => new MailSending(s, "m", { ...props, alarms: { ...props.alarms, complaintRatePercent: 0.5 } }))).toThrow(/\/m: alarms\.complaintRatePercent=0\.5 is not valid: expected a percentage above 0 and below 0\.5 \(SES pauses sending at 0\.5 %\)$/);
+    expect(() =>
+      synthInRegion((s) => new MailSending(s, "m", { ...props, alarms: { ...props.alarms, complaintRatePercent: 0.5 } })),
+    ).toThrow(
+      /\/m: alarms\.complaintRatePercent=0\.5 is not valid: expected a percentage above 0 and below 0\.5 \(SES pauses sending at 0\.5 %\)$/,
+    );
   });
 
   test("the send statement names the configuration set and identities; wildcards throw", () => {
@@ -140,8 +167,12 @@ describe("SES guardrails", () => {
     expect(statement.resources).toHaveLength(2);
     expect(statement.resources[0]).toMatch(/:ses:ap-northeast-1:.*:configuration-set\/markmail-dev$/);
     expect(statement.resources[1]).toMatch(/:identity\/dev\.markmail\.example\.com$/);
-    expect(() => synthInRegion((s) => sesSendStatement(s, { configurationSetName: "markmail-dev", identities: ["*"] }))).toThrow(/wildcard/);
-    expect(() => synthInRegion((s) => sesSendStatement(s, { configurationSetName: "markmail-dev", identities: [] }))).toThrow(/at least one identity/);
+    expect(() => synthInRegion((s) => sesSendStatement(s, { configurationSetName: "markmail-dev", identities: ["*"] }))).toThrow(
+      /wildcard/,
+    );
+    expect(() => synthInRegion((s) => sesSendStatement(s, { configurationSetName: "markmail-dev", identities: [] }))).toThrow(
+      /at least one identity/,
+    );
   });
 
   test("unscoped SES grants are impossible: ses:*, sesv2:*, invalid sesv2: actions, * resources", () => {
@@ -149,7 +180,9 @@ describe("SES guardrails", () => {
     expect(() => assertScopedSes([{ effect: "Allow", actions: ["ses:*"], resources: [arn] }])).toThrow(/"ses:\*" is not allowed/);
     expect(() => assertScopedSes([{ effect: "Allow", actions: ["sesv2:SendEmail"], resources: [arn] }])).toThrow(/not allowed/);
     expect(() => assertScopedSes([{ effect: "Allow", actions: ["ses:SendEmail"], resources: ["*"] }])).toThrow(/unscoped resource/);
-    expect(() => assertScopedSes([{ effect: "Allow", actions: ["ses:SendEmail"], resources: ["arn:aws:ses:ap-northeast-1:111122223333:identity/*"] }])).toThrow(/unscoped/);
+    expect(() =>
+      assertScopedSes([{ effect: "Allow", actions: ["ses:SendEmail"], resources: ["arn:aws:ses:ap-northeast-1:111122223333:identity/*"] }]),
+    ).toThrow(/unscoped/);
     expect(() => assertScopedSes([{ effect: "Allow", actions: ["ses:SendEmail"], resources: [arn] }])).not.toThrow();
   });
 });

@@ -1,22 +1,21 @@
 import { Token } from "cdktf";
 import { MetricAlarm } from "../constructs/alarm";
 import { renderDashboardBody } from "../constructs/dashboard";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CustomerKey } from "../constructs/kms-key";
 import { NotificationTopic, topicKeyStatement } from "../constructs/notification-topic";
 import { MonitoringStack } from "../stacks/monitoring-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 
 const f = fakeOutputs("dev");
-import { configFor, resources, synthInRegion, synthJson, TfJson } from "./helpers/synth";
-import { AppConfig, EnvName } from "../config";
+import { configFor, resources, synthInRegion, synthJson, type TfJson } from "./helpers/synth";
+import type { AppConfig, EnvName } from "../config";
 
 function synthMonitoring(config: AppConfig): TfJson {
   return synthJson(new MonitoringStack(testApp(), { config, env: onlyEnv(config) }));
 }
 
-const byName = (json: TfJson, type: string, key: string) =>
-  new Map(resources(json, type).map(([, body]) => [body[key] as string, body]));
+const byName = (json: TfJson, type: string, key: string) => new Map(resources(json, type).map(([, body]) => [body[key] as string, body]));
 const policyDocs = (json: TfJson) => Object.values(json.data?.aws_iam_policy_document ?? {}) as any[];
 const accountRef = (json: TfJson) => `\${data.aws_caller_identity.${Object.keys(json.data!.aws_caller_identity)[0]}.account_id}`;
 const partitionRef = (json: TfJson) => `\${data.aws_partition.${Object.keys(json.data!.aws_partition)[0]}.partition}`;
@@ -49,10 +48,14 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
       expect([["cloudwatch.amazonaws.com", "events.amazonaws.com"], ["ses.amazonaws.com"]]).toContainEqual(services);
       for (const allow of allows) {
         expect(allow.actions).toEqual(["sns:Publish"]);
-        expect(allow.principals).toEqual([{ type: "Service", identifiers: [expect.stringMatching(/^(cloudwatch|events|ses)\.amazonaws\.com$/)] }]);
+        expect(allow.principals).toEqual([
+          { type: "Service", identifiers: [expect.stringMatching(/^(cloudwatch|events|ses)\.amazonaws\.com$/)] },
+        ]);
         expect(allow.condition).toContainEqual({ test: "StringEquals", variable: "aws:SourceAccount", values: [accountRef(json)] });
       }
-      expect(doc.statement).toContainEqual(expect.objectContaining({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }));
+      expect(doc.statement).toContainEqual(
+        expect.objectContaining({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }),
+      );
     }
     const cw = docs.flatMap((d) => d.statement).find((s: any) => s.principals[0].identifiers[0] === "cloudwatch.amazonaws.com");
     expect(cw.condition).toContainEqual({
@@ -71,7 +74,12 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
   test("the key policy lets CloudWatch, EventBridge and SES encrypt for this account only (and Logs for the secret-age function)", () => {
     const keyDoc = policyDocs(json).find((d) => d.statement.some((s: any) => s.sid === "AccountAdministersKey"));
     const all = keyDoc.statement.filter((s: any) => s.principals?.[0].type === "Service");
-    expect(all.map((s: any) => s.principals[0].identifiers[0]).sort()).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.ap-northeast-1.amazonaws.com", "ses.amazonaws.com"]);
+    expect(all.map((s: any) => s.principals[0].identifiers[0]).sort()).toEqual([
+      "cloudwatch.amazonaws.com",
+      "events.amazonaws.com",
+      "logs.ap-northeast-1.amazonaws.com",
+      "ses.amazonaws.com",
+    ]);
     const services = all.filter((s: any) => !s.principals[0].identifiers[0].startsWith("logs."));
     for (const s of services) {
       expect(s.actions).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
@@ -127,7 +135,10 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
       dimensions: { ClusterName: f.cluster.cluster_name, ServiceName: f.ecs.backend_service_name },
       threshold: 80,
     });
-    expect(alarms.get("markmail-dev-frontend-memory-high")).toMatchObject({ metric_name: "MemoryUtilization", dimensions: { ServiceName: f.ecs.frontend_service_name } });
+    expect(alarms.get("markmail-dev-frontend-memory-high")).toMatchObject({
+      metric_name: "MemoryUtilization",
+      dimensions: { ServiceName: f.ecs.frontend_service_name },
+    });
     expect(alarms.get("markmail-dev-backend-unhealthy-hosts")).toMatchObject({
       metric_name: "UnHealthyHostCount",
       dimensions: { LoadBalancer: f.alb.alb_arn_suffix, TargetGroup: f.alb.backend_target_group_arn_suffix },
@@ -143,8 +154,16 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     const p95 = alarms.get("markmail-dev-response-time-p95")!;
     expect(p95).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p95", threshold: 1 });
     expect(p95.statistic).toBeUndefined();
-    expect(alarms.get("markmail-dev-db-cpu-high")).toMatchObject({ namespace: "AWS/RDS", dimensions: { DBClusterIdentifier: f.database.cluster_identifier }, treat_missing_data: "missing" });
-    expect(alarms.get("markmail-dev-db-freeable-memory-low")).toMatchObject({ metric_name: "FreeableMemory", comparison_operator: "LessThanThreshold", threshold: 256 * 1024 * 1024 });
+    expect(alarms.get("markmail-dev-db-cpu-high")).toMatchObject({
+      namespace: "AWS/RDS",
+      dimensions: { DBClusterIdentifier: f.database.cluster_identifier },
+      treat_missing_data: "missing",
+    });
+    expect(alarms.get("markmail-dev-db-freeable-memory-low")).toMatchObject({
+      metric_name: "FreeableMemory",
+      comparison_operator: "LessThanThreshold",
+      threshold: 256 * 1024 * 1024,
+    });
     expect(alarms.get("markmail-dev-db-connections-high")).toMatchObject({ metric_name: "DatabaseConnections", threshold: 300 });
   });
 
@@ -155,10 +174,21 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
     const rows: any[][] = body.widgets.flatMap((w: any) => w.properties.metrics);
     const has = (...prefix: string[]) => rows.some((r) => prefix.every((p, i) => r[i] === p));
     expect(has("AWS/ECS", "CPUUtilization", "ClusterName", f.cluster.cluster_name, "ServiceName", f.ecs.backend_service_name)).toBe(true);
-    expect(has("AWS/ECS", "MemoryUtilization", "ClusterName", f.cluster.cluster_name, "ServiceName", f.ecs.frontend_service_name)).toBe(true);
+    expect(has("AWS/ECS", "MemoryUtilization", "ClusterName", f.cluster.cluster_name, "ServiceName", f.ecs.frontend_service_name)).toBe(
+      true,
+    );
     expect(has("AWS/ApplicationELB", "RequestCount", "LoadBalancer", f.alb.alb_arn_suffix)).toBe(true);
     expect(has("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count")).toBe(true);
-    expect(has("AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", f.alb.alb_arn_suffix, "TargetGroup", f.alb.frontend_target_group_arn_suffix)).toBe(true);
+    expect(
+      has(
+        "AWS/ApplicationELB",
+        "HealthyHostCount",
+        "LoadBalancer",
+        f.alb.alb_arn_suffix,
+        "TargetGroup",
+        f.alb.frontend_target_group_arn_suffix,
+      ),
+    ).toBe(true);
     expect(has("AWS/RDS", "DatabaseConnections", "DBClusterIdentifier", f.database.cluster_identifier)).toBe(true);
     const latency = rows.filter((r) => r[1] === "TargetResponseTime").map((r) => r[r.length - 1].stat);
     expect(latency).toEqual(["p50", "p95"]);
@@ -169,7 +199,9 @@ describe("monitoring layer (dev, NOTIFICATION_EMAIL set)", () => {
   });
 
   test("outputs: the guide's dashboard URL", () => {
-    expect(json.output!.dashboard_url.value).toBe("https://console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#dashboards:name=MarkMail-dev");
+    expect(json.output!.dashboard_url.value).toBe(
+      "https://console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#dashboards:name=MarkMail-dev",
+    );
   });
 });
 
@@ -226,8 +258,13 @@ describe("target alarms under blue/green (prod): each deployment moves the tasks
     expect(a.period).toBeUndefined();
     const [expr, ...metrics] = a.metric_query;
     expect(expr).toMatchObject({ id: "e", expression: "FILL(primary, 0) + FILL(alternate, 0)", return_data: true });
-    expect(Object.fromEntries(metrics.map((q: any) => [q.id, q.metric.dimensions.TargetGroup]))).toEqual({ primary: main(svc), alternate: alt(svc) });
-    expect(metrics.every((q: any) => q.metric.metric_name === "HealthyHostCount" && q.metric.stat === "Minimum" && q.metric.period === 60)).toBe(true);
+    expect(Object.fromEntries(metrics.map((q: any) => [q.id, q.metric.dimensions.TargetGroup]))).toEqual({
+      primary: main(svc),
+      alternate: alt(svc),
+    });
+    expect(
+      metrics.every((q: any) => q.metric.metric_name === "HealthyHostCount" && q.metric.stat === "Minimum" && q.metric.period === 60),
+    ).toBe(true);
     expect(a).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
   });
 
@@ -238,10 +275,25 @@ describe("target alarms under blue/green (prod): each deployment moves the tasks
   });
 
   test("a metric-math alarm cannot also name a metric", () => {
-    const base = { alarmName: "x", description: "d", comparison: "LessThanThreshold" as const, threshold: 1, treatMissingData: "breaching" as const, actions: ["t"] };
-    const math = { expression: "FILL(a, 0)", label: "l", metrics: { a: { namespace: "N", metricName: "M", dimensions: {}, statistic: "Minimum" as const } } };
-    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, math, namespace: "N", metricName: "M" }))).toThrow(/names its metrics in math\.metrics/);
-    expect(() => synthInRegion((s) => new MetricAlarm(s, "b", { ...base, math: { ...math, metrics: { A: math.metrics.a } } }))).toThrow(/lower-case/);
+    const base = {
+      alarmName: "x",
+      description: "d",
+      comparison: "LessThanThreshold" as const,
+      threshold: 1,
+      treatMissingData: "breaching" as const,
+      actions: ["t"],
+    };
+    const math = {
+      expression: "FILL(a, 0)",
+      label: "l",
+      metrics: { a: { namespace: "N", metricName: "M", dimensions: {}, statistic: "Minimum" as const } },
+    };
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, math, namespace: "N", metricName: "M" }))).toThrow(
+      /names its metrics in math\.metrics/,
+    );
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "b", { ...base, math: { ...math, metrics: { A: math.metrics.a } } }))).toThrow(
+      /lower-case/,
+    );
     expect(() => synthInRegion((s) => new MetricAlarm(s, "c", base))).toThrow(/set namespace and metricName/);
   });
 });
@@ -276,26 +328,44 @@ describe("monitoring guardrails", () => {
   test("an alarm with both or neither statistic throws; a bad percentile or period throws", () => {
     expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, extendedStatistic: "p95" }))).toThrow(/exactly one/);
     expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined }))).toThrow(/exactly one/);
-    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined, extendedStatistic: "95th" }))).toThrow(/percentile/);
+    expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, statistic: undefined, extendedStatistic: "95th" }))).toThrow(
+      /percentile/,
+    );
     expect(() => synthInRegion((s) => new MetricAlarm(s, "a", { ...base, periodSeconds: 90 }))).toThrow(/period 90s/);
   });
 
   test("a topic publisher that is not an AWS service principal, or no publisher, throws", () => {
     const props = { name: "t", displayName: "t", kmsKeyArn: "k", region: "ap-northeast-1" };
-    expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "*" }] }))).toThrow(/not an AWS service principal/);
+    expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "*" }] }))).toThrow(
+      /not an AWS service principal/,
+    );
     expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [] }))).toThrow(/at least one publisher/);
   });
 
   test("MM-043: a publisher that sets aws:SourceArn without its source ARNs throws (topic policy and key statement)", () => {
     const props = { name: "t", displayName: "t", kmsKeyArn: "k", region: "ap-northeast-1" };
-    expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "ses.amazonaws.com" }] }))).toThrow(/sets aws:SourceArn/);
+    expect(() => synthInRegion((s) => new NotificationTopic(s, "t", { ...props, publishers: [{ service: "ses.amazonaws.com" }] }))).toThrow(
+      /sets aws:SourceArn/,
+    );
     expect(() => synthInRegion((s) => topicKeyStatement(s, { service: "cloudwatch.amazonaws.com" }))).toThrow(/sets aws:SourceArn/);
-    expect(() => synthInRegion((s) => topicKeyStatement(s, { service: "cloudwatch.amazonaws.com", sourceArns: ["arn:aws:cloudwatch:ap-northeast-1:111122223333:alarm:x"] }))).not.toThrow();
+    expect(() =>
+      synthInRegion((s) =>
+        topicKeyStatement(s, {
+          service: "cloudwatch.amazonaws.com",
+          sourceArns: ["arn:aws:cloudwatch:ap-northeast-1:111122223333:alarm:x"],
+        }),
+      ),
+    ).not.toThrow();
   });
 
   test("MM-025: a key-policy service statement with a wildcard action throws; the logs statement names its actions", () => {
     const key = (actions: string[]) => (s: Construct) =>
-      new CustomerKey(s, "k", { alias: "a", description: "d", deletionWindowDays: 7, serviceStatements: [{ sid: "S", effect: "Allow", actions, resources: ["*"] }] });
+      new CustomerKey(s, "k", {
+        alias: "a",
+        description: "d",
+        deletionWindowDays: 7,
+        serviceStatements: [{ sid: "S", effect: "Allow", actions, resources: ["*"] }],
+      });
     expect(() => synthInRegion(key(["kms:GenerateDataKey*", "kms:Decrypt"]))).toThrow(/wildcard actions kms:GenerateDataKey\*/);
     expect(() => synthInRegion(key(["kms:GenerateDataKey", "kms:Decrypt"]))).not.toThrow();
     synthInRegion((s) => {
@@ -306,7 +376,10 @@ describe("monitoring guardrails", () => {
   test("a number token in the dashboard body throws (it would render as a garbage float)", () => {
     const width = Token.asNumber("${var.width}");
     expect(() =>
-      renderDashboardBody([{ title: "x", stat: "Sum", width, metrics: [{ namespace: "n", metricName: "m", dimensions: {} }] }], "ap-northeast-1"),
+      renderDashboardBody(
+        [{ title: "x", stat: "Sum", width, metrics: [{ namespace: "n", metricName: "m", dimensions: {} }] }],
+        "ap-northeast-1",
+      ),
     ).toThrow(/numbers must be literals/);
   });
 });

@@ -4,7 +4,7 @@ import { SecurityGroups } from "../constructs/security-groups";
 import { AWS_OWNED_BUCKETS, INTERFACE_ENDPOINT_SERVICES } from "../constructs/vpc-endpoints";
 import { subnetCidr, tierCidr } from "../constructs/vpc";
 import { NetworkStack } from "../stacks/network-stack";
-import { configFor, ownArn, regionalStack, resources, synthJson, TfJson, trustOf } from "./helpers/synth";
+import { configFor, ownArn, regionalStack, resources, synthJson, type TfJson, trustOf } from "./helpers/synth";
 
 function network(env: "dev" | "staging" | "prod"): TfJson {
   const config = configFor(env);
@@ -19,7 +19,12 @@ const values = (json: TfJson, type: string) => resources(json, type).map(([, v])
 describe("VPC and subnets", () => {
   test("VPC markmail-<env>-vpc with DNS on and the environment's CIDR", () => {
     expect(values(dev, "aws_vpc")).toEqual([
-      expect.objectContaining({ cidr_block: "10.10.0.0/16", enable_dns_hostnames: true, enable_dns_support: true, tags: { Name: "markmail-dev-vpc" } }),
+      expect.objectContaining({
+        cidr_block: "10.10.0.0/16",
+        enable_dns_hostnames: true,
+        enable_dns_support: true,
+        tags: { Name: "markmail-dev-vpc" },
+      }),
     ]);
     expect(values(prod, "aws_vpc")[0].cidr_block).toBe("10.30.0.0/16");
   });
@@ -27,7 +32,9 @@ describe("VPC and subnets", () => {
   test("three tiers per AZ: 2 AZs in dev (6 subnets), 3 in prod (9), in a/c/d", () => {
     expect(values(dev, "aws_subnet")).toHaveLength(6);
     expect(values(prod, "aws_subnet")).toHaveLength(9);
-    expect(new Set(values(prod, "aws_subnet").map((s) => s.availability_zone))).toEqual(new Set(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]));
+    expect(new Set(values(prod, "aws_subnet").map((s) => s.availability_zone))).toEqual(
+      new Set(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]),
+    );
   });
 
   test("no subnet auto-assigns public IPs, not even the public tier (EC2.15, CKV_AWS_130): the ALB and the NAT EIPs get theirs explicitly", () => {
@@ -88,7 +95,10 @@ describe("environment matrix", () => {
   });
 
   test("a single NAT serves every private route table; one-per-az keeps each AZ on its own NAT", () => {
-    const natOf = (json: TfJson) => values(json, "aws_route").filter((r) => r.nat_gateway_id).map((r) => r.nat_gateway_id);
+    const natOf = (json: TfJson) =>
+      values(json, "aws_route")
+        .filter((r) => r.nat_gateway_id)
+        .map((r) => r.nat_gateway_id);
     expect(new Set(natOf(dev)).size).toBe(1);
     expect(natOf(dev)).toHaveLength(2);
     expect(new Set(natOf(prod)).size).toBe(3);
@@ -126,8 +136,15 @@ describe("flow logs and endpoints", () => {
 
   test("the S3 gateway endpoint is on the private and isolated route tables (image layers without NAT)", () => {
     const [s3] = values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
-    const names = s3.route_table_ids.map((id: string) => prod.resource!.aws_route_table[/aws_route_table\.([^.]+)\.id/.exec(id)![1]].tags.Name);
-    expect(names.sort()).toEqual(["markmail-prod-isolated", "markmail-prod-private-a", "markmail-prod-private-c", "markmail-prod-private-d"]);
+    const names = s3.route_table_ids.map(
+      (id: string) => prod.resource!.aws_route_table[/aws_route_table\.([^.]+)\.id/.exec(id)![1]].tags.Name,
+    );
+    expect(names.sort()).toEqual([
+      "markmail-prod-isolated",
+      "markmail-prod-private-a",
+      "markmail-prod-private-c",
+      "markmail-prod-private-d",
+    ]);
   });
 
   test("interface endpoints: private subnets, their own SG taking HTTPS from the VPC CIDR only", () => {
@@ -145,7 +162,9 @@ describe("flow logs and endpoints", () => {
   });
 
   test("flow logs of all traffic to a KMS-encrypted log group with per-env retention, own role", () => {
-    expect(values(dev, "aws_flow_log")).toEqual([expect.objectContaining({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" })]);
+    expect(values(dev, "aws_flow_log")).toEqual([
+      expect.objectContaining({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" }),
+    ]);
     const [devLogs] = values(dev, "aws_cloudwatch_log_group");
     const [prodLogs] = values(prod, "aws_cloudwatch_log_group");
     expect(devLogs).toMatchObject({ name: "/vpc/markmail-dev/flow-logs", retention_in_days: 30 });
@@ -155,10 +174,24 @@ describe("flow logs and endpoints", () => {
   });
 
   test("S3 gateway endpoint always; interface endpoints only where enabled (prod)", () => {
-    const kinds = (json: TfJson) => values(json, "aws_vpc_endpoint").map((e) => `${e.vpc_endpoint_type}:${e.service_name.split(".").slice(3).join(".")}`);
+    const kinds = (json: TfJson) =>
+      values(json, "aws_vpc_endpoint").map((e) => `${e.vpc_endpoint_type}:${e.service_name.split(".").slice(3).join(".")}`);
     expect(kinds(dev)).toEqual(["Gateway:s3"]);
-    expect(kinds(prod)).toEqual(expect.arrayContaining(["Gateway:s3", "Interface:secretsmanager", "Interface:ecr.api", "Interface:ecr.dkr", "Interface:logs", "Interface:ssm", "Interface:ssmmessages", "Interface:ec2messages", "Interface:ec2"]));
-    for (const e of values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface")) expect(e.private_dns_enabled).toBe(true);
+    expect(kinds(prod)).toEqual(
+      expect.arrayContaining([
+        "Gateway:s3",
+        "Interface:secretsmanager",
+        "Interface:ecr.api",
+        "Interface:ecr.dkr",
+        "Interface:logs",
+        "Interface:ssm",
+        "Interface:ssmmessages",
+        "Interface:ec2messages",
+        "Interface:ec2",
+      ]),
+    );
+    for (const e of values(prod, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface"))
+      expect(e.private_dns_enabled).toBe(true);
   });
 });
 
@@ -177,7 +210,9 @@ describe("security groups", () => {
 
   test("nothing in the network stack is open to the world: the ALB group's 80/443 live in the alb stack, next to its aws_lb (MM-011)", () => {
     for (const json of [dev, staging, prod]) {
-      const world = values(json, "aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv4 !== undefined && !/^10\./.test(r.cidr_ipv4));
+      const world = values(json, "aws_vpc_security_group_ingress_rule").filter(
+        (r) => r.cidr_ipv4 !== undefined && !/^10\./.test(r.cidr_ipv4),
+      );
       expect(world).toEqual([]);
       expect(values(json, "aws_vpc_security_group_ingress_rule").some((r) => r.cidr_ipv6 !== undefined)).toBe(false);
     }
@@ -187,8 +222,13 @@ describe("security groups", () => {
 
   test("database from ECS and bastion only; cache from ECS only; ECS from the ALB only; bastion has no inbound", () => {
     const sources = (group: string) =>
-      ingress.filter((r) => sgName(r.security_group_id) === group).map((r) => [r.from_port, r.referenced_security_group_id ? sgName(r.referenced_security_group_id) : r.cidr_ipv4]);
-    expect(sources("markmail-prod-database").sort()).toEqual([[5432, "markmail-prod-bastion"], [5432, "markmail-prod-ecs"]]);
+      ingress
+        .filter((r) => sgName(r.security_group_id) === group)
+        .map((r) => [r.from_port, r.referenced_security_group_id ? sgName(r.referenced_security_group_id) : r.cidr_ipv4]);
+    expect(sources("markmail-prod-database").sort()).toEqual([
+      [5432, "markmail-prod-bastion"],
+      [5432, "markmail-prod-ecs"],
+    ]);
     expect(sources("markmail-prod-cache")).toEqual([[6379, "markmail-prod-ecs"]]);
     expect(sources("markmail-prod-ecs")).toEqual([[8080, "markmail-prod-alb"]]);
     expect(sources("markmail-prod-bastion")).toEqual([]);
@@ -215,7 +255,11 @@ describe("security groups", () => {
   });
 
   test("guardrails: world-open database, world-open ALB port, bastion inbound are refused", () => {
-    const sgs = new SecurityGroups(regionalStack("t"), "x", { namePrefix: "markmail-dev", vpcId: "vpc-1", ports: { app: 8080, db: 5432, redis: 6379 } });
+    const sgs = new SecurityGroups(regionalStack("t"), "x", {
+      namePrefix: "markmail-dev",
+      vpcId: "vpc-1",
+      ports: { app: 8080, db: 5432, redis: 6379 },
+    });
     expect(() => sgs.ingress("database", 5432, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/only the ALB may be reachable from the internet/);
     expect(() => sgs.ingress("alb", 22, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/port 22 open to 0\.0\.0\.0\/0/);
     expect(() => sgs.ingress("alb", 443, { cidr: "0.0.0.0/0" }, "bad")).toThrow(/its rules live in the alb stack/);
@@ -230,19 +274,29 @@ test("outputs: subnet ids per tier, SG ids and subnet groups for the later layer
   const json = synthJson(stack);
   const out = json.output!;
   expect(out.isolated_subnet_ids.value).toEqual(["${aws_subnet.vpc_isolated_0.id}", "${aws_subnet.vpc_isolated_1.id}"]);
-  for (const sg of ["alb", "bastion", "cache", "database", "ecs"]) expect(out[`${sg}_security_group_id`].value).toMatch(/^\$\{aws_security_group\.sg_/);
+  for (const sg of ["alb", "bastion", "cache", "database", "ecs"])
+    expect(out[`${sg}_security_group_id`].value).toMatch(/^\$\{aws_security_group\.sg_/);
   expect(Object.values(out).some((o: any) => o.sensitive)).toBe(false);
   expect(values(json, "aws_db_subnet_group")[0]).toMatchObject({ name: "markmail-dev-db" });
   expect(values(json, "aws_elasticache_subnet_group")[0]).toMatchObject({ name: "markmail-dev-cache" });
 });
 
 describe("default network ACL (MM-054: no internet to SSH/RDP)", () => {
-  type Entry = { protocol: string; rule_no: number; action: string; cidr_block?: string; ipv6_cidr_block?: string; from_port?: number; to_port?: number };
+  type Entry = {
+    protocol: string;
+    rule_no: number;
+    action: string;
+    cidr_block?: string;
+    ipv6_cidr_block?: string;
+    from_port?: number;
+    to_port?: number;
+  };
   /** The gate's test: an allow entry from outside the VPC ranges whose protocol/ports cover 22 or 3389. */
   const admitsAdmin = (e: Entry) =>
     e.action === "allow" &&
     !/^10\./.test(e.cidr_block ?? e.ipv6_cidr_block ?? "") &&
-    (["-1", "all"].includes(String(e.protocol)) || (["tcp", "6"].includes(String(e.protocol)) && [22, 3389].some((p) => (e.from_port ?? 0) <= p && p <= (e.to_port ?? 65535))));
+    (["-1", "all"].includes(String(e.protocol)) ||
+      (["tcp", "6"].includes(String(e.protocol)) && [22, 3389].some((p) => (e.from_port ?? 0) <= p && p <= (e.to_port ?? 65535))));
   const ingressOf = (json: TfJson): Entry[] => values(json, "aws_default_network_acl")[0].ingress;
 
   test("no allow entry admits the internet to 22 or 3389; explicit denies for both come first", () => {
@@ -259,26 +313,44 @@ describe("default network ACL (MM-054: no internet to SSH/RDP)", () => {
     }
     // the bad case: AWS's default "allow everything from 0.0.0.0/0" (the old rule 100)
     expect(admitsAdmin({ protocol: "-1", rule_no: 100, action: "allow", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 })).toBe(true);
-    expect(admitsAdmin({ protocol: "tcp", rule_no: 100, action: "allow", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 65535 })).toBe(true);
+    expect(admitsAdmin({ protocol: "tcp", rule_no: 100, action: "allow", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 65535 })).toBe(
+      true,
+    );
   });
 
   test("everything else still passes: all other TCP ports, UDP and ICMP from anywhere, every protocol inside the VPC; egress unchanged", () => {
     const allows = ingressOf(prod).filter((e) => e.action === "allow");
     const tcp = allows.filter((e) => e.protocol === "tcp" && e.cidr_block === "0.0.0.0/0").map((e) => [e.from_port, e.to_port]);
-    expect(tcp).toEqual([[0, 21], [23, 3388], [3390, 65535]]);
-    expect(allows.map((e) => `${e.protocol}:${e.cidr_block}`)).toEqual(expect.arrayContaining(["udp:0.0.0.0/0", "icmp:0.0.0.0/0", "-1:10.30.0.0/16"]));
-    expect(values(prod, "aws_default_network_acl")[0].egress).toEqual([expect.objectContaining({ protocol: "-1", action: "allow", cidr_block: "0.0.0.0/0" })]);
+    expect(tcp).toEqual([
+      [0, 21],
+      [23, 3388],
+      [3390, 65535],
+    ]);
+    expect(allows.map((e) => `${e.protocol}:${e.cidr_block}`)).toEqual(
+      expect.arrayContaining(["udp:0.0.0.0/0", "icmp:0.0.0.0/0", "-1:10.30.0.0/16"]),
+    );
+    expect(values(prod, "aws_default_network_acl")[0].egress).toEqual([
+      expect.objectContaining({ protocol: "-1", action: "allow", cidr_block: "0.0.0.0/0" }),
+    ]);
   });
 });
 
 describe("endpoint policies (MM-046) and the EC2 API endpoint (MM-053)", () => {
-  const docOf = (json: TfJson, ref: string) => json.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ref)![1]] as any;
+  const docOf = (json: TfJson, ref: string) =>
+    json.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ref)![1]] as any;
   const ownAccount = (v: string) => /^\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/.test(v);
   const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-  const awsOwned = (arn: string) => POLICY_DATA.iam.aws_owned_resources.some((o) => globRe(o.pattern).test(arn.replace(/^arn:\$\{[^}]*\}:/, "arn:aws:")));
+  const awsOwned = (arn: string) =>
+    POLICY_DATA.iam.aws_owned_resources.some((o) => globRe(o.pattern).test(arn.replace(/^arn:\$\{[^}]*\}:/, "arn:aws:")));
   /** The gate's test: an account condition with this account's id, or resources all AWS-owned (policies/data/iam). */
   const bounded = (s: any) =>
-    (s.condition ?? []).some((c: any) => ["aws:PrincipalAccount", "aws:ResourceAccount"].includes(c.variable) && c.test === "StringEquals" && c.values.length > 0 && c.values.every(ownAccount)) ||
+    (s.condition ?? []).some(
+      (c: any) =>
+        ["aws:PrincipalAccount", "aws:ResourceAccount"].includes(c.variable) &&
+        c.test === "StringEquals" &&
+        c.values.length > 0 &&
+        c.values.every(ownAccount),
+    ) ||
     (s.resources?.length > 0 && s.resources.every((r: string) => r !== "*" && awsOwned(r)));
 
   test("every endpoint has a policy whose every Allow statement is bounded to this account or the AWS-owned buckets", () => {
@@ -294,7 +366,9 @@ describe("endpoint policies (MM-046) and the EC2 API endpoint (MM-053)", () => {
     // the bad cases: Principal * without a condition, a foreign bucket, a foreign account id
     expect(bounded({ principals: [{ type: "*", identifiers: ["*"] }], actions: ["*"], resources: ["*"] })).toBe(false);
     expect(bounded({ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::someone-elses-bucket/*"] })).toBe(false);
-    expect(bounded({ resources: ["*"], condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: ["111122223333"] }] })).toBe(false);
+    expect(
+      bounded({ resources: ["*"], condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: ["111122223333"] }] }),
+    ).toBe(false);
   });
 
   test("S3: this account's buckets (aws:ResourceAccount) plus read-only the AWS-owned buckets the gate lists, built for the region", () => {

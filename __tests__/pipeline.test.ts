@@ -1,14 +1,14 @@
-import { execFileSync } from "child_process";
+import { execFileSync } from "node:child_process";
 import { imageBuildspec, renderBuildspec, renderYaml } from "../constructs/buildspec";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AccountContext } from "../constructs/account";
 import { assertLeastPrivilege, serviceTrustStatement } from "../constructs/service-role";
 import { PipelineStack } from "../stacks/pipeline-stack";
-import { AppConfig } from "../config";
+import type { AppConfig } from "../config";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 
 const f = fakeOutputs("dev");
-import { configFor, onlyResource, ownArn, resources, synthInRegion, synthJson, TfJson, trustOf } from "./helpers/synth";
+import { configFor, onlyResource, ownArn, resources, synthInRegion, synthJson, type TfJson, trustOf } from "./helpers/synth";
 
 // js-yaml ships with jest (a transitive dev dependency); only the tests parse YAML back.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,7 +29,10 @@ const ofBucket = (json: TfJson, type: string, bucket: string) => {
   return all[0][1];
 };
 /** The policy document of the bucket policy of `aws_s3_bucket.<bucket>`. */
-const bucketPolicy = (json: TfJson, bucket: string) => json.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ofBucket(json, "aws_s3_bucket_policy", bucket).policy)![1]];
+const bucketPolicy = (json: TfJson, bucket: string) =>
+  json.data!.aws_iam_policy_document[
+    /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ofBucket(json, "aws_s3_bucket_policy", bucket).policy)![1]
+  ];
 /** The inline policy document of the role named `roleName`. */
 function rolePolicy(json: TfJson, roleName: string): any[] {
   const [roleId] = resources(json, "aws_iam_role").find(([, b]) => b.name === roleName)!;
@@ -62,7 +65,10 @@ describe("pipeline layer (dev)", () => {
       BranchName: "dev",
     });
     expect(pipeline.trigger).toEqual([
-      { provider_type: "CodeStarSourceConnection", git_configuration: { source_action_name: "GitHub_Source", push: [{ branches: { includes: ["dev"] } }] } },
+      {
+        provider_type: "CodeStarSourceConnection",
+        git_configuration: { source_action_name: "GitHub_Source", push: [{ branches: { includes: ["dev"] } }] },
+      },
     ]);
     expect(json.output!.github_connection_status).toBeDefined();
   });
@@ -90,14 +96,24 @@ describe("pipeline layer (dev)", () => {
 
   test("artifact store: KMS-encrypted with this layer's key", () => {
     expect(pipeline.artifact_store).toEqual([
-      { location: expect.stringMatching(/^markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\./), type: "S3", encryption_key: { id: keyRef, type: "KMS" } },
+      {
+        location: expect.stringMatching(/^markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\./),
+        type: "S3",
+        encryption_key: { id: keyRef, type: "KMS" },
+      },
     ]);
   });
 
   test("artifact bucket: SSE-KMS, versioned, private, owner-enforced, TLS-only, lifecycle, force_destroy in dev", () => {
-    expect(resources(json, "aws_s3_bucket").map(([a]) => a).sort()).toEqual(["artifacts", "artifacts_access_logs"]);
+    expect(
+      resources(json, "aws_s3_bucket")
+        .map(([a]) => a)
+        .sort(),
+    ).toEqual(["artifacts", "artifacts_access_logs"]);
     expect(json.resource!.aws_s3_bucket.artifacts).toMatchObject({ force_destroy: true });
-    expect(ofBucket(json, "aws_s3_bucket_server_side_encryption_configuration", "artifacts").rule[0].apply_server_side_encryption_by_default).toEqual({
+    expect(
+      ofBucket(json, "aws_s3_bucket_server_side_encryption_configuration", "artifacts").rule[0].apply_server_side_encryption_by_default,
+    ).toEqual({
       sse_algorithm: "aws:kms",
       kms_master_key_id: keyRef,
     });
@@ -114,22 +130,41 @@ describe("pipeline layer (dev)", () => {
       expect(policy.statement.find((s: any) => s.sid === "DenyInsecureTransport")).toMatchObject({ effect: "Deny", actions: ["s3:*"] });
     }
     const rules = ofBucket(json, "aws_s3_bucket_lifecycle_configuration", "artifacts").rule;
-    expect(rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(["noncurrent-versions", "abort-incomplete-multipart-uploads", "expire-current-objects"]));
+    expect(rules.map((r: any) => r.id)).toEqual(
+      expect.arrayContaining(["noncurrent-versions", "abort-incomplete-multipart-uploads", "expire-current-objects"]),
+    );
   });
 
   test("MM-056: the artifact bucket logs its server access to an SSE-S3 log bucket that only S3 logging of that bucket may write, expiring with the log retention", () => {
     const logging = onlyResource(json, "aws_s3_bucket_logging");
     expect(logging).toMatchObject({ bucket: "${aws_s3_bucket.artifacts.id}", target_bucket: "${aws_s3_bucket.artifacts_access_logs.id}" });
     expect(logging.target_prefix).toMatch(/^markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\.[^}]+\}\/$/);
-    expect(json.resource!.aws_s3_bucket.artifacts_access_logs.bucket).toMatch(/^markmail-dev-pipeline-access-logs-\$\{data\.aws_caller_identity\./);
-    expect(ofBucket(json, "aws_s3_bucket_server_side_encryption_configuration", "artifacts_access_logs").rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
-    const expiry = ofBucket(json, "aws_s3_bucket_lifecycle_configuration", "artifacts_access_logs").rule.find((r: any) => r.id === "expire-current-objects");
+    expect(json.resource!.aws_s3_bucket.artifacts_access_logs.bucket).toMatch(
+      /^markmail-dev-pipeline-access-logs-\$\{data\.aws_caller_identity\./,
+    );
+    expect(
+      ofBucket(json, "aws_s3_bucket_server_side_encryption_configuration", "artifacts_access_logs").rule[0]
+        .apply_server_side_encryption_by_default,
+    ).toEqual({ sse_algorithm: "AES256" });
+    const expiry = ofBucket(json, "aws_s3_bucket_lifecycle_configuration", "artifacts_access_logs").rule.find(
+      (r: any) => r.id === "expire-current-objects",
+    );
     expect(expiry.expiration).toEqual([{ days: 30 }]);
     const delivery = bucketPolicy(json, "artifacts_access_logs").statement.find((s: any) => s.sid === "ServerAccessLogsDelivery");
-    expect(delivery).toMatchObject({ effect: "Allow", principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }], actions: ["s3:PutObject"] });
-    expect(delivery.resources).toEqual([expect.stringMatching(/:s3:::markmail-dev-pipeline-access-logs-.*\/markmail-dev-pipeline-artifacts-.*\/\*$/)]);
+    expect(delivery).toMatchObject({
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+      actions: ["s3:PutObject"],
+    });
+    expect(delivery.resources).toEqual([
+      expect.stringMatching(/:s3:::markmail-dev-pipeline-access-logs-.*\/markmail-dev-pipeline-artifacts-.*\/\*$/),
+    ]);
     expect(delivery.condition).toEqual([
-      { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(/:s3:::markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\.[^}]+\}$/)] },
+      {
+        test: "ArnLike",
+        variable: "aws:SourceArn",
+        values: [expect.stringMatching(/:s3:::markmail-dev-pipeline-artifacts-\$\{data\.aws_caller_identity\.[^}]+\}$/)],
+      },
       { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\./)] },
     ]);
     // the logging waits for the grant (S3 checks it can write)
@@ -151,9 +186,13 @@ describe("pipeline layer (dev)", () => {
       const group = resources(json, "aws_cloudwatch_log_group").find(([, b]) => b.name === `/aws/codebuild/${name}`)![1];
       expect(group).toMatchObject({ retention_in_days: 30, kms_key_id: keyRef });
     }
-    const vars = (name: string) => Object.fromEntries(projects.get(name)!.environment.environment_variable.map((v: any) => [v.name, v.value]));
-    expect(vars("markmail-dev-backend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.backend_repository_name, });
-    expect(vars("markmail-dev-frontend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.frontend_repository_name, VITE_API_URL: "/api" });
+    const vars = (name: string) =>
+      Object.fromEntries(projects.get(name)!.environment.environment_variable.map((v: any) => [v.name, v.value]));
+    expect(vars("markmail-dev-backend-build")).toMatchObject({ IMAGE_REPO_NAME: f.cluster.backend_repository_name });
+    expect(vars("markmail-dev-frontend-build")).toMatchObject({
+      IMAGE_REPO_NAME: f.cluster.frontend_repository_name,
+      VITE_API_URL: "/api",
+    });
     for (const p of projects.values()) for (const v of p.environment.environment_variable) expect(v.type).toBe("PLAINTEXT");
   });
 
@@ -169,23 +208,31 @@ describe("pipeline layer (dev)", () => {
       "aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS --password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com",
     );
     expect(all).toContain("docker build -f backend/Dockerfile -t $IMAGE_REPO_NAME:$IMAGE_TAG backend/");
-    expect(all).toContain("docker tag $IMAGE_REPO_NAME:$IMAGE_TAG $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG");
-    expect(all.some((c) => c.startsWith("docker push $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG"))).toBe(true);
+    expect(all).toContain(
+      "docker tag $IMAGE_REPO_NAME:$IMAGE_TAG $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG",
+    );
+    expect(
+      all.some((c) => c.startsWith("docker push $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com/$IMAGE_REPO_NAME:$IMAGE_TAG")),
+    ).toBe(true);
     expect(all).toContain('IMAGE_TAG=$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c 1-12)');
     expect(spec.phases.pre_build["on-failure"]).toBe("ABORT");
     expect(spec.phases.build["on-failure"]).toBe("ABORT");
     expect(spec.artifacts.files).toEqual(["image-tag.txt"]);
     // Run the write as CodeBuild would: the file holds the tag alone.
     const write = all.find((c) => c.includes("> image-tag.txt"))!;
-    const dir = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "tag-"));
+    const dir = require("node:fs").mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "tag-"));
     execFileSync("bash", ["-c", write], { cwd: dir, env: { IMAGE_TAG: "abc123def456" } });
-    expect(require("fs").readFileSync(require("path").join(dir, "image-tag.txt"), "utf8")).toBe("abc123def456");
+    expect(require("node:fs").readFileSync(require("node:path").join(dir, "image-tag.txt"), "utf8")).toBe("abc123def456");
     expect(all.join("\n")).not.toMatch(/imagedefinitions|update-service|register-task-definition/);
     // Immutable tags: only the SHA is pushed; the Docker Hub password is never echoed to the log.
     expect(all.join("\n")).not.toMatch(/latest/);
-    expect(all.filter((c) => c.includes("DOCKERHUB_PASSWORD"))).toEqual([expect.stringMatching(/^echo "\$DOCKERHUB_PASSWORD" \| docker login .*--password-stdin/)]);
+    expect(all.filter((c) => c.includes("DOCKERHUB_PASSWORD"))).toEqual([
+      expect.stringMatching(/^echo "\$DOCKERHUB_PASSWORD" \| docker login .*--password-stdin/),
+    ]);
     const frontend = yaml.load(projects.get("markmail-dev-frontend-build")!.source.buildspec);
-    expect(frontend.phases.build.commands).toContain("docker build -f frontend/Dockerfile --build-arg VITE_API_URL=$VITE_API_URL -t $IMAGE_REPO_NAME:$IMAGE_TAG frontend/");
+    expect(frontend.phases.build.commands).toContain(
+      "docker build -f frontend/Dockerfile --build-arg VITE_API_URL=$VITE_API_URL -t $IMAGE_REPO_NAME:$IMAGE_TAG frontend/",
+    );
   });
 
   test("no secret value anywhere in the stack", () => {
@@ -208,7 +255,10 @@ describe("pipeline layer (dev)", () => {
   test("build roles: own log group, own repository, the dockerhub secret only, the artifact bucket", () => {
     const st = new Map(rolePolicy(json, "markmail-dev-frontend-build-role").map((s: any) => [s.sid, s]));
     expect(st.get("EcrPushPullOwnRepository")!.resources).toEqual([f.cluster.frontend_repository_arn]);
-    expect(st.get("DockerHubSecret")).toMatchObject({ actions: ["secretsmanager:GetSecretValue"], resources: [f.secrets.dockerhub_secret_arn] });
+    expect(st.get("DockerHubSecret")).toMatchObject({
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [f.secrets.dockerhub_secret_arn],
+    });
     expect(st.get("Logs")!.resources[0]).toMatch(/:log-group:\/aws\/codebuild\/markmail-dev-frontend-build$/);
     expect(st.get("EcrLogin")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
   });
@@ -240,12 +290,19 @@ describe("pipeline environment matrix", () => {
       configuration: { NotificationArn: "${data.terraform_remote_state.monitoring.outputs.alarm_topic_arn}" },
     });
     expect(pipeline.stage[0].action[0].configuration.BranchName).toBe("main");
-    expect(resources(json, "aws_s3_bucket").map(([a, b]) => [a, b.force_destroy])).toEqual([["artifacts", false], ["artifacts_access_logs", false]]);
+    expect(resources(json, "aws_s3_bucket").map(([a, b]) => [a, b.force_destroy])).toEqual([
+      ["artifacts", false],
+      ["artifacts_access_logs", false],
+    ]);
     const st = new Map(rolePolicy(json, "markmail-prod-pipeline-role").map((s: any) => [s.sid, s]));
     expect(st.get("ApprovalNotice")!.resources).toEqual(["${data.terraform_remote_state.monitoring.outputs.alarm_topic_arn}"]);
     expect(st.get("ApprovalNoticeKey")!.resources).toEqual(["${data.terraform_remote_state.monitoring.outputs.alarm_topic_kms_key_arn}"]);
     const frontend = resources(json, "aws_codebuild_project").find(([, b]) => b.name === "markmail-prod-frontend-build")![1];
-    expect(frontend.environment.environment_variable).toContainEqual({ name: "VITE_API_URL", value: "https://markmail.example.com/api", type: "PLAINTEXT" });
+    expect(frontend.environment.environment_variable).toContainEqual({
+      name: "VITE_API_URL",
+      value: "https://markmail.example.com/api",
+      type: "PLAINTEXT",
+    });
     expect(resources(json, "aws_cloudwatch_log_group").every(([, b]) => b.retention_in_days === 365)).toBe(true);
   });
 
@@ -263,7 +320,9 @@ describe("pipeline guardrails", () => {
     const spec = imageBuildspec({ service: "backend", dockerhubSecretArn: "arn:aws:secretsmanager:x" });
     expect(() => renderBuildspec({ ...spec, env: { ...spec.env, variables: { DOCKERHUB_PASSWORD: "hunter2" } } })).toThrow(/looks secret/);
     expect(() => renderBuildspec({ ...spec, env: { "secrets-manager": { X: "hunter2" } } })).toThrow(/must be <secret-id>:<json-key>/);
-    expect(() => imageBuildspec({ service: "frontend", dockerhubSecretArn: "arn:x", buildArgs: ["STRIPE_SECRET_KEY"] })).toThrow(/looks secret/);
+    expect(() => imageBuildspec({ service: "frontend", dockerhubSecretArn: "arn:x", buildArgs: ["STRIPE_SECRET_KEY"] })).toThrow(
+      /looks secret/,
+    );
   });
 
   test("a literal ${ or %{ (Terraform template syntax) in the buildspec throws", () => {
@@ -275,8 +334,14 @@ describe("pipeline guardrails", () => {
 
   test("wildcard actions and unconditioned * resources are refused", () => {
     expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["s3:*"], resources: ["arn:aws:s3:::b"] }])).toThrow(/wildcard/);
-    expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey*"], resources: ["arn:aws:kms:ap-northeast-1:111122223333:key/k"] }])).toThrow(/"kms:GenerateDataKey\*" is a wildcard/);
-    expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["iam:PassRole"], resources: ["*"] }])).toThrow(/without a condition/);
+    expect(() =>
+      assertLeastPrivilege("r", [
+        { effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey*"], resources: ["arn:aws:kms:ap-northeast-1:111122223333:key/k"] },
+      ]),
+    ).toThrow(/"kms:GenerateDataKey\*" is a wildcard/);
+    expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["iam:PassRole"], resources: ["*"] }])).toThrow(
+      /without a condition/,
+    );
     expect(() => assertLeastPrivilege("r", [{ effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }])).not.toThrow();
   });
 
@@ -285,18 +350,44 @@ describe("pipeline guardrails", () => {
       serviceTrustStatement(s, { service, region: "ap-northeast-1", sourceArns: sourceArns?.(s), owner: "role r" });
     const own = (s: Construct) => [AccountContext.of(s).arn("codebuild", "project/p")];
     expect(() => synthInRegion(trust("codebuild.amazonaws.com"))).toThrow(/sets aws:SourceArn; name the resources/);
-    expect(() => synthInRegion(trust("codebuild.amazonaws.com", () => ["arn:aws:codebuild:ap-northeast-1:999999999999:project/p"]))).toThrow(/not in this account/);
+    expect(() =>
+      synthInRegion(trust("codebuild.amazonaws.com", () => ["arn:aws:codebuild:ap-northeast-1:999999999999:project/p"])),
+    ).toThrow(/not in this account/);
     expect(() => synthInRegion(trust("lambda.amazonaws.com", own))).toThrow(/sets no aws:SourceArn/);
     expect(() => synthInRegion(trust("example.amazonaws.com"))).toThrow(/not in policies\/data\/iam service_principals/);
     synthInRegion((s) => {
-      expect((trust("codebuild.amazonaws.com", own)(s).condition as any[]).map((c: any) => [c.test, c.variable])).toEqual([["StringEquals", "aws:SourceAccount"], ["ArnLike", "aws:SourceArn"]]);
+      expect((trust("codebuild.amazonaws.com", own)(s).condition as any[]).map((c: any) => [c.test, c.variable])).toEqual([
+        ["StringEquals", "aws:SourceAccount"],
+        ["ArnLike", "aws:SourceArn"],
+      ]);
       // EC2 sets neither key: a condition would lock the instance profile out.
       expect(trust("ec2.amazonaws.com")(s).condition).toEqual([]);
     });
   });
 
   test("the YAML emitter round-trips quotes, colons, backticks, tokens and YAML keywords", () => {
-    const value = { a: ["echo `date`", 'printf \'[{"n":"%s"}]\' "$X"', "${data.x.y}:username", "true", "0.2", "plain words", "a: b", "x #y", "- dash", "{x}", "ends:", " padded", "No", ".5", "*ref"], v: 0.2, b: true, e: [] };
+    const value = {
+      a: [
+        "echo `date`",
+        'printf \'[{"n":"%s"}]\' "$X"',
+        "${data.x.y}:username",
+        "true",
+        "0.2",
+        "plain words",
+        "a: b",
+        "x #y",
+        "- dash",
+        "{x}",
+        "ends:",
+        " padded",
+        "No",
+        ".5",
+        "*ref",
+      ],
+      v: 0.2,
+      b: true,
+      e: [],
+    };
     expect(yaml.load(renderYaml(value))).toEqual(value);
     expect(renderYaml(value)).toContain("- plain words");
   });
@@ -325,7 +416,10 @@ describe("the deploy stage (markmail-<env>-ecs-deploy)", () => {
   });
 
   test("its synth inputs reproduce the ECS stack a developer deploys, byte for byte (else the image-only guard would stop every run)", () => {
-    for (const vars0 of [{}, { PROD_DOMAIN: "markmail.example.com", PROD_ACCOUNT_ID: "123456789012", TF_STATE_BUCKET: "acme-state", TF_STATE_LOCKING: "lockfile" }]) {
+    for (const vars0 of [
+      {},
+      { PROD_DOMAIN: "markmail.example.com", PROD_ACCOUNT_ID: "123456789012", TF_STATE_BUCKET: "acme-state", TF_STATE_LOCKING: "lockfile" },
+    ]) {
       const config = loadConfig({ ...vars0 });
       const env = config.environments.find((e: any) => e.name === "prod");
       const again = loadConfig(synthInputs(config, env));
@@ -333,7 +427,12 @@ describe("the deploy stage (markmail-<env>-ecs-deploy)", () => {
       const b = synthJson(new EcsStack(testApp(), { config: again, env: onlyEnv(again) }));
       expect(b).toEqual(a);
     }
-    expect(vars).toMatchObject({ MARKMAIL_REGION: "ap-northeast-1", CDK_CONTEXT_ENVIRONMENT: "prod", TF_BACKEND: "s3", TF_STATE_BUCKET: "markmail-terraform-state" });
+    expect(vars).toMatchObject({
+      MARKMAIL_REGION: "ap-northeast-1",
+      CDK_CONTEXT_ENVIRONMENT: "prod",
+      TF_BACKEND: "s3",
+      TF_STATE_BUCKET: "markmail-terraform-state",
+    });
   });
 
   test("its role: the two image-tag parameters, this stack's state object and lock, upstream states read-only, the two services, the task roles", () => {
@@ -349,7 +448,9 @@ describe("the deploy stage (markmail-<env>-ecs-deploy)", () => {
     expect(st.get("StateRead")!.actions).toEqual(["s3:GetObject"]);
     expect(st.get("StateRead")!.resources).toEqual([expect.stringMatching(/markmail-terraform-state\/markmail\/prod\/\*$/)]);
     expect(st.get("Services")!.resources).toHaveLength(2);
-    expect(st.get("PassInfrastructureRole")!.resources).toEqual([expect.stringMatching(/:iam::.*:role\/markmail-prod-ecs-infrastructure$/)]);
+    expect(st.get("PassInfrastructureRole")!.resources).toEqual([
+      expect.stringMatching(/:iam::.*:role\/markmail-prod-ecs-infrastructure$/),
+    ]);
     const stars = [...st.values()].filter((s: any) => s.resources.includes("*")).map((s: any) => s.sid);
     expect(stars.sort()).toEqual(["RefreshScaling", "TaskDefinitions"]);
   });

@@ -4,12 +4,19 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { PreventDestroy } from "../constructs/prevent-destroy";
 import { STATEFUL_TYPES } from "../constructs/stateful";
 import protection from "../policies/data/protection/data.json";
-import { buildFreshApp, configFrom, synthJson, TfJson } from "./helpers/synth";
+import { buildFreshApp, configFrom, synthJson, type TfJson } from "./helpers/synth";
 
-const VARS = { CREATE_BASTION: "true", PROD_DOMAIN: "markmail.example.com", HOSTED_ZONE_MODE: "create", NOTIFICATION_EMAIL: "ops@example.com" };
+const VARS = {
+  CREATE_BASTION: "true",
+  PROD_DOMAIN: "markmail.example.com",
+  HOSTED_ZONE_MODE: "create",
+  NOTIFICATION_EMAIL: "ops@example.com",
+};
 
 function stateful(json: TfJson): [string, any][] {
-  return STATEFUL_TYPES.flatMap((type) => Object.entries(json.resource?.[type] ?? {}).map(([name, r]) => [`${type}.${name}`, r] as [string, any]));
+  return STATEFUL_TYPES.flatMap((type) =>
+    Object.entries(json.resource?.[type] ?? {}).map(([name, r]) => [`${type}.${name}`, r] as [string, any]),
+  );
 }
 
 describe("staging and prod: every stateful resource refuses a destroy (lifecycle.prevent_destroy)", () => {
@@ -17,12 +24,23 @@ describe("staging and prod: every stateful resource refuses a destroy (lifecycle
 
   test("one list: the policy gate's protection data is the type list the constructs protect and the address guard pins", () => {
     expect(STATEFUL_TYPES).toEqual(protection.stateful_types.map((t) => t.type));
-    expect(STATEFUL_TYPES).toEqual(expect.arrayContaining(["aws_rds_cluster", "aws_rds_cluster_instance", "aws_kms_key", "aws_s3_bucket", "aws_secretsmanager_secret", "aws_backup_vault"]));
+    expect(STATEFUL_TYPES).toEqual(
+      expect.arrayContaining([
+        "aws_rds_cluster",
+        "aws_rds_cluster_instance",
+        "aws_kms_key",
+        "aws_s3_bucket",
+        "aws_secretsmanager_secret",
+        "aws_backup_vault",
+      ]),
+    );
   });
 
   test.each(["staging", "prod"])("%s: all of them, in every layer", (env) => {
     const prod = stacks.filter((s) => s.id.startsWith(`markmail-${env}-`));
-    const all = prod.flatMap(({ id, json }) => stateful(json).map(([addr, r]) => ({ at: `${id}: ${addr}`, protect: r.lifecycle?.prevent_destroy })));
+    const all = prod.flatMap(({ id, json }) =>
+      stateful(json).map(([addr, r]) => ({ at: `${id}: ${addr}`, protect: r.lifecycle?.prevent_destroy })),
+    );
     // The prod database layer alone has a cluster, instances, secrets, keys, logs and vaults.
     expect(all.length).toBeGreaterThan(30);
     expect(all.filter((r) => r.protect !== true).map((r) => r.at)).toEqual([]);
@@ -30,7 +48,11 @@ describe("staging and prod: every stateful resource refuses a destroy (lifecycle
 
   test("dev stays destroyable (npm run deploy -- dev --destroy)", () => {
     const others = stacks.filter((s) => s.id.startsWith("markmail-dev-"));
-    const protectedOnes = others.flatMap(({ id, json }) => stateful(json).filter(([, r]) => r.lifecycle?.prevent_destroy).map(([a]) => `${id}: ${a}`));
+    const protectedOnes = others.flatMap(({ id, json }) =>
+      stateful(json)
+        .filter(([, r]) => r.lifecycle?.prevent_destroy)
+        .map(([a]) => `${id}: ${a}`),
+    );
     expect(protectedOnes).toEqual([]);
   });
 
@@ -45,5 +67,4 @@ describe("staging and prod: every stateful resource refuses a destroy (lifecycle
     // Not a stateful type: untouched.
     expect(json.resource.aws_ssm_parameter.tag.lifecycle).toEqual({ ignore_changes: ["value"] });
   });
-
 });

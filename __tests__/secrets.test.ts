@@ -5,7 +5,7 @@ import { looksSecretName, POLICY_DATA, SECRET_NAME } from "../constructs/policy-
 import { OperatorSecret, PLACEHOLDER, WriteOnlySecret } from "../constructs/secret";
 import { SecretsStack } from "../stacks/secrets-stack";
 import { dataLayer, dataLayers } from "./helpers/data-layers";
-import { buildApp, configFor, configFrom, deref, onlyResource, regionalStack, resources, synthJson, TfJson } from "./helpers/synth";
+import { buildApp, configFor, configFrom, deref, onlyResource, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
 
 const values = (json: TfJson, type: string) => resources(json, type).map(([, v]) => v);
 const dev = dataLayer("dev", "secrets", { DEV_DOMAIN: "dev.markmail.example.com" });
@@ -65,11 +65,15 @@ describe("operator secrets: placeholders once, never overwritten", () => {
       redirect_url: "https://dev.markmail.example.com/api/crm/oauth/salesforce/callback",
       use_sandbox: "false",
     });
-    expect(initial(prod, "markmail-prod-salesforce-secret").redirect_url).toBe("https://markmail.example.com/api/crm/oauth/salesforce/callback");
+    expect(initial(prod, "markmail-prod-salesforce-secret").redirect_url).toBe(
+      "https://markmail.example.com/api/crm/oauth/salesforce/callback",
+    );
   });
 
   test("salesforce without a domain: a redirect_url that is visibly a placeholder", () => {
-    expect(initial(staging, "markmail-staging-salesforce-secret").redirect_url).toBe("https://REPLACE_ME.example.com/api/crm/oauth/salesforce/callback");
+    expect(initial(staging, "markmail-staging-salesforce-secret").redirect_url).toBe(
+      "https://REPLACE_ME.example.com/api/crm/oauth/salesforce/callback",
+    );
   });
 
   test("ai, stripe and dockerhub: exactly the contract's keys; every credential is the placeholder", () => {
@@ -98,10 +102,15 @@ describe("operator secrets: placeholders once, never overwritten", () => {
 
 describe("the JWT signing key", () => {
   test("generated (64 characters) and written through a write-only attribute; never the DB password", () => {
-    expect(dev.ephemeral!.aws_secretsmanager_random_password["jwt-value"]).toMatchObject({ password_length: 64, exclude_punctuation: true });
+    expect(dev.ephemeral!.aws_secretsmanager_random_password["jwt-value"]).toMatchObject({
+      password_length: 64,
+      exclude_punctuation: true,
+    });
     const { version } = byName(dev)["markmail-dev-jwt-secret"];
     expect(version.secret_string).toBeUndefined();
-    expect(version.secret_string_wo).toBe('${jsonencode({"secret" = ephemeral.aws_secretsmanager_random_password.jwt-value.random_password})}');
+    expect(version.secret_string_wo).toBe(
+      '${jsonencode({"secret" = ephemeral.aws_secretsmanager_random_password.jwt-value.random_password})}',
+    );
     expect(version.secret_string_wo).not.toContain("master-password");
     expect(version.secret_string_wo_version).toBe(1);
     // Terraform >= 1.11 is documented, not emitted: required_version crashes checkov's JSON parser.
@@ -136,11 +145,21 @@ describe("guardrails of the secret constructs", () => {
 
   test("a credential with a real initial value, a recovery window of 0 or over 30, a version of 0", () => {
     const stack = regionalStack("t");
-    expect(() => new OperatorSecret(stack, "a", { ...base, name: "a", initial: { client_secret: "s3cr3t-value" } })).toThrow(/client_secret is a credential; its initial value must be "REPLACE_ME"/);
-    expect(() => new OperatorSecret(stack, "b", { ...base, name: "b", initial: { STRIPE_SECRET_KEY: "sk_live_abc" } })).toThrow(/STRIPE_SECRET_KEY is a credential/);
-    expect(() => new OperatorSecret(stack, "c", { ...base, name: "c", recoveryWindowDays: 0, initial: {} })).toThrow(/^t\/c: recoveryWindowDays=0 is not valid: expected 7 to 30 days/);
-    expect(() => new OperatorSecret(stack, "d", { ...base, name: "d", recoveryWindowDays: 31, initial: {} })).toThrow(/^t\/d: recoveryWindowDays=31 is not valid/);
-    expect(() => new WriteOnlySecret(stack, "e", { ...base, name: "e", value: "x", version: 0 })).toThrow(/version must be an integer >= 1/);
+    expect(() => new OperatorSecret(stack, "a", { ...base, name: "a", initial: { client_secret: "s3cr3t-value" } })).toThrow(
+      /client_secret is a credential; its initial value must be "REPLACE_ME"/,
+    );
+    expect(() => new OperatorSecret(stack, "b", { ...base, name: "b", initial: { STRIPE_SECRET_KEY: "sk_live_abc" } })).toThrow(
+      /STRIPE_SECRET_KEY is a credential/,
+    );
+    expect(() => new OperatorSecret(stack, "c", { ...base, name: "c", recoveryWindowDays: 0, initial: {} })).toThrow(
+      /^t\/c: recoveryWindowDays=0 is not valid: expected 7 to 30 days/,
+    );
+    expect(() => new OperatorSecret(stack, "d", { ...base, name: "d", recoveryWindowDays: 31, initial: {} })).toThrow(
+      /^t\/d: recoveryWindowDays=31 is not valid/,
+    );
+    expect(() => new WriteOnlySecret(stack, "e", { ...base, name: "e", value: "x", version: 0 })).toThrow(
+      /version must be an integer >= 1/,
+    );
   });
 
   test("EphemeralRandomPassword: one ephemeral block, no required_version, short passwords refused", () => {
@@ -148,7 +167,9 @@ describe("guardrails of the secret constructs", () => {
     const pw = new EphemeralRandomPassword(stack, "pw", { length: 48 });
     const json = synthJson(stack);
     expect(json.ephemeral).toEqual({
-      aws_secretsmanager_random_password: { pw: { password_length: 48, exclude_punctuation: true, include_space: false, require_each_included_type: true } },
+      aws_secretsmanager_random_password: {
+        pw: { password_length: 48, exclude_punctuation: true, include_space: false, require_each_included_type: true },
+      },
     });
     expect(json.terraform?.required_version).toBeUndefined();
     expect(pw.address).toBe("ephemeral.aws_secretsmanager_random_password.pw");
@@ -165,8 +186,9 @@ describe("guardrails of the secret constructs", () => {
 /** Credential-looking names: the gate's own list (policies/data/secrets). */
 const CREDENTIAL = SECRET_NAME;
 /** Terraform attribute names that name or configure a secret rather than hold one (`key` of an S3 object or backend, `next_signing_key_length` of DNSSEC). */
-const NOT_A_VALUE_KEY = /(_wo_version|_arn|_name|_id|_ids|_stages|_type|_mode|_strategy|_enabled|_days|description|_path|_length|^http_tokens|^key)$/i;
-const ALLOWED = /^(REPLACE_ME|\$\{[^]*\}|)$/;
+const NOT_A_VALUE_KEY =
+  /(_wo_version|_arn|_name|_id|_ids|_stages|_type|_mode|_strategy|_enabled|_days|description|_path|_length|^http_tokens|^key)$/i;
+const ALLOWED = /^(REPLACE_ME|\$\{[\s\S]*\}|)$/;
 const ASSIGNED = /["']?[A-Za-z_]*(password|secret|token|api_?key)["']?\s*[:=]\s*["'](?!\$\{|REPLACE_ME["'])([^"'$]{6,})["']/i;
 /**
  * A run of base64 characters mixing upper case, lower case and digits (keys, generated passwords):
@@ -197,13 +219,20 @@ function scan(value: unknown, path: string, out: string[]): void {
     }
     return;
   }
-  if (Array.isArray(value)) return value.forEach((v, i) => scan(v, `${path}[${i}]`, out));
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      scan(v, `${path}[${i}]`, out);
+    });
+    return;
+  }
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (typeof o.name === "string" && typeof o.value === "string" && looksSecretName(o.name) && !ALLOWED.test(o.value)) out.push(`${path}: ${o.name}="${o.value}"`);
+    if (typeof o.name === "string" && typeof o.value === "string" && looksSecretName(o.name) && !ALLOWED.test(o.value))
+      out.push(`${path}: ${o.name}="${o.value}"`);
     for (const [k, v] of Object.entries(o)) {
       if (k === "//") continue;
-      if (CREDENTIAL.test(k) && !NOT_A_VALUE_KEY.test(k) && typeof v === "string" && !/^\s*[[{]/.test(v) && !ALLOWED.test(v)) out.push(`${path}.${k}="${v}"`);
+      if (CREDENTIAL.test(k) && !NOT_A_VALUE_KEY.test(k) && typeof v === "string" && !/^\s*[[{]/.test(v) && !ALLOWED.test(v))
+        out.push(`${path}.${k}="${v}"`);
       scan(v, `${path}.${k}`, out);
     }
   }
@@ -233,7 +262,8 @@ describe("no secret literal anywhere in the synthesized JSON", () => {
       {
         master_password_wo: "${ephemeral.aws_secretsmanager_random_password.master-password.random_password}",
         secret_string: '{"client_secret":"REPLACE_ME","password":"REPLACE_ME"}',
-        secret_string_wo: '${jsonencode({"password" = ephemeral.aws_secretsmanager_random_password.pw.random_password, "url" = "postgresql://markmail:${ephemeral.aws_secretsmanager_random_password.pw.random_password}@${aws_rds_cluster.c.endpoint}:5432/markmail"})}',
+        secret_string_wo:
+          '${jsonencode({"password" = ephemeral.aws_secretsmanager_random_password.pw.random_password, "url" = "postgresql://markmail:${ephemeral.aws_secretsmanager_random_password.pw.random_password}@${aws_rds_cluster.c.endpoint}:5432/markmail"})}',
         secret_string_wo_version: 1,
       },
       "t",
@@ -244,14 +274,22 @@ describe("no secret literal anywhere in the synthesized JSON", () => {
 
   test("network, database and secrets of every environment, with and without domains", () => {
     const findings: string[] = [];
-    for (const vars of [{}, { DEV_DOMAIN: "dev.markmail.example.com", STAGING_DOMAIN: "staging.markmail.example.com", PROD_DOMAIN: "markmail.example.com" }] as Record<string, string>[]) {
+    for (const vars of [
+      {},
+      { DEV_DOMAIN: "dev.markmail.example.com", STAGING_DOMAIN: "staging.markmail.example.com", PROD_DOMAIN: "markmail.example.com" },
+    ] as Record<string, string>[]) {
       for (const [id, stack] of dataLayers(vars)) scan(synthJson(stack), id, findings);
     }
     expect(findings).toEqual([]);
   });
 
   test("every stack of the whole app (all layers, domains, bastion)", () => {
-    const config = configFrom({ DEV_DOMAIN: "dev.markmail.example.com", PROD_DOMAIN: "markmail.example.com", NOTIFICATION_EMAIL: "ops@example.com", CREATE_BASTION: "true" });
+    const config = configFrom({
+      DEV_DOMAIN: "dev.markmail.example.com",
+      PROD_DOMAIN: "markmail.example.com",
+      NOTIFICATION_EMAIL: "ops@example.com",
+      CREATE_BASTION: "true",
+    });
     const stacks = buildApp(config);
     expect(stacks.size).toBeGreaterThanOrEqual(27);
     const findings: string[] = [];

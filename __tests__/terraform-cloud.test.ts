@@ -1,7 +1,7 @@
-import { readFileSync } from "fs";
-import { join } from "path";
-import { App, Testing } from "cdktf";
-import { AppConfig } from "../config";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type App, Testing } from "cdktf";
+import type { AppConfig } from "../config";
 import { DatabaseStack } from "../stacks/database-stack";
 import { NetworkStack } from "../stacks/network-stack";
 import { configFrom, synthJson } from "./helpers/synth";
@@ -20,7 +20,11 @@ describe("TF_BACKEND=cloud: outputs between layers through HCP Terraform workspa
   const remote = consumer.data!.terraform_remote_state;
 
   test("each stack is its own workspace, named like the stack", () => {
-    expect(producer.terraform.cloud).toEqual({ hostname: "app.terraform.io", organization: "acme", workspaces: { name: "markmail-dev-network" } });
+    expect(producer.terraform.cloud).toEqual({
+      hostname: "app.terraform.io",
+      organization: "acme",
+      workspaces: { name: "markmail-dev-network" },
+    });
     expect(consumer.terraform.cloud.workspaces).toEqual({ name: "markmail-dev-database" });
     expect(producer.terraform.backend).toBeUndefined();
   });
@@ -69,7 +73,11 @@ describe("TF_BACKEND=cloud: outputs between layers through HCP Terraform workspa
       error_message:
         "markmail-dev-network is not deployed (no state at s3://markmail-terraform-state/markmail/dev/network.tfstate): deploy it first: npx cdktf deploy markmail-dev-network",
     });
-    expect(s3.consumer.data!.aws_s3_objects.network_state).toMatchObject({ bucket: "markmail-terraform-state", prefix: "markmail/dev/network.tfstate", max_keys: 1 });
+    expect(s3.consumer.data!.aws_s3_objects.network_state).toMatchObject({
+      bucket: "markmail-terraform-state",
+      prefix: "markmail/dev/network.tfstate",
+      max_keys: 1,
+    });
   });
 });
 
@@ -77,7 +85,14 @@ describe("docs/terraform-cloud.md", () => {
   const doc = readFileSync(join(__dirname, "..", "docs", "terraform-cloud.md"), "utf8");
 
   test("names the switch, the remote-state mechanism and the sharing setting the consumer needs", () => {
-    for (const term of ["TF_BACKEND=cloud", "TFC_ORGANIZATION", "TFC_HOSTNAME", "terraform_remote_state", "Remote state sharing", "tfe_outputs"]) {
+    for (const term of [
+      "TF_BACKEND=cloud",
+      "TFC_ORGANIZATION",
+      "TFC_HOSTNAME",
+      "terraform_remote_state",
+      "Remote state sharing",
+      "tfe_outputs",
+    ]) {
       expect(doc).toContain(term);
     }
   });

@@ -20,9 +20,15 @@ export function isPrivate(ip: number): boolean {
   return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
 }
 
+/** True when two valid CIDRs share an address; throws on a malformed one (validate first). */
 export function cidrsOverlap(x: string, y: string): boolean {
-  const [ax, px] = parseCidr(x)!;
-  const [ay, py] = parseCidr(y)!;
+  const parse = (c: string) => {
+    const r = parseCidr(c);
+    if (r === undefined) throw new Error(`not a CIDR: ${c}`);
+    return r;
+  };
+  const [ax, px] = parse(x);
+  const [ay, py] = parse(y);
   const ex = ax + 2 ** (32 - px);
   const ey = ay + 2 ** (32 - py);
   return ax < ey && ay < ex;

@@ -68,5 +68,7 @@ export function injectedSecrets(): SecretName[] {
 
 /** The sender of an environment's mail: no-reply@<domain>, or a documented placeholder without a domain. */
 export function mailSender(domain?: string): { readonly address: string; readonly identity: string } {
-  return domain ? { address: `no-reply@${domain}`, identity: domain } : { address: "no-reply@example.com", identity: "no-reply@example.com" };
+  return domain
+    ? { address: `no-reply@${domain}`, identity: domain }
+    : { address: "no-reply@example.com", identity: "no-reply@example.com" };
 }

@@ -1,4 +1,4 @@
-import { BackupSettings, EnvName, EnvironmentConfig } from "./types";
+import type { BackupSettings, EnvName, EnvironmentConfig } from "./types";
 import { REGION_ZONES } from "./regions";
 
 /**

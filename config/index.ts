@@ -1,7 +1,7 @@
 import { BACKUP_COPY_REGIONS, DEFAULTS, zoneLetters } from "./defaults";
 import { ConfigError, invalid } from "./errors";
 import { REGION_ZONES, REGIONS } from "./regions";
-import { AppConfig, BackendConfig, ENVIRONMENTS, EnvName, EnvironmentConfig } from "./types";
+import { type AppConfig, type BackendConfig, ENVIRONMENTS, type EnvName, type EnvironmentConfig } from "./types";
 import { validateAcrossEnvironments, validateEnvironment } from "./validate";
 import { bool, check, FORMS, oneOf, optional, optionalChecked } from "./validators";
 
@@ -27,14 +27,16 @@ export const INPUTS = {
   GITHUB_REPO: "GitHub repository name (default: markmail)",
   GITHUB_BRANCH: "pipeline branch; needs CDK_CONTEXT_ENVIRONMENT (defaults: dev→dev, staging→staging, prod→main)",
   GITHUB_CONNECTION_ARN: "reuse an existing CodeConnections connection (default: one is created per environment)",
-  INFRA_GITHUB_REPO: "<owner>/<repository> of this infrastructure repository, the pipeline's deploy source (default: <GITHUB_OWNER>/markmail-infrastructure)",
+  INFRA_GITHUB_REPO:
+    "<owner>/<repository> of this infrastructure repository, the pipeline's deploy source (default: <GITHUB_OWNER>/markmail-infrastructure)",
   INFRA_GITHUB_BRANCH: "branch of the infrastructure repository the pipeline deploys from (default: main)",
   CREATE_BASTION: "true adds the markmail-<env>-bastion stacks (default: false)",
   MARKMAIL_REGION: "AWS region of every stack and, by default, of the state bucket (default: ap-northeast-1; AWS_REGION is not read)",
   DEV_ACCOUNT_ID: "12-digit AWS account id dev may be applied in (default: any; the provider's allowed_account_ids)",
   STAGING_ACCOUNT_ID: "12-digit AWS account id staging may be applied in (default: any)",
   PROD_ACCOUNT_ID: "12-digit AWS account id prod may be applied in (default: any)",
-  BACKUP_COPY_REGION: "region prod's AWS Backup recovery points are copied to (default: ap-northeast-3 for ap-northeast-1; required for a region without a default)",
+  BACKUP_COPY_REGION:
+    "region prod's AWS Backup recovery points are copied to (default: ap-northeast-3 for ap-northeast-1; required for a region without a default)",
   TF_BACKEND: "s3, local or cloud (default: s3)",
   TF_STATE_BUCKET: "S3 state bucket (default: markmail-terraform-state)",
   TF_LOCK_TABLE: "DynamoDB lock table (default: markmail-terraform-locks)",
@@ -96,7 +98,9 @@ export function buildEnvironment(
   if (copy !== undefined) {
     const copyRegion = inputs.copyRegion ?? BACKUP_COPY_REGIONS[region];
     if (copyRegion === undefined) {
-      throw new ConfigError(`BACKUP_COPY_REGION is not set: expected the region ${name}'s backups are copied to (there is no default for ${region})`);
+      throw new ConfigError(
+        `BACKUP_COPY_REGION is not set: expected the region ${name}'s backups are copied to (there is no default for ${region})`,
+      );
     }
     copyTo = { region: copyRegion, retentionDays: copy.retentionDays };
   }
@@ -107,7 +111,12 @@ export function buildEnvironment(
     domain: inputs.domain,
     hostedZone: inputs.hostedZone ?? d.hostedZone,
     accountId: inputs.accountId,
-    network: { ...network, availabilityZones: zoneLetters(region).slice(0, azCount).map((l) => `${region}${l}`) },
+    network: {
+      ...network,
+      availabilityZones: zoneLetters(region)
+        .slice(0, azCount)
+        .map((l) => `${region}${l}`),
+    },
     pipeline: { ...pipeline, branch: inputs.branch ?? defaultBranch },
   };
 }
@@ -179,7 +188,11 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
   const backend = readBackend(vars, region);
   const notices = [
     `region: ${region} (MARKMAIL_REGION); state: ${
-      backend.kind === "s3" ? `s3://${backend.bucket} in ${backend.region}` : backend.kind === "cloud" ? `HCP Terraform organization ${backend.organization}` : "local files in terraform-state/"
+      backend.kind === "s3"
+        ? `s3://${backend.bucket} in ${backend.region}`
+        : backend.kind === "cloud"
+          ? `HCP Terraform organization ${backend.organization}`
+          : "local files in terraform-state/"
     }`,
   ];
 

@@ -3,16 +3,7 @@ export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type EnvName = (typeof ENVIRONMENTS)[number];
 
 /** The layers, one Terraform stack each, in deploy order (the operator guide's order). */
-export const LAYERS = [
-  "network",
-  "database",
-  "secrets",
-  "alb",
-  "ecs-cluster",
-  "ecs",
-  "monitoring",
-  "pipeline",
-] as const;
+export const LAYERS = ["network", "database", "secrets", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline"] as const;
 export type CoreLayer = (typeof LAYERS)[number];
 /**
  * Optional layers: `dns` (the domain's hosted zone, only with a domain and HOSTED_ZONE_MODE=create)
@@ -20,7 +11,18 @@ export type CoreLayer = (typeof LAYERS)[number];
  */
 export type Layer = CoreLayer | "dns" | "bastion";
 /** Every layer, optional ones included, in deploy order: `dns` before the alb that validates in it. */
-export const STACK_ORDER: readonly Layer[] = ["network", "database", "secrets", "dns", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"];
+export const STACK_ORDER: readonly Layer[] = [
+  "network",
+  "database",
+  "secrets",
+  "dns",
+  "alb",
+  "ecs-cluster",
+  "ecs",
+  "monitoring",
+  "pipeline",
+  "bastion",
+];
 
 /** NAT strategy, a closed choice (mirrors terraform-aws-vpc single_nat_gateway / one_nat_gateway_per_az). */
 export type NatStrategy = "single" | "one-per-az";

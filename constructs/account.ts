@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 
 /**
  * The region of the stack a construct is in: its default AWS provider's. Constructs read it here

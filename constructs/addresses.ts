@@ -1,5 +1,5 @@
-import { TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from "cdktf";
-import { Node } from "constructs";
+import { TerraformDataSource, TerraformElement, TerraformResource, type TerraformStack } from "cdktf";
+import type { Node } from "constructs";
 
 /**
  * Readable Terraform addresses: `aws_ecs_service.backend`, `aws_rds_cluster.aurora`,
@@ -61,7 +61,10 @@ export function allocateReadableLogicalId(stack: TerraformStack, element: Terraf
   const name = readableName(type, components);
   const key = `${kind}.${type ?? ""}.${name}`;
   let names = claimed.get(stack);
-  if (!names) claimed.set(stack, (names = new Map()));
+  if (!names) {
+    names = new Map();
+    claimed.set(stack, names);
+  }
   const owner = names.get(key);
   if (owner === undefined) names.set(key, node.path);
   else if (owner !== node.path) {

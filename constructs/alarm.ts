@@ -1,11 +1,7 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 
-export type Comparison =
-  | "GreaterThanOrEqualToThreshold"
-  | "GreaterThanThreshold"
-  | "LessThanThreshold"
-  | "LessThanOrEqualToThreshold";
+export type Comparison = "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
 
 /**
  * What a missing datapoint means. There is no default: every alarm states it, because the right
@@ -65,11 +61,17 @@ export class MetricAlarm extends Construct {
     const fail = (why: string) => new Error(`alarm ${props.alarmName}: ${why}`);
     if (props.actions.length === 0) throw fail("no alarm action; every alarm must notify a topic");
     if (props.math !== undefined) {
-      if (props.namespace !== undefined || props.metricName !== undefined || props.statistic !== undefined || props.extendedStatistic !== undefined) {
+      if (
+        props.namespace !== undefined ||
+        props.metricName !== undefined ||
+        props.statistic !== undefined ||
+        props.extendedStatistic !== undefined
+      ) {
         throw fail("a metric-math alarm names its metrics in math.metrics, not namespace/metricName/statistic");
       }
       const ids = Object.keys(props.math.metrics);
-      if (ids.length === 0 || ids.some((id) => !/^[a-z][a-zA-Z0-9_]*$/.test(id))) throw fail(`metric ids ${ids.join(", ")} must start with a lower-case letter`);
+      if (ids.length === 0 || ids.some((id) => !/^[a-z][a-zA-Z0-9_]*$/.test(id)))
+        throw fail(`metric ids ${ids.join(", ")} must start with a lower-case letter`);
     } else if (props.namespace === undefined || props.metricName === undefined) {
       throw fail("set namespace and metricName (or math)");
     } else if ((props.statistic === undefined) === (props.extendedStatistic === undefined)) {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
-import { MonitoringSettings } from "../config";
-import { MetricAlarm, MetricAlarmProps } from "./alarm";
+import type { MonitoringSettings } from "../config";
+import { MetricAlarm, type MetricAlarmProps } from "./alarm";
 
 /** The CloudWatch dimension values of what one environment runs. */
 export interface MonitoredTargets {
@@ -126,7 +126,7 @@ export class ApplicationAlarms extends Construct {
       const tgDims = (group: string) => ({ LoadBalancer: t.loadBalancer, TargetGroup: group });
       // Some target failing its health check; no datapoint (no registered targets) is covered by the
       // no-healthy-hosts alarm: notBreaching. One alarm per group (the idle one stays OK).
-      groups.forEach((group, i) =>
+      groups.forEach((group, i) => {
         add(`${title}${i === 0 ? "" : "Alternate"}UnhealthyHosts`, `${svc}-${i === 0 ? "" : "alternate-"}unhealthy-hosts`, {
           description: `${svc} ${i === 0 ? "" : "alternate "}target group has unhealthy targets for 3 of 3 minutes`,
           namespace: "AWS/ApplicationELB",
@@ -138,8 +138,8 @@ export class ApplicationAlarms extends Construct {
           periodSeconds: 60,
           evaluationPeriods: 3,
           treatMissingData: "notBreaching",
-        }),
-      );
+        });
+      });
       // The outage signal: no healthy target. The ALB stops publishing HealthyHostCount when nothing
       // is registered, so a missing datapoint means nothing serves: breaching. With blue/green the
       // healthy targets of both groups are summed (the idle group publishes nothing: FILL 0).
@@ -160,10 +160,19 @@ export class ApplicationAlarms extends Construct {
           statistic: "Minimum",
         });
       } else {
-        const metric = (group: string) => ({ namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", dimensions: tgDims(group), statistic: "Minimum" as const });
+        const metric = (group: string) => ({
+          namespace: "AWS/ApplicationELB",
+          metricName: "HealthyHostCount",
+          dimensions: tgDims(group),
+          statistic: "Minimum" as const,
+        });
         add(`${title}NoHealthyHosts`, `${svc}-no-healthy-hosts`, {
           ...noHealthy,
-          math: { expression: "FILL(primary, 0) + FILL(alternate, 0)", label: `${svc} healthy targets (both groups)`, metrics: { primary: metric(groups[0]), alternate: metric(groups[1]) } },
+          math: {
+            expression: "FILL(primary, 0) + FILL(alternate, 0)",
+            label: `${svc} healthy targets (both groups)`,
+            metrics: { primary: metric(groups[0]), alternate: metric(groups[1]) },
+          },
         });
       }
     }

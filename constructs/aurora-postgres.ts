@@ -6,9 +6,9 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Construct } from "constructs";
-import { DatabaseSettings } from "../config";
+import type { DatabaseSettings } from "../config";
 import { AccountContext, regionOf } from "./account";
-import { EphemeralRandomPassword } from "./ephemeral-random-password";
+import type { EphemeralRandomPassword } from "./ephemeral-random-password";
 import { requireKmsKey } from "./kms-key";
 import { serviceTrustStatement } from "./service-role";
 

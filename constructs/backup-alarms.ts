@@ -72,7 +72,11 @@ export class BackupAlarms extends Construct {
       });
     }
     for (const w of watches) {
-      const rule = new CloudwatchEventRule(this, w.id, { name: `${p}-${w.id}`, description: w.description, eventPattern: jsonAttribute(w.pattern) });
+      const rule = new CloudwatchEventRule(this, w.id, {
+        name: `${p}-${w.id}`,
+        description: w.description,
+        eventPattern: jsonAttribute(w.pattern),
+      });
       new CloudwatchEventTarget(this, `${w.id}-target`, {
         rule: rule.name,
         targetId: "alarm-topic",
@@ -82,7 +86,15 @@ export class BackupAlarms extends Construct {
       this.rules.push(rule);
     }
 
-    const daily = { namespace: "AWS/Backup", statistic: "Sum" as const, comparison: "LessThanThreshold" as const, threshold: 1, periodSeconds: 86400, treatMissingData: "breaching" as const, actions: [props.topicArn] };
+    const daily = {
+      namespace: "AWS/Backup",
+      statistic: "Sum" as const,
+      comparison: "LessThanThreshold" as const,
+      threshold: 1,
+      periodSeconds: 86400,
+      treatMissingData: "breaching" as const,
+      actions: [props.topicArn],
+    };
     new MetricAlarm(this, "backup-missing", {
       ...daily,
       alarmName: `${p}-backup-missing`,

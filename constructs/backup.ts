@@ -7,7 +7,7 @@ import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vau
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { BackupSettings } from "../config";
+import type { BackupSettings } from "../config";
 import { AccountContext, regionOf } from "./account";
 import { CustomerKey } from "./kms-key";
 import { ServiceRole } from "./service-role";
@@ -79,7 +79,13 @@ export class DatabaseBackup extends Construct {
         deletionWindowDays: props.keyDeletionWindowDays,
         preventDestroy: props.protect,
       });
-      this.copyVault = new BackupVault(this, "copy-vault", { name: this.vaultName, kmsKeyArn: copyKey.arn, region: s.copy.region, forceDestroy: !props.protect, lifecycle });
+      this.copyVault = new BackupVault(this, "copy-vault", {
+        name: this.vaultName,
+        kmsKeyArn: copyKey.arn,
+        region: s.copy.region,
+        forceDestroy: !props.protect,
+        lifecycle,
+      });
     }
 
     if (s.vaultLock !== "none") {
@@ -105,7 +111,15 @@ export class DatabaseBackup extends Construct {
         {
           sid: "UseTheBackupKeys",
           effect: "Allow",
-          actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"],
+          actions: [
+            "kms:Decrypt",
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+            "kms:DescribeKey",
+          ],
           resources: keys,
         },
         {
@@ -123,7 +137,11 @@ export class DatabaseBackup extends Construct {
       ["backup-policy", "AWSBackupServiceRolePolicyForBackup"],
       ["restore-policy", "AWSBackupServiceRolePolicyForRestores"],
     ]) {
-      new IamRolePolicyAttachment(this, attachId, { role: this.role.name, policyArn: `arn:${account.partition}:iam::aws:policy/service-role/${policy}`, dependsOn: [this.role.role] });
+      new IamRolePolicyAttachment(this, attachId, {
+        role: this.role.name,
+        policyArn: `arn:${account.partition}:iam::aws:policy/service-role/${policy}`,
+        dependsOn: [this.role.role],
+      });
     }
 
     this.plan = new BackupPlan(this, "plan", {
@@ -137,7 +155,9 @@ export class DatabaseBackup extends Construct {
           completionWindow: 360,
           lifecycle: { deleteAfter: s.retentionDays },
           copyAction:
-            this.copyVault && s.copy ? [{ destinationVaultArn: this.copyVault.arn, lifecycle: { deleteAfter: s.copy.retentionDays } }] : undefined,
+            this.copyVault && s.copy
+              ? [{ destinationVaultArn: this.copyVault.arn, lifecycle: { deleteAfter: s.copy.retentionDays } }]
+              : undefined,
           recoveryPointTags: { Backup: "daily" },
         },
       ],

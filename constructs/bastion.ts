@@ -7,7 +7,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { AccountContext } from "./account";
 
 /** The current Amazon Linux 2023 AMI, published by AWS as a public SSM parameter. */
@@ -91,7 +91,9 @@ export class BastionHost extends Construct {
       lifecycle: { ignoreChanges: ["ami"] },
     });
 
-    this.node.addValidation({ validate: () => inboundRulesOn(TerraformStack.of(this), props.securityGroupId).map((why) => `bastion ${props.name}: ${why}`) });
+    this.node.addValidation({
+      validate: () => inboundRulesOn(TerraformStack.of(this), props.securityGroupId).map((why) => `bastion ${props.name}: ${why}`),
+    });
   }
 }
 
@@ -105,8 +107,10 @@ export function inboundRulesOn(scope: IConstruct, sgId: string): string[] {
   const target = resolved(sgId);
   const isTarget = (id: string | undefined) => id !== undefined && resolved(id) === target;
   for (const c of scope.node.findAll()) {
-    if (c instanceof VpcSecurityGroupIngressRule && isTarget(c.securityGroupIdInput)) found.push(`inbound rule ${c.node.path} on its security group`);
-    if (c instanceof SecurityGroupRule && c.typeInput === "ingress" && isTarget(c.securityGroupIdInput)) found.push(`inbound rule ${c.node.path} on its security group`);
+    if (c instanceof VpcSecurityGroupIngressRule && isTarget(c.securityGroupIdInput))
+      found.push(`inbound rule ${c.node.path} on its security group`);
+    if (c instanceof SecurityGroupRule && c.typeInput === "ingress" && isTarget(c.securityGroupIdInput))
+      found.push(`inbound rule ${c.node.path} on its security group`);
   }
   return found;
 }

@@ -62,7 +62,12 @@ export class ImageBuildProject extends Construct {
       service: "codebuild.amazonaws.com",
       sourceArns: [this.arn],
       statements: [
-        { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroupArn, `${logGroupArn}:*`] },
+        {
+          sid: "Logs",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [logGroupArn, `${logGroupArn}:*`],
+        },
         { sid: "EcrLogin", effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
         {
           sid: "EcrPushPullOwnRepository",

@@ -23,7 +23,7 @@ type Yaml = string | number | boolean | readonly Yaml[] | { readonly [key: strin
  * scalars where YAML reads them back unchanged, JSON double-quoted scalars (valid YAML) otherwise.
  */
 export function renderYaml(value: Yaml, indent = 0): string {
-  return emit(value, indent).join("\n") + "\n";
+  return `${emit(value, indent).join("\n")}\n`;
 }
 
 function emit(value: Yaml, indent: number): string[] {
@@ -85,7 +85,6 @@ export interface ImageBuildspecProps {
   readonly shaLength?: number;
 }
 
-
 /**
  * The guide's buildspec (ECR login, `docker build -f backend/Dockerfile -t $IMAGE_REPO_NAME:$IMAGE_TAG
  * backend/`, tag, push), extended: Docker Hub login from Secrets Manager (pull rate limits), the
@@ -99,7 +98,8 @@ export interface ImageBuildspecProps {
 export function imageBuildspec(props: ImageBuildspecProps): Buildspec {
   const svc = props.service;
   const shaLength = props.shaLength ?? 12;
-  if (!Number.isInteger(shaLength) || shaLength < 7 || shaLength > 40) throw new Error(`buildspec ${svc}: shaLength must be 7-40, got ${shaLength}`);
+  if (!Number.isInteger(shaLength) || shaLength < 7 || shaLength > 40)
+    throw new Error(`buildspec ${svc}: shaLength must be 7-40, got ${shaLength}`);
   for (const arg of props.buildArgs ?? []) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(arg)) throw new Error(`buildspec ${svc}: build arg "${arg}" is not an environment variable name`);
     if (looksSecretName(arg)) throw new Error(`buildspec ${svc}: build arg ${arg} looks secret; build args end up in the image history`);
@@ -165,7 +165,8 @@ export function renderBuildspec(spec: Buildspec): string {
   }
   for (const str of strings(spec as unknown as Yaml)) {
     // cdk.tf.json strings are Terraform templates: a literal ${ or %{ would be interpolated.
-    if (/\$\{(?!TfToken\[)|%\{/.test(str)) throw new Error(`buildspec: "${str}" contains \${ or %{, which Terraform would interpolate; write $VAR`);
+    if (/\$\{(?!TfToken\[)|%\{/.test(str))
+      throw new Error(`buildspec: "${str}" contains \${ or %{, which Terraform would interpolate; write $VAR`);
   }
   return renderYaml(spec as unknown as Yaml);
 }

@@ -66,10 +66,13 @@ export function scratchVolumeName(container: string, path: string): string {
 export function assertNoSecretEnvironment(container: string, environment: Record<string, string>): void {
   for (const [name, value] of Object.entries(environment)) {
     if (looksSecretName(name)) {
-      throw new Error(`container ${container}: environment variable ${name} looks like a secret; inject it through \`secrets\` (Secrets Manager valueFrom)`);
+      throw new Error(
+        `container ${container}: environment variable ${name} looks like a secret; inject it through \`secrets\` (Secrets Manager valueFrom)`,
+      );
     }
     const finding = secretValueFinding(value);
-    if (finding) throw new Error(`container ${container}: the value of ${name} looks like a credential (${finding}); inject it through \`secrets\``);
+    if (finding)
+      throw new Error(`container ${container}: the value of ${name} looks like a credential (${finding}); inject it through \`secrets\``);
   }
 }
 
@@ -81,16 +84,19 @@ export function containerDefinition(spec: ContainerSpec): Record<string, unknown
   const scratch = spec.scratchPaths ?? [];
   for (const p of scratch) if (!p.startsWith("/")) throw new Error(`container ${spec.name}: scratch path "${p}" must be absolute`);
   const hc = spec.healthCheck;
-  const sorted = (o: Record<string, string>) => Object.keys(o).sort().map((name) => ({ name, value: o[name] }));
+  const sorted = (o: Record<string, string>) =>
+    Object.keys(o)
+      .sort()
+      .map((name) => ({ name, value: o[name] }));
   return {
     name: spec.name,
     image: spec.image,
     essential: true,
     portMappings: [{ containerPort: spec.port, protocol: "tcp" }],
     environment: sorted(spec.environment),
-    secrets: Object.keys(spec.secrets ?? {})
-      .sort()
-      .map((name) => ({ name, valueFrom: spec.secrets![name] })),
+    secrets: Object.entries(spec.secrets ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, valueFrom]) => ({ name, valueFrom })),
     logConfiguration: {
       logDriver: "awslogs",
       options: { "awslogs-group": spec.logs.group, "awslogs-region": spec.logs.region, "awslogs-stream-prefix": spec.logs.streamPrefix },
@@ -159,7 +165,11 @@ export function scratchInitContainer(spec: ContainerSpec): Record<string, unknow
     mountPoints: paths.map((p) => ({ sourceVolume: scratchVolumeName(spec.name, p), containerPath: p, readOnly: false })),
     logConfiguration: {
       logDriver: "awslogs",
-      options: { "awslogs-group": spec.logs.group, "awslogs-region": spec.logs.region, "awslogs-stream-prefix": `${spec.logs.streamPrefix}-init` },
+      options: {
+        "awslogs-group": spec.logs.group,
+        "awslogs-region": spec.logs.region,
+        "awslogs-stream-prefix": `${spec.logs.streamPrefix}-init`,
+      },
     },
   };
 }

@@ -28,8 +28,10 @@ export class ContainerRepository extends Construct {
   constructor(scope: Construct, id: string, props: ContainerRepositoryProps) {
     super(scope, id);
     const untaggedDays = props.untaggedDays ?? 7;
-    if (!Number.isInteger(props.keepImages) || props.keepImages < 1) throw new Error(`repository ${props.name}: keepImages must be a positive integer, got ${props.keepImages}`);
-    if (!Number.isInteger(untaggedDays) || untaggedDays < 1) throw new Error(`repository ${props.name}: untaggedDays must be a positive integer, got ${untaggedDays}`);
+    if (!Number.isInteger(props.keepImages) || props.keepImages < 1)
+      throw new Error(`repository ${props.name}: keepImages must be a positive integer, got ${props.keepImages}`);
+    if (!Number.isInteger(untaggedDays) || untaggedDays < 1)
+      throw new Error(`repository ${props.name}: untaggedDays must be a positive integer, got ${untaggedDays}`);
     this.repository = new EcrRepository(this, "repository", {
       name: props.name,
       imageTagMutability: "IMMUTABLE",

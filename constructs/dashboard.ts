@@ -1,7 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { MonitoredTargets } from "./alarms";
+import type { MonitoredTargets } from "./alarms";
 import { jsonAttribute } from "./json-attribute";
 import { regionOf } from "./account";
 
@@ -194,7 +194,12 @@ export function applicationWidgets(t: MonitoredTargets, sesConfigurationSet?: st
       title: "RDS connections",
       stat: "Maximum",
       metrics: [
-        { namespace: "AWS/RDS", metricName: "DatabaseConnections", dimensions: { DBClusterIdentifier: t.dbClusterIdentifier }, label: "connections" },
+        {
+          namespace: "AWS/RDS",
+          metricName: "DatabaseConnections",
+          dimensions: { DBClusterIdentifier: t.dbClusterIdentifier },
+          label: "connections",
+        },
       ],
     },
   ];

@@ -1,10 +1,10 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
-import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
 import { BUILD_IMAGE } from "./build-project";
-import { Buildspec, IMAGE_TAG_FILE, renderBuildspec } from "./buildspec";
+import { type Buildspec, IMAGE_TAG_FILE, renderBuildspec } from "./buildspec";
 import { ServiceRole } from "./service-role";
 
 /** Release binaries the deploy project downloads (checked against the vendor's SHA-256 list). */
@@ -28,7 +28,14 @@ export interface EcsDeployProjectProps {
   /** The image-tag parameters it writes. */
   readonly imageTagParameterArns: string[];
   /** S3 state: bucket, this stack's key, the environment's key prefix, lock table, state KMS alias. */
-  readonly state: { readonly bucket: string; readonly key: string; readonly envPrefix: string; readonly lockTable?: string; readonly kmsAlias: string; readonly region: string };
+  readonly state: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly envPrefix: string;
+    readonly lockTable?: string;
+    readonly kmsAlias: string;
+    readonly region: string;
+  };
   readonly cluster: { readonly name: string; readonly services: Record<Service, string> };
   /** Roles the ECS stack passes: task execution and task role to ECS tasks, the infrastructure role to ECS. */
   readonly passRoles: { readonly tasks: string[]; readonly ecs: string[] };
@@ -43,7 +50,9 @@ export function deployBuildspec(props: Pick<EcsDeployProjectProps, "env" | "stac
   const opa = DEPLOY_TOOLS.opa;
   const hashicorp = `https://releases.hashicorp.com/terraform/${tf}`;
   const opaUrl = `https://github.com/open-policy-agent/opa/releases/download/v${opa}`;
-  const tags = (["backend", "frontend"] as const).map((s) => `${s}=$CODEBUILD_SRC_DIR_${props.buildArtifacts[s]}/${IMAGE_TAG_FILE}`).join(" ");
+  const tags = (["backend", "frontend"] as const)
+    .map((s) => `${s}=$CODEBUILD_SRC_DIR_${props.buildArtifacts[s]}/${IMAGE_TAG_FILE}`)
+    .join(" ");
   return {
     version: 0.2,
     env: { shell: "bash" },
@@ -91,15 +100,29 @@ export class EcsDeployProject extends Construct {
     this.name = props.name;
     this.arn = account.arn("codebuild", `project/${props.name}`);
     const logGroupName = `/aws/codebuild/${props.name}`;
-    const logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.kmsKeyArn });
+    const logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
     const logGroupArn = account.arn("logs", `log-group:${logGroupName}`);
     const ecs = (r: string) => account.arn("ecs", r);
     const bucketArn = `arn:${account.partition}:s3:::${props.state.bucket}`;
     const services = Object.values(props.cluster.services);
 
     const statements: DataAwsIamPolicyDocumentStatement[] = [
-      { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroupArn, `${logGroupArn}:*`] },
-      { sid: "PipelineArtifacts", effect: "Allow", actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], resources: [`${props.artifactBucketArn}/*`] },
+      {
+        sid: "Logs",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [logGroupArn, `${logGroupArn}:*`],
+      },
+      {
+        sid: "PipelineArtifacts",
+        effect: "Allow",
+        actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+        resources: [`${props.artifactBucketArn}/*`],
+      },
       { sid: "PipelineArtifactsBucket", effect: "Allow", actions: ["s3:GetBucketLocation"], resources: [props.artifactBucketArn] },
       {
         sid: "LayerKey",
@@ -107,7 +130,12 @@ export class EcsDeployProject extends Construct {
         actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
         resources: [props.kmsKeyArn],
       },
-      { sid: "ImageTags", effect: "Allow", actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"], resources: props.imageTagParameterArns },
+      {
+        sid: "ImageTags",
+        effect: "Allow",
+        actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"],
+        resources: props.imageTagParameterArns,
+      },
       { sid: "StateList", effect: "Allow", actions: ["s3:ListBucket"], resources: [bucketArn] },
       ...(props.state.lockTable
         ? [
@@ -211,7 +239,11 @@ export class EcsDeployProject extends Construct {
         computeType: "BUILD_GENERAL1_SMALL",
         imagePullCredentialsType: "CODEBUILD",
         privilegedMode: false,
-        environmentVariable: Object.entries({ ...props.synthInputs, CHECKPOINT_DISABLE: "1" }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+        environmentVariable: Object.entries({ ...props.synthInputs, CHECKPOINT_DISABLE: "1" }).map(([name, value]) => ({
+          name,
+          value,
+          type: "PLAINTEXT",
+        })),
       },
       logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name }, s3Logs: { status: "DISABLED" } },
       dependsOn: [this.role.policy],

@@ -1,4 +1,4 @@
-import { IConstruct } from "constructs";
+import type { IConstruct } from "constructs";
 
 /**
  * An AWS limit a construct enforces, in the one-line form config errors use, prefixed with the

@@ -3,7 +3,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { Construct } from "constructs";
-import { ContainerSpec, renderContainerDefinitions, scratchVolumeName } from "./container-definition";
+import { type ContainerSpec, renderContainerDefinitions, scratchVolumeName } from "./container-definition";
 import { capacityStrategy } from "./ecs-cluster";
 import { ConstructError } from "./errors";
 
@@ -66,12 +66,22 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    if (props.assignPublicIp) throw new Error(`service ${props.name}: assignPublicIp must be false; tasks sit in private subnets behind the ALB`);
+    if (props.assignPublicIp)
+      throw new Error(`service ${props.name}: assignPublicIp must be false; tasks sit in private subnets behind the ALB`);
     const counts = [props.minCount, props.desiredCount, props.maxCount];
-    if (!(counts.every(Number.isInteger) && 1 <= props.minCount && props.minCount <= props.desiredCount && props.desiredCount <= props.maxCount && props.maxCount <= 100)) {
+    if (
+      !(
+        counts.every(Number.isInteger) &&
+        1 <= props.minCount &&
+        props.minCount <= props.desiredCount &&
+        props.desiredCount <= props.maxCount &&
+        props.maxCount <= 100
+      )
+    ) {
       throw new ConstructError(this, "minCount/desiredCount/maxCount", counts.join("/"), "integers with 1 <= min <= desired <= max <= 100");
     }
-    if (props.deploymentAlarmNames.length === 0) throw new Error(`service ${props.name}: deploymentAlarmNames must name the alarms a deployment rolls back on`);
+    if (props.deploymentAlarmNames.length === 0)
+      throw new Error(`service ${props.name}: deploymentAlarmNames must name the alarms a deployment rolls back on`);
     const bg = props.blueGreen;
     if (bg && !(Number.isInteger(bg.bakeTimeMinutes) && bg.bakeTimeMinutes >= 0 && bg.bakeTimeMinutes <= 1440)) {
       throw new Error(`service ${props.name}: bakeTimeMinutes must be an integer 0-1440, got ${bg.bakeTimeMinutes}`);

@@ -34,7 +34,11 @@ export class VpcFlowLog extends Construct {
       sourceArns: [account.arn("ec2", "vpc-flow-log/*")],
       policyName: "WriteFlowLogs",
       statements: [
-        { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], resources: [`${this.logGroup.arn}:*`] },
+        {
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [`${this.logGroup.arn}:*`],
+        },
         { effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: [account.arn("logs", "log-group:*")] },
       ],
     });

@@ -1,8 +1,8 @@
-import { createHash } from "crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "fs";
-import { tmpdir } from "os";
-import { join, resolve } from "path";
-import { crc32 } from "zlib";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { crc32 } from "node:zlib";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 

@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Token } from "cdktf";
@@ -39,7 +39,8 @@ export class CustomerKey extends Construct {
     }
     for (const s of props.serviceStatements ?? []) {
       const wild = (s.actions ?? []).filter(isWildcardAction);
-      if (s.effect !== "Deny" && wild.length > 0) throw new Error(`KMS key ${props.alias}: statement ${s.sid ?? ""} grants wildcard actions ${wild.join(", ")}; name them`);
+      if (s.effect !== "Deny" && wild.length > 0)
+        throw new Error(`KMS key ${props.alias}: statement ${s.sid ?? ""} grants wildcard actions ${wild.join(", ")}; name them`);
     }
     const account = AccountContext.of(this);
     const policy = new DataAwsIamPolicyDocument(this, "policy", {

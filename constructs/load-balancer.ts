@@ -1,8 +1,8 @@
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbListenerRule, LbListenerRuleAction } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule, type LbListenerRuleAction } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Token } from "cdktf";
@@ -81,7 +81,7 @@ export interface PublicLoadBalancerProps {
     readonly prefix?: string;
   };
   /** With a certificate: HTTPS:443 serves, HTTP:80 redirects. Without: HTTP:80 only. @default undefined */
-  readonly tls?: { readonly certificateArn: string; /** @default TLS_POLICY */ readonly sslPolicy?: string };
+  readonly tls?: { readonly certificateArn: string /** @default TLS_POLICY */; readonly sslPolicy?: string };
   /**
    * Without `tls`: plain HTTP must not carry application traffic (prod). Every listener answers a
    * fixed 503 with this text and the routing rules answer it too instead of forwarding (they stay,
@@ -143,11 +143,15 @@ export class PublicLoadBalancer extends Construct {
     if (props.blueGreen) {
       for (const key of Object.keys(props.targets)) {
         const n = props.routes.filter((r) => r.target === key).length;
-        if (n !== 1) throw new Error(`load balancer ${props.name}: blue/green needs exactly one route per target; ${key} has ${n} (ECS shifts one production rule per service)`);
+        if (n !== 1)
+          throw new Error(
+            `load balancer ${props.name}: blue/green needs exactly one route per target; ${key} has ${n} (ECS shifts one production rule per service)`,
+          );
       }
     }
     const delay = props.deregistrationDelaySeconds ?? 30;
-    if (!Number.isInteger(delay) || delay < 0 || delay > 3600) throw new Error(`load balancer ${props.name}: deregistrationDelaySeconds must be 0-3600, got ${delay}`);
+    if (!Number.isInteger(delay) || delay < 0 || delay > 3600)
+      throw new Error(`load balancer ${props.name}: deregistrationDelaySeconds must be 0-3600, got ${delay}`);
 
     const prefix = props.accessLogs.prefix ?? "alb";
     this.logBucket = SecureBucket.forLogs(this, "access-logs", {
@@ -282,7 +286,12 @@ export class PublicLoadBalancer extends Construct {
       // ECS needs one production and one test rule per service: the first (most specific) route of each target.
       const firstOf = (rules: LbListenerRule[]) =>
         Object.fromEntries(Object.keys(props.targets).map((key) => [key, rules[sorted.findIndex((r) => r.target === key)]]));
-      this.blueGreen = { alternateTargetGroups: alternate, testListener, productionRules: firstOf(this.rules), testRules: firstOf(testRules) };
+      this.blueGreen = {
+        alternateTargetGroups: alternate,
+        testListener,
+        productionRules: firstOf(this.rules),
+        testRules: firstOf(testRules),
+      };
     }
   }
 
@@ -325,7 +334,8 @@ export function assertRoutes(lb: string, routes: readonly RouteSpec[], targets: 
   if (routes.length === 0) throw new Error(`load balancer ${lb}: no routes; every request would get the default 503`);
   const seen = new Set<number>();
   for (const r of routes) {
-    if (!Number.isInteger(r.priority) || r.priority < 1 || r.priority > 50000) throw new Error(`load balancer ${lb}: rule priority ${r.priority} must be an integer 1-50000`);
+    if (!Number.isInteger(r.priority) || r.priority < 1 || r.priority > 50000)
+      throw new Error(`load balancer ${lb}: rule priority ${r.priority} must be an integer 1-50000`);
     if (seen.has(r.priority)) throw new Error(`load balancer ${lb}: duplicate rule priority ${r.priority}`);
     seen.add(r.priority);
     if (r.paths.length === 0 || r.paths.length > 5) throw new Error(`load balancer ${lb}: rule ${r.priority} needs 1-5 path patterns`);
@@ -333,6 +343,8 @@ export function assertRoutes(lb: string, routes: readonly RouteSpec[], targets: 
   }
   const catchAll = routes.find((r) => r.paths.includes("/*"));
   const shadowed = catchAll && routes.find((r) => r.priority > catchAll.priority);
-  if (shadowed) throw new Error(`load balancer ${lb}: rule ${shadowed.priority} (${shadowed.paths.join(", ")}) comes after the catch-all /* (priority ${catchAll!.priority}) and can never match`);
+  if (shadowed)
+    throw new Error(
+      `load balancer ${lb}: rule ${shadowed.priority} (${shadowed.paths.join(", ")}) comes after the catch-all /* (priority ${catchAll?.priority}) and can never match`,
+    );
 }
-

@@ -17,7 +17,11 @@ export class EncryptedLogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
-    this.group = new CloudwatchLogGroup(this, "group", { name: props.name, retentionInDays: props.retentionDays, kmsKeyId: props.kmsKeyArn });
+    this.group = new CloudwatchLogGroup(this, "group", {
+      name: props.name,
+      retentionInDays: props.retentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
     this.name = props.name;
     this.arn = this.group.arn;
   }

@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
@@ -104,7 +104,10 @@ export class MailSending extends Construct {
       });
     this.bounces = topic("bounces", props.topicNames.bounces, `MarkMail ${props.configurationSetName} bounces`);
     this.complaints = topic("complaints", props.topicNames.complaints, `MarkMail ${props.configurationSetName} complaints`);
-    for (const [tid, type, t] of [["bounces-sns", "BOUNCE", this.bounces], ["complaints-sns", "COMPLAINT", this.complaints]] as const) {
+    for (const [tid, type, t] of [
+      ["bounces-sns", "BOUNCE", this.bounces],
+      ["complaints-sns", "COMPLAINT", this.complaints],
+    ] as const) {
       new Sesv2ConfigurationSetEventDestination(this, tid, {
         configurationSetName: this.configurationSet.configurationSetName,
         eventDestinationName: type.toLowerCase(),
@@ -119,7 +122,13 @@ export class MailSending extends Construct {
       ["BounceRate", "ses-bounce-rate", "Reputation.BounceRate", props.alarms.bounceRatePercent, 10],
       ["ComplaintRate", "ses-complaint-rate", "Reputation.ComplaintRate", props.alarms.complaintRatePercent, 0.5],
     ] as const) {
-      if (!(percent > 0 && percent < pause)) throw new ConstructError(this, `alarms.${cid === "BounceRate" ? "bounce" : "complaint"}RatePercent`, percent, `a percentage above 0 and below ${pause} (SES pauses sending at ${pause} %)`);
+      if (!(percent > 0 && percent < pause))
+        throw new ConstructError(
+          this,
+          `alarms.${cid === "BounceRate" ? "bounce" : "complaint"}RatePercent`,
+          percent,
+          `a percentage above 0 and below ${pause} (SES pauses sending at ${pause} %)`,
+        );
       new MetricAlarm(this, cid, {
         alarmName: `${props.configurationSetName}-${what}`,
         description: `SES ${metricName} of the account at or above ${percent} % (AWS pauses sending at ${pause} %)`,

@@ -1,4 +1,4 @@
-import { EnvName, Layer } from "../config";
+import type { EnvName, Layer } from "../config";
 
 /** `markmail-<env>-<layer>`: the stack id users type (`cdktf deploy markmail-dev-ecs`). */
 export function stackId(project: string, env: EnvName, layer: Layer): string {

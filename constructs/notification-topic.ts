@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
@@ -51,7 +51,9 @@ export class NotificationTopic extends Construct {
     }
     for (const p of props.publishers) {
       if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/.test(p.service)) {
-        throw new Error(`SNS topic ${props.name}: publisher "${p.service}" is not an AWS service principal; only AWS services get a topic-policy Allow`);
+        throw new Error(
+          `SNS topic ${props.name}: publisher "${p.service}" is not an AWS service principal; only AWS services get a topic-policy Allow`,
+        );
       }
       requireSourceArns(`SNS topic ${props.name}`, p);
     }

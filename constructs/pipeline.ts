@@ -1,5 +1,5 @@
-import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Codepipeline, type CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
 import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarconnections-connection";
 import { Construct } from "constructs";
 import { AccountContext, regionOf } from "./account";
@@ -68,7 +68,12 @@ export class DeliveryPipeline extends Construct {
         actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
         resources: [`${props.artifactBucket.arn}/*`],
       },
-      { sid: "ArtifactBucket", effect: "Allow", actions: ["s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"], resources: [props.artifactBucket.arn] },
+      {
+        sid: "ArtifactBucket",
+        effect: "Allow",
+        actions: ["s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"],
+        resources: [props.artifactBucket.arn],
+      },
       {
         sid: "LayerKey",
         effect: "Allow",

@@ -21,7 +21,10 @@ export const SECRET_NAME = anyOf(
 const POINTER_SUFFIX = new RegExp(`(${secretsData.names.pointer_suffixes.join("|")})$`, "i");
 const PUBLIC_SUFFIX = new RegExp(`(${secretsData.names.public_suffixes.join("|")})$`, "i");
 const VALUE_PATTERNS = secretsData.values.patterns.map((p) => ({ id: p.id, re: new RegExp(p.pattern) }));
-const ENTROPY_RUNS = secretsData.values.high_entropy.map((h) => ({ run: new RegExp(`[${h.chars}]{${h.min_length},}`, "g"), min: h.min_length }));
+const ENTROPY_RUNS = secretsData.values.high_entropy.map((h) => ({
+  run: new RegExp(`[${h.chars}]{${h.min_length},}`, "g"),
+  min: h.min_length,
+}));
 
 /** True for a name such as DB_PASSWORD or STRIPE_SK; false for pointers (JWT_SECRET_ARN) and public keys. */
 export function looksSecretName(name: string): boolean {
@@ -61,8 +64,13 @@ export interface ServicePrincipalConditions {
 
 /** Throws for a service principal the gate does not know (MM-043 denies it too). */
 export function servicePrincipalConditions(principal: string): ServicePrincipalConditions {
-  const e = iamData.service_principals.find((p) => new RegExp(`^${p.principal.replace(/\./g, "\\.").replace("{region}", "[a-z0-9-]+")}$`).test(principal));
-  if (!e) throw new Error(`service principal ${principal} is not in policies/data/iam service_principals; add it with the conditions the service sets`);
+  const e = iamData.service_principals.find((p) =>
+    new RegExp(`^${p.principal.replace(/\./g, "\\.").replace("{region}", "[a-z0-9-]+")}$`).test(principal),
+  );
+  if (!e)
+    throw new Error(
+      `service principal ${principal} is not in policies/data/iam service_principals; add it with the conditions the service sets`,
+    );
   return { sourceAccount: e.source_account, sourceArn: e.source_arn };
 }
 

@@ -1,5 +1,5 @@
-import { Aspects, IAspect, TerraformResource } from "cdktf";
-import { IConstruct } from "constructs";
+import { Aspects, type IAspect, TerraformResource } from "cdktf";
+import type { IConstruct } from "constructs";
 import { STATEFUL_TYPES } from "./stateful";
 
 /**

@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
@@ -48,14 +48,19 @@ export class PythonFunction extends Construct {
   constructor(scope: Construct, id: string, props: PythonFunctionProps) {
     super(scope, id);
     for (const [k, v] of Object.entries(props.environment)) {
-      if (CREDENTIAL.test(k)) throw new Error(`function ${props.name}: environment variable ${k} looks like a credential; read it from Secrets Manager`);
+      if (CREDENTIAL.test(k))
+        throw new Error(`function ${props.name}: environment variable ${k} looks like a credential; read it from Secrets Manager`);
       if (v.length > 256) throw new Error(`function ${props.name}: environment variable ${k} is not a plain setting`);
     }
     if (props.vpc.subnetIds.length === 0) throw new Error(`function ${props.name}: needs subnets`);
     const account = AccountContext.of(this);
     const region = regionOf(this);
 
-    const logs = new EncryptedLogGroup(this, "logs", { name: `/aws/lambda/${props.name}`, retentionDays: props.logRetentionDays, kmsKeyArn: props.kmsKeyArn });
+    const logs = new EncryptedLogGroup(this, "logs", {
+      name: `/aws/lambda/${props.name}`,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: props.kmsKeyArn,
+    });
     const eni = account.arn("ec2", "network-interface/*");
     this.role = new ServiceRole(this, "role", {
       name: props.name,
@@ -72,7 +77,12 @@ export class PythonFunction extends Construct {
           actions: ["ec2:CreateNetworkInterface"],
           resources: [eni, account.arn("ec2", "subnet/*"), account.arn("ec2", `security-group/${props.vpc.securityGroupId}`)],
         },
-        { sid: "VpcNetworkInterfaceCleanup", effect: "Allow", actions: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], resources: [eni] },
+        {
+          sid: "VpcNetworkInterfaceCleanup",
+          effect: "Allow",
+          actions: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+          resources: [eni],
+        },
         {
           sid: "VpcDescribe",
           effect: "Allow",

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { Construct } from "constructs";
-import { CacheSettings } from "../config";
+import type { CacheSettings } from "../config";
 import { requireKmsKey } from "./kms-key";
 import { NAME_LIMITS } from "./naming";
 
@@ -29,7 +29,8 @@ export class Redis extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
-    if (props.name.length > NAME_LIMITS.elasticacheReplicationGroup) throw new Error(`replication group id ${props.name} is longer than ${NAME_LIMITS.elasticacheReplicationGroup} characters`);
+    if (props.name.length > NAME_LIMITS.elasticacheReplicationGroup)
+      throw new Error(`replication group id ${props.name} is longer than ${NAME_LIMITS.elasticacheReplicationGroup} characters`);
     requireKmsKey(props.name, props.kmsKeyArn);
     if (props.securityGroupIds.length === 0) throw new Error(`${props.name}: needs the cache security group`);
     const s = props.settings;
@@ -61,9 +62,7 @@ export class Redis extends Construct {
       maintenanceWindow: "sun:19:30-sun:20:30",
       autoMinorVersionUpgrade: "true",
       applyImmediately: false,
-      logDeliveryConfiguration: [
-        { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
-      ],
+      logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
     });
   }
 }

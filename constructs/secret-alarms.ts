@@ -76,7 +76,12 @@ export class SecretAlarms extends Construct {
       environment: { WATCH: props.watched.map((w) => w.name).join(",") },
       statements: [
         // Metadata only: DescribeSecret never returns a value. `-??????` is the suffix Secrets Manager appends.
-        { sid: "DescribeWatchedSecrets", effect: "Allow", actions: ["secretsmanager:DescribeSecret"], resources: props.watched.map((w) => account.arn("secretsmanager", `secret:${w.name}-??????`)) },
+        {
+          sid: "DescribeWatchedSecrets",
+          effect: "Allow",
+          actions: ["secretsmanager:DescribeSecret"],
+          resources: props.watched.map((w) => account.arn("secretsmanager", `secret:${w.name}-??????`)),
+        },
         {
           sid: "PublishTheAge",
           effect: "Allow",

@@ -4,7 +4,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { RotationSettings } from "../config";
+import type { RotationSettings } from "../config";
 import { AccountContext, regionOf } from "./account";
 import { PythonFunction } from "./python-function";
 
@@ -103,7 +103,12 @@ export class SecretRotation extends Construct {
         {
           sid: "RotateThisSecret",
           effect: "Allow",
-          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+          actions: [
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:UpdateSecretVersionStage",
+          ],
           resources: [props.secretArn],
         },
         {

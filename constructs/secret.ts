@@ -1,6 +1,6 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { TerraformResource } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { looksSecretName, secretValueFinding } from "./policy-data";
 import { ConstructError } from "./errors";
@@ -40,7 +40,12 @@ export const PLACEHOLDER = "REPLACE_ME";
 
 function secretBase(scope: Construct, props: SecretBase): SecretsmanagerSecret {
   if (!Number.isInteger(props.recoveryWindowDays) || props.recoveryWindowDays < 7 || props.recoveryWindowDays > 30) {
-    throw new ConstructError(scope, "recoveryWindowDays", props.recoveryWindowDays, "7 to 30 days (Secrets Manager's range; 0 would delete without recovery)");
+    throw new ConstructError(
+      scope,
+      "recoveryWindowDays",
+      props.recoveryWindowDays,
+      "7 to 30 days (Secrets Manager's range; 0 would delete without recovery)",
+    );
   }
   return new SecretsmanagerSecret(scope, "secret", {
     name: props.name,
@@ -62,7 +67,9 @@ export class OperatorSecret extends Construct {
     super(scope, id);
     for (const [key, value] of Object.entries(props.initial)) {
       if ((looksSecretName(key) || secretValueFinding(value)) && value !== PLACEHOLDER) {
-        throw new Error(`secret ${props.name}: ${key} is a credential; its initial value must be "${PLACEHOLDER}", never a real value in Terraform`);
+        throw new Error(
+          `secret ${props.name}: ${key} is a credential; its initial value must be "${PLACEHOLDER}", never a real value in Terraform`,
+        );
       }
     }
     this.secret = secretBase(this, props);
@@ -91,7 +98,11 @@ export class WriteOnlySecret extends Construct {
       secretStringWoVersion: props.version,
       // Bare addresses: Terraform rejects "${...}" templates in replace_triggered_by.
       lifecycle: props.rewriteWhenChanged?.length
-        ? { replaceTriggeredBy: props.rewriteWhenChanged.map((t) => `${t.resource.terraformResourceType}.${t.resource.friendlyUniqueId}.${t.attribute}`) }
+        ? {
+            replaceTriggeredBy: props.rewriteWhenChanged.map(
+              (t) => `${t.resource.terraformResourceType}.${t.resource.friendlyUniqueId}.${t.attribute}`,
+            ),
+          }
         : undefined,
     });
   }

@@ -1,8 +1,8 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import {
   S3BucketLifecycleConfiguration,
-  S3BucketLifecycleConfigurationRule,
+  type S3BucketLifecycleConfigurationRule,
 } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -205,7 +205,8 @@ export class SecureBucket extends Construct {
    * bucket policy grants `delivery` (the service's delivery statements) besides the TLS-only denies.
    */
   static forLogs(scope: Construct, id: string, props: LogBucketProps): SecureBucket {
-    if (props.delivery.length === 0) throw new Error(`log bucket ${props.bucketName}: no delivery statement (nothing could write the logs)`);
+    if (props.delivery.length === 0)
+      throw new Error(`log bucket ${props.bucketName}: no delivery statement (nothing could write the logs)`);
     return new SecureBucket(scope, id, {
       bucketName: props.bucketName,
       encryption: { kind: "s3-managed" },

@@ -70,7 +70,9 @@ export class SecurityGroups extends Construct {
   ingress(to: GroupName, port: number, from: Peer, description: string): VpcSecurityGroupIngressRule {
     if (to === "bastion") throw new Error(`${this.prefix}-bastion: no inbound rule is allowed (access is through SSM only)`);
     if (from.cidr !== undefined && WORLD.includes(from.cidr)) {
-      throw new Error(`${this.prefix}-${to}: port ${port} open to ${from.cidr}; only the ALB may be reachable from the internet, and its rules live in the alb stack (PublicLoadBalancer)`);
+      throw new Error(
+        `${this.prefix}-${to}: port ${port} open to ${from.cidr}; only the ALB may be reachable from the internet, and its rules live in the alb stack (PublicLoadBalancer)`,
+      );
     }
     return new VpcSecurityGroupIngressRule(this, `${to}-in-${port}-${from.group ?? "cidr"}`, {
       securityGroupId: this.groups[to].id,
@@ -97,7 +99,8 @@ export class SecurityGroups extends Construct {
   private peer(p: Peer): { referencedSecurityGroupId?: string; cidrIpv4?: string; cidrIpv6?: string } {
     if ((p.group === undefined) === (p.cidr === undefined)) throw new Error("a rule needs exactly one of group or cidr");
     if (p.group !== undefined) return { referencedSecurityGroupId: this.groups[p.group].id };
-    return p.cidr!.includes(":") ? { cidrIpv6: p.cidr } : { cidrIpv4: p.cidr };
+    const cidr = p.cidr ?? "";
+    return cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
   }
 
   id(name: GroupName): string {

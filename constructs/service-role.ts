@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
@@ -44,7 +44,14 @@ export class ServiceRole extends Construct {
     if (props.name.length > NAME_LIMITS.iamRole) throw new Error(`role ${props.name}: longer than ${NAME_LIMITS.iamRole} characters`);
     assertLeastPrivilege(props.name, props.statements);
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [serviceTrustStatement(this, { service: props.service, region: regionOf(this), sourceArns: props.sourceArns, owner: `role ${props.name}` })],
+      statement: [
+        serviceTrustStatement(this, {
+          service: props.service,
+          region: regionOf(this),
+          sourceArns: props.sourceArns,
+          owner: `role ${props.name}`,
+        }),
+      ],
     });
     this.role = new IamRole(this, "role", {
       name: props.name,
@@ -52,7 +59,11 @@ export class ServiceRole extends Construct {
       assumeRolePolicy: trust.json,
     });
     const policy = new DataAwsIamPolicyDocument(this, "policy", { statement: props.statements });
-    this.policy = new IamRolePolicy(this, "inline", { role: this.role.id, name: props.policyName ?? "least-privilege", policy: policy.json });
+    this.policy = new IamRolePolicy(this, "inline", {
+      role: this.role.id,
+      name: props.policyName ?? "least-privilege",
+      policy: policy.json,
+    });
     this.arn = this.role.arn;
     this.name = props.name;
   }
@@ -70,10 +81,13 @@ export function serviceTrustStatement(
   const account = AccountContext.of(scope);
   const sets = servicePrincipalConditions(props.service);
   const arns = props.sourceArns ?? [];
-  if (sets.sourceArn && arns.length === 0) throw new Error(`${props.owner}: ${props.service} sets aws:SourceArn; name the resources it acts for (sourceArns)`);
-  if (!sets.sourceArn && arns.length > 0) throw new Error(`${props.owner}: ${props.service} sets no aws:SourceArn; a condition on it would lock the service out`);
+  if (sets.sourceArn && arns.length === 0)
+    throw new Error(`${props.owner}: ${props.service} sets aws:SourceArn; name the resources it acts for (sourceArns)`);
+  if (!sets.sourceArn && arns.length > 0)
+    throw new Error(`${props.owner}: ${props.service} sets no aws:SourceArn; a condition on it would lock the service out`);
   for (const a of arns) {
-    if (!a.includes(account.accountId)) throw new Error(`${props.owner}: source ARN ${a} is not in this account (build it with AccountContext.arn)`);
+    if (!a.includes(account.accountId))
+      throw new Error(`${props.owner}: source ARN ${a} is not in this account (build it with AccountContext.arn)`);
   }
   return {
     effect: "Allow",

@@ -9,11 +9,11 @@ import {
   NamedCloudWorkspace,
   NamedRemoteWorkspace,
   S3Backend,
-  TerraformRemoteState,
-  TerraformStack,
+  type TerraformRemoteState,
+  type TerraformStack,
 } from "cdktf";
 import { Construct } from "constructs";
-import { BackendConfig } from "../config";
+import type { BackendConfig } from "../config";
 
 /** Where one stack's state lives, whatever the backend. */
 export interface StateLocation {

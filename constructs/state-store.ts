@@ -1,6 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-import { BackendConfig } from "../config";
+import type { BackendConfig } from "../config";
 import { CustomerKey } from "./kms-key";
 import { SecureBucket } from "./secure-bucket";
 

@@ -1,4 +1,4 @@
-import { AppConfig, EnvironmentConfig } from "../config";
+import type { AppConfig, EnvironmentConfig } from "../config";
 
 /**
  * The environment variables that make `npm run synth` produce this environment's stacks exactly
@@ -24,7 +24,13 @@ export function synthInputs(config: AppConfig, env: EnvironmentConfig): Record<s
   };
   const b = config.backend;
   if (b.kind === "s3") {
-    Object.assign(vars, { TF_STATE_BUCKET: b.bucket, TF_LOCK_TABLE: b.lockTable, TF_STATE_REGION: b.region, TF_STATE_KMS_KEY: b.kmsKeyId, TF_STATE_LOCKING: b.locking });
+    Object.assign(vars, {
+      TF_STATE_BUCKET: b.bucket,
+      TF_LOCK_TABLE: b.lockTable,
+      TF_STATE_REGION: b.region,
+      TF_STATE_KMS_KEY: b.kmsKeyId,
+      TF_STATE_LOCKING: b.locking,
+    });
   } else if (b.kind === "cloud") {
     Object.assign(vars, { TFC_ORGANIZATION: b.organization, TFC_HOSTNAME: b.hostname });
   }

@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { AccountContext } from "./account";
@@ -41,8 +41,14 @@ export class TaskRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: TaskRolesProps) {
     super(scope, id);
-    for (const [what, list] of [["repositoryArns", props.repositoryArns], ["logGroupArns", props.logGroupArns], ["injectedSecretArns", props.injectedSecretArns], ["applicationSecretArns", props.applicationSecretArns]] as const) {
-      if (list.length === 0 || list.some((a) => a.includes("*"))) throw new Error(`task roles ${props.namePrefix}: ${what} must name resources, got [${list.join(", ")}]`);
+    for (const [what, list] of [
+      ["repositoryArns", props.repositoryArns],
+      ["logGroupArns", props.logGroupArns],
+      ["injectedSecretArns", props.injectedSecretArns],
+      ["applicationSecretArns", props.applicationSecretArns],
+    ] as const) {
+      if (list.length === 0 || list.some((a) => a.includes("*")))
+        throw new Error(`task roles ${props.namePrefix}: ${what} must name resources, got [${list.join(", ")}]`);
     }
     const account = AccountContext.of(this);
 
@@ -60,7 +66,12 @@ export class TaskRoles extends Construct {
           actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
           resources: props.repositoryArns,
         },
-        { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: props.logGroupArns.map((a) => `${a}:*`) },
+        {
+          sid: "Logs",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: props.logGroupArns.map((a) => `${a}:*`),
+        },
         { sid: "InjectedSecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: props.injectedSecretArns },
         { sid: "DecryptSecretsAndImages", effect: "Allow", actions: ["kms:Decrypt"], resources: props.executionKeyArns },
       ],
@@ -73,7 +84,12 @@ export class TaskRoles extends Construct {
       sourceArns: [account.arn("ecs", "*")],
       policyName: TASK_ROLE_SECRETS_POLICY,
       statements: [
-        { sid: "ReadApplicationSecrets", effect: "Allow", actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resources: props.applicationSecretArns },
+        {
+          sid: "ReadApplicationSecrets",
+          effect: "Allow",
+          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+          resources: props.applicationSecretArns,
+        },
         { sid: "DecryptApplicationSecrets", effect: "Allow", actions: ["kms:Decrypt"], resources: [props.applicationSecretsKeyArn] },
       ],
     });
@@ -86,11 +102,26 @@ export class TaskRoles extends Construct {
         {
           sid: "ExecChannels",
           effect: "Allow",
-          actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+          actions: [
+            "ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel",
+            "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel",
+          ],
           resources: ["*"],
         },
-        { sid: "ExecAuditLogs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], resources: [`${props.exec.logGroupArn}:*`] },
-        { sid: "ExecAuditLogGroups", effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: [account.arn("logs", "log-group:*")] },
+        {
+          sid: "ExecAuditLogs",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+          resources: [`${props.exec.logGroupArn}:*`],
+        },
+        {
+          sid: "ExecAuditLogGroups",
+          effect: "Allow",
+          actions: ["logs:DescribeLogGroups"],
+          resources: [account.arn("logs", "log-group:*")],
+        },
         { sid: "ExecSessionKey", effect: "Allow", actions: ["kms:Decrypt"], resources: [props.exec.kmsKeyArn] },
       ]);
     }

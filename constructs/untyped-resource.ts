@@ -1,5 +1,5 @@
 import { TerraformProvider, TerraformResource } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 
 /**
  * Escape hatch: a resource or provider of a Terraform provider this project has no cdktf bindings
@@ -17,12 +17,16 @@ export class UntypedResource extends TerraformResource {
     super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: provider.name } });
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the signature of cdktf's TerraformResource/TerraformProvider it overrides
   protected synthesizeAttributes(): { [name: string]: any } {
     return this.attributes;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the signature of cdktf's TerraformResource it overrides
   protected synthesizeHclAttributes(): { [name: string]: any } {
-    return Object.fromEntries(Object.entries(this.attributes).map(([k, value]) => [k, { value, isBlock: false, type: "simple", storageClassType: "string" }]));
+    return Object.fromEntries(
+      Object.entries(this.attributes).map(([k, value]) => [k, { value, isBlock: false, type: "simple", storageClassType: "string" }]),
+    );
   }
 }
 
@@ -36,9 +40,14 @@ export class UntypedProvider extends TerraformProvider {
     version: string,
     private readonly attributes: Record<string, unknown>,
   ) {
-    super(scope, id, { terraformResourceType: name, terraformProviderSource: source, terraformGeneratorMetadata: { providerName: name, providerVersionConstraint: version } });
+    super(scope, id, {
+      terraformResourceType: name,
+      terraformProviderSource: source,
+      terraformGeneratorMetadata: { providerName: name, providerVersionConstraint: version },
+    });
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the signature of cdktf's TerraformResource/TerraformProvider it overrides
   protected synthesizeAttributes(): { [name: string]: any } {
     return this.attributes;
   }

@@ -6,7 +6,16 @@ import { Construct } from "constructs";
 import { AccountContext, regionOf } from "./account";
 
 /** Interface endpoints for private Fargate tasks and the SSM bastion (EC2.55-57), and the EC2 API (EC2.10). */
-export const INTERFACE_ENDPOINT_SERVICES = ["secretsmanager", "ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "ec2messages", "ec2"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "secretsmanager",
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "ec2",
+] as const;
 
 /**
  * AWS-owned buckets reached through the S3 gateway endpoint (the `{region}` is the stack's):

@@ -1,4 +1,4 @@
-import { DefaultNetworkAcl, DefaultNetworkAclIngress } from "@cdktf/provider-aws/lib/default-network-acl";
+import { DefaultNetworkAcl, type DefaultNetworkAclIngress } from "@cdktf/provider-aws/lib/default-network-acl";
 import { DefaultRouteTable } from "@cdktf/provider-aws/lib/default-route-table";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -10,7 +10,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
-import { NatStrategy } from "../config";
+import type { NatStrategy } from "../config";
 import { parseCidr } from "../config/cidr";
 
 export type SubnetTier = "public" | "private" | "isolated";
@@ -68,7 +68,14 @@ export const NACL_ADMIN_PORTS = [22, 3389] as const;
 export function defaultNaclIngress(vpcCidr: string): DefaultNetworkAclIngress[] {
   const world = "0.0.0.0/0";
   return [
-    ...NACL_ADMIN_PORTS.map((port, i) => ({ protocol: "tcp", ruleNo: 10 * (i + 1), action: "deny", cidrBlock: world, fromPort: port, toPort: port })),
+    ...NACL_ADMIN_PORTS.map((port, i) => ({
+      protocol: "tcp",
+      ruleNo: 10 * (i + 1),
+      action: "deny",
+      cidrBlock: world,
+      fromPort: port,
+      toPort: port,
+    })),
     { protocol: "tcp", ruleNo: 100, action: "allow", cidrBlock: world, fromPort: 0, toPort: 21 },
     { protocol: "tcp", ruleNo: 101, action: "allow", cidrBlock: world, fromPort: 23, toPort: 3388 },
     { protocol: "tcp", ruleNo: 102, action: "allow", cidrBlock: world, fromPort: 3390, toPort: 65535 },

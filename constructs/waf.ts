@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { Wafv2WebAcl, Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
+import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Token } from "cdktf";
@@ -48,13 +48,20 @@ export class WebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
-    if (props.protectedResourceArns.length === 0 || props.protectedResourceArns.some((a) => !Token.isUnresolved(a) && !/^arn:[^:]+:elasticloadbalancing:/.test(a))) {
-      throw new Error(`web ACL ${props.name}: must be associated with the load balancer (protectedResourceArns: [${props.protectedResourceArns.join(", ")}]); an unassociated ACL filters nothing`);
+    if (
+      props.protectedResourceArns.length === 0 ||
+      props.protectedResourceArns.some((a) => !Token.isUnresolved(a) && !/^arn:[^:]+:elasticloadbalancing:/.test(a))
+    ) {
+      throw new Error(
+        `web ACL ${props.name}: must be associated with the load balancer (protectedResourceArns: [${props.protectedResourceArns.join(", ")}]); an unassociated ACL filters nothing`,
+      );
     }
     const limit = props.rateLimitPer5Minutes;
-    if (!Number.isInteger(limit) || limit < 100 || limit > 2_000_000_000) throw new Error(`web ACL ${props.name}: rateLimitPer5Minutes must be 100-2000000000, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 100 || limit > 2_000_000_000)
+      throw new Error(`web ACL ${props.name}: rateLimitPer5Minutes must be 100-2000000000, got ${limit}`);
     const largeBodies = props.largeBodyPathPrefix ?? "/api/";
-    if (!largeBodies.startsWith("/")) throw new Error(`web ACL ${props.name}: largeBodyPathPrefix must start with "/", got "${largeBodies}"`);
+    if (!largeBodies.startsWith("/"))
+      throw new Error(`web ACL ${props.name}: largeBodyPathPrefix must start with "/", got "${largeBodies}"`);
 
     const visibility = (metric: string) => ({
       cloudwatchMetricsEnabled: true,
@@ -150,7 +157,8 @@ export class WebAcl extends Construct {
     );
 
     const logGroupName = props.logGroupName ?? `aws-waf-logs-${props.name}`;
-    if (!logGroupName.startsWith("aws-waf-logs-")) throw new Error(`web ACL ${props.name}: log group "${logGroupName}" must start with aws-waf-logs- (WAF delivers nowhere else)`);
+    if (!logGroupName.startsWith("aws-waf-logs-"))
+      throw new Error(`web ACL ${props.name}: log group "${logGroupName}" must start with aws-waf-logs- (WAF delivers nowhere else)`);
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: logGroupName,
       retentionInDays: props.logRetentionDays,

@@ -1,9 +1,9 @@
 // Benchmark helper: synthesizes N environments (dev, staging, prod, then synthetic copies) in one app.
 import { App } from "cdktf";
-import { mkdtempSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { AppConfig, EnvironmentConfig, EnvName, loadConfig } from "../config";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AppConfig, type EnvironmentConfig, type EnvName, loadConfig } from "../config";
 import { defineApp } from "../main";
 
 const n = Number(process.argv[2] ?? "3");

@@ -1,14 +1,18 @@
 // `npm run bench`: synth wall time and peak RSS, the test suite, and scaling to N environments.
 // Figures are measured per run on this machine; nothing here asserts, it prints a table.
-import { spawnSync } from "child_process";
-import { mkdtempSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const ROOT = join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? "3");
 
-interface Sample { wallMs: number; maxRssMb: number; stacks?: number }
+interface Sample {
+  wallMs: number;
+  maxRssMb: number;
+  stacks?: number;
+}
 
 function runNode(args: string[], env: Record<string, string> = {}): Sample {
   const t = process.hrtime.bigint();
@@ -21,7 +25,8 @@ function runNode(args: string[], env: Record<string, string> = {}): Sample {
   if (res.status !== 0) throw new Error(`${args.join(" ")} failed: ${res.stderr}`);
   const line = res.stderr.split("\n").find((l) => l.startsWith("BENCH "));
   const stacks = res.stderr.split("\n").find((l) => l.startsWith("STACKS "));
-  return { wallMs, maxRssMb: JSON.parse(line!.slice(6)).maxRssMb, stacks: stacks ? Number(stacks.slice(7)) : undefined };
+  if (line === undefined) throw new Error(`${args.join(" ")} printed no BENCH line`);
+  return { wallMs, maxRssMb: JSON.parse(line.slice(6)).maxRssMb, stacks: stacks ? Number(stacks.slice(7)) : undefined };
 }
 
 function best(samples: Sample[]): Sample {
@@ -49,7 +54,12 @@ rows.push(["app synth, all stacks with bastion (main.ts)", fmt(app.wallMs), `${a
 const three = repeat(() => runNode(["scripts/bench-synth.ts", "3"]));
 const ten = repeat(() => runNode(["scripts/bench-synth.ts", "10"]));
 rows.push([`3 environments (${three.stacks} stacks)`, fmt(three.wallMs), `${three.maxRssMb.toFixed(0)} MB`, ""]);
-rows.push([`10 environments (${ten.stacks} stacks)`, fmt(ten.wallMs), `${ten.maxRssMb.toFixed(0)} MB`, `ratio ${(ten.wallMs / three.wallMs).toFixed(2)}× (≤ 2.5×)`]);
+rows.push([
+  `10 environments (${ten.stacks} stacks)`,
+  fmt(ten.wallMs),
+  `${ten.maxRssMb.toFixed(0)} MB`,
+  `ratio ${(ten.wallMs / three.wallMs).toFixed(2)}× (≤ 2.5×)`,
+]);
 
 if (!process.argv.includes("--no-tests")) {
   const jest = timeCommand(process.execPath, [join(ROOT, "node_modules/jest/bin/jest.js"), "--silent"]);

@@ -9,9 +9,9 @@
 // the same environment, never kept here. Stacks hold no references to each other, so each
 // `cdktf deploy <stack>` is exactly what a user types for one stack. Other arguments (e.g.
 // --auto-approve) go to every cdktf call.
-"use strict";
-const { spawnSync } = require("child_process");
-const path = require("path");
+
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
 
 const ENVS = ["dev", "staging", "prod"];
 
@@ -30,7 +30,9 @@ function stackOrder(env, vars = process.env, { destroy = false } = {}) {
   const { defineApp } = require("../main");
   let ids;
   try {
-    ids = defineApp(new App({ outdir: require("os").tmpdir() }), loadConfig({ ...vars, CDK_CONTEXT_ENVIRONMENT: env })).map((s) => s.node.id);
+    ids = defineApp(new App({ outdir: require("node:os").tmpdir() }), loadConfig({ ...vars, CDK_CONTEXT_ENVIRONMENT: env })).map(
+      (s) => s.node.id,
+    );
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`error: ${err.message}\n`);
@@ -42,7 +44,8 @@ function stackOrder(env, vars = process.env, { destroy = false } = {}) {
 function main(argv) {
   const [env, ...rest] = argv;
   if (env === "--help" || env === "-h") usage();
-  if (!ENVS.includes(env)) usage(env === undefined ? "no environment given" : `unknown environment "${env}": expected dev, staging or prod`);
+  if (!ENVS.includes(env))
+    usage(env === undefined ? "no environment given" : `unknown environment "${env}": expected dev, staging or prod`);
   const destroy = rest.includes("--destroy");
   const passThrough = rest.filter((a) => a !== "--destroy");
   const cdktf = path.join(__dirname, "..", "node_modules", ".bin", "cdktf");
@@ -55,13 +58,17 @@ function main(argv) {
     const run = spawnSync(cdktf, [destroy ? "destroy" : "deploy", id, ...passThrough], { stdio: "inherit", env: childEnv });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (run.status !== 0) {
-      process.stderr.write(`error: ${id} failed after ${seconds} s (exit ${run.status ?? run.signal}); stopped before ${order.slice(done.length + 1).join(", ") || "nothing"}\n`);
+      process.stderr.write(
+        `error: ${id} failed after ${seconds} s (exit ${run.status ?? run.signal}); stopped before ${order.slice(done.length + 1).join(", ") || "nothing"}\n`,
+      );
       process.exit(1);
     }
     done.push(id);
     process.stdout.write(`== ${id}: ${destroy ? "destroyed" : "deployed"} in ${seconds} s\n`);
     if (!destroy && id.endsWith("-dns")) {
-      process.stdout.write(`   Delegate the domain to the name servers above (output name_servers of ${id}) if not done yet:\n   the next stack waits until its certificate is validated through that zone.\n`);
+      process.stdout.write(
+        `   Delegate the domain to the name servers above (output name_servers of ${id}) if not done yet:\n   the next stack waits until its certificate is validated through that zone.\n`,
+      );
     }
   }
 }

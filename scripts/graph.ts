@@ -2,9 +2,9 @@
 // terraform_remote_state data sources), generated from the synthesized app, written between the
 // stack-graph markers of the guides.
 import { App } from "cdktf";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadConfig, STACK_ORDER } from "../config";
 import { defineApp } from "../main";
 

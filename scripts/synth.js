@@ -3,8 +3,8 @@
 // bastion), as the CLI does. Each remaining stack folder keeps its .terraform/ and
 // .terraform.lock.hcl: it stays a normal Terraform working directory.
 // `npx cdktf synth` runs the same app through the CLI and gives the same output.
-const fs = require("fs");
-const path = require("path");
+const fs = require("node:fs");
+const path = require("node:path");
 
 const outdir = path.resolve(process.env.CDKTF_OUTDIR || path.join(__dirname, "..", "cdktf.out"));
 process.env.CDKTF_OUTDIR = outdir;

@@ -1,14 +1,14 @@
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { APP } from "../config/contract";
 import { AccountContext } from "../constructs/account";
 import { DnsValidatedCertificate } from "../constructs/certificate";
 import { CustomerKey } from "../constructs/kms-key";
-import { PublicLoadBalancer, TargetSpec } from "../constructs/load-balancer";
+import { PublicLoadBalancer, type TargetSpec } from "../constructs/load-balancer";
 import { NAME_LIMITS } from "../constructs/naming";
 import { WebAcl } from "../constructs/waf";
 import { ALB, DNS, isBlueGreen, NETWORK, ownsZone } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 /**
  * `markmail-<env>-alb`: the public load balancer (access logs, target groups, the guide's routing),

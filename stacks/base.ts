@@ -1,12 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
-import { Construct, Node } from "constructs";
-import { AppConfig, EnvironmentConfig, Layer } from "../config";
+import { type TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
+import type { AppConfig, EnvironmentConfig, Layer } from "../config";
 import { allocateReadableLogicalId } from "../constructs/addresses";
 import { physicalName, stackId, stackTags } from "../constructs/naming";
 import { PreventDestroy } from "../constructs/prevent-destroy";
-import { attachStateBackend, StateLocation, UpstreamState } from "../constructs/state-backend";
-import { ContractSpec, ContractValues, LayerContract, outputFields } from "./contracts";
+import { attachStateBackend, type StateLocation, UpstreamState } from "../constructs/state-backend";
+import { type ContractSpec, type ContractValues, type LayerContract, outputFields } from "./contracts";
 
 export interface LayerProps {
   readonly config: AppConfig;
@@ -57,11 +57,13 @@ export abstract class LayerStack extends TerraformStack {
     const flat = flatten(values as Record<string, unknown>);
     const fields = outputFields(contract, this.env);
     for (const [name, field] of fields) {
-      if (flat[name] === undefined) throw new Error(`${this.node.id}: the ${contract.layer} contract needs the output ${name} in ${this.env.name}`);
+      if (flat[name] === undefined)
+        throw new Error(`${this.node.id}: the ${contract.layer} contract needs the output ${name} in ${this.env.name}`);
       new TerraformOutput(this, name, { value: flat[name], description: field.description });
     }
     const extra = Object.keys(flat).filter((k) => !fields.some(([name]) => name === k));
-    if (extra.length > 0) throw new Error(`${this.node.id}: ${extra.join(", ")} not in the ${contract.layer} contract for ${this.env.name}`);
+    if (extra.length > 0)
+      throw new Error(`${this.node.id}: ${extra.join(", ")} not in the ${contract.layer} contract for ${this.env.name}`);
   }
 
   /** The outputs of an upstream layer of this environment, read by name from its state. */

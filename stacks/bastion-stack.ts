@@ -1,10 +1,10 @@
 import { Fn, TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { APP } from "../config/contract";
 import { BastionHost } from "../constructs/bastion";
 import { CustomerKey } from "../constructs/kms-key";
 import { DATABASE, NETWORK } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 /** `markmail-<env>-bastion` (CREATE_BASTION=true): a temporary SSM-only host for psql to Aurora. */
 export class BastionStack extends LayerStack {
@@ -28,7 +28,8 @@ export class BastionStack extends LayerStack {
 
     new TerraformOutput(this, "bastion_instance_id", { value: bastion.instance.id, description: "aws ssm start-session --target <this>" });
     new TerraformOutput(this, "db_port_forward_command", {
-      description: "Forward localhost:5432 to the Aurora writer, then: psql -h localhost -U <username of markmail-<env>-db-secret> -d markmail",
+      description:
+        "Forward localhost:5432 to the Aurora writer, then: psql -h localhost -U <username of markmail-<env>-db-secret> -d markmail",
       value:
         `aws ssm start-session --region ${region} --target ${bastion.instance.id} --document-name AWS-StartPortForwardingSessionToRemoteHost ` +
         `--parameters host=${database.cluster_endpoint},portNumber=${APP.dbPort},localPortNumber=${APP.dbPort}`,

@@ -1,9 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
-import { Construct, Node } from "constructs";
+import { LocalBackend, type TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
 import { allocateReadableLogicalId } from "../constructs/addresses";
-import { AppConfig } from "../config";
-import { StateStore, StateStoreNames, stateStoreNames } from "../constructs/state-store";
+import type { AppConfig } from "../config";
+import { StateStore, type StateStoreNames, stateStoreNames } from "../constructs/state-store";
 import { stackTags } from "../constructs/naming";
 
 export interface BootstrapStackProps {

@@ -7,8 +7,8 @@
  * The keys are the Terraform output names, used as is in TypeScript: one name in the producer,
  * the plan and the consumer. None of these values is secret, so none is `sensitive`.
  */
-import { EnvironmentConfig, Layer } from "../config";
-import { SecretName } from "../config/contract";
+import type { EnvironmentConfig, Layer } from "../config";
+import type { SecretName } from "../config/contract";
 
 export interface OutputField {
   readonly kind: "string" | "list";
@@ -58,7 +58,11 @@ export function outputFields(c: LayerContract, env: EnvironmentConfig): [name: s
 
 const hasDomain = (env: EnvironmentConfig) => env.domain !== undefined;
 /** The ARN of a Secrets Manager secret of config/contract.ts SECRETS, from the layer that creates it. */
-export function secretArn(name: SecretName, database: { db_secret_arn: string }, secrets: ContractValues<typeof SECRETS_LAYER.outputs>): string {
+export function secretArn(
+  name: SecretName,
+  database: { db_secret_arn: string },
+  secrets: ContractValues<typeof SECRETS_LAYER.outputs>,
+): string {
   return name === "db" ? database.db_secret_arn : secrets[`${name}_secret_arn`];
 }
 
@@ -162,8 +166,12 @@ export const ECS_CLUSTER = contract("ecs-cluster", {
   backend_log_group_name: str("/ecs/markmail-<env>-backend"),
   frontend_log_group_name: str("/ecs/markmail-<env>-frontend"),
   kms_key_arn: str("Customer-managed key of the cluster layer (logs, ECR, ECS Exec)"),
-  backend_image_tag_parameter: str("SSM parameter /markmail/<env>/backend/image-tag: the image tag the backend runs (the pipeline writes it)"),
-  frontend_image_tag_parameter: str("SSM parameter /markmail/<env>/frontend/image-tag: the image tag the frontend runs (the pipeline writes it)"),
+  backend_image_tag_parameter: str(
+    "SSM parameter /markmail/<env>/backend/image-tag: the image tag the backend runs (the pipeline writes it)",
+  ),
+  frontend_image_tag_parameter: str(
+    "SSM parameter /markmail/<env>/frontend/image-tag: the image tag the frontend runs (the pipeline writes it)",
+  ),
 });
 
 export const ECS = contract("ecs", {

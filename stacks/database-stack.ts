@@ -1,5 +1,5 @@
 import { Fn } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { APP, SECRETS } from "../config/contract";
 import { AuroraPostgres } from "../constructs/aurora-postgres";
 import { DatabaseBackup } from "../constructs/backup";
@@ -9,7 +9,7 @@ import { Redis } from "../constructs/redis";
 import { WriteOnlySecret } from "../constructs/secret";
 import { SecretRotation } from "../constructs/secret-rotation";
 import { DATABASE, NETWORK } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 /**
  * `markmail-<env>-database`: Aurora PostgreSQL (writer `markmail-<env>`), Redis, and

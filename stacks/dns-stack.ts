@@ -1,7 +1,7 @@
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DNS } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 /**
  * `markmail-<env>-dns` (a domain and HOSTED_ZONE_MODE=create): the domain's public hosted zone, in

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ContainerRepository } from "../constructs/container-repository";
 import { ImageTagParameter, imageTagParameterName } from "../constructs/image-tag-parameter";
 import { FargateCluster } from "../constructs/ecs-cluster";
@@ -6,7 +6,7 @@ import { CustomerKey } from "../constructs/kms-key";
 import { EncryptedLogGroup } from "../constructs/log-group";
 import { TaskRoles } from "../constructs/task-roles";
 import { DATABASE, ECS_CLUSTER, SECRETS_LAYER, secretArn } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 import { BACKEND_READS_SECRETS, injectedSecrets, mailSender } from "../config/contract";
 
 const SERVICES = ["backend", "frontend"] as const;
@@ -54,12 +54,19 @@ export class EcsClusterStack extends LayerStack {
     const logGroups = Object.fromEntries(
       SERVICES.map((svc) => [
         svc,
-        new EncryptedLogGroup(this, `${svc}-logs`, { name: `/ecs/${this.name(svc)}`, retentionDays: env.logRetentionDays, kmsKeyArn: key.arn }),
+        new EncryptedLogGroup(this, `${svc}-logs`, {
+          name: `/ecs/${this.name(svc)}`,
+          retentionDays: env.logRetentionDays,
+          kmsKeyArn: key.arn,
+        }),
       ]),
     ) as Record<(typeof SERVICES)[number], EncryptedLogGroup>;
 
     const imageTags = Object.fromEntries(
-      SERVICES.map((svc) => [svc, new ImageTagParameter(this, `${svc}-image-tag`, { name: imageTagParameterName(this.config.project, env.name, svc), service: svc })]),
+      SERVICES.map((svc) => [
+        svc,
+        new ImageTagParameter(this, `${svc}-image-tag`, { name: imageTagParameterName(this.config.project, env.name, svc), service: svc }),
+      ]),
     ) as Record<(typeof SERVICES)[number], ImageTagParameter>;
 
     const roles = new TaskRoles(this, "roles", {

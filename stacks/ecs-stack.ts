@@ -1,14 +1,14 @@
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
-import { APP, BACKEND_SECRET_ENV, mailSender, SECRETS, SecretName } from "../config/contract";
-import { ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/container-definition";
+import type { Construct } from "constructs";
+import { APP, BACKEND_SECRET_ENV, mailSender, SECRETS, type SecretName } from "../config/contract";
+import { type ContainerSpec, ECS_EXEC_PATHS, secretKeyRef } from "../constructs/container-definition";
 import { deploymentAlarmNames } from "../constructs/alarms";
-import { BlueGreenSettings, FargateService } from "../constructs/fargate-service";
+import { type BlueGreenSettings, FargateService } from "../constructs/fargate-service";
 import { AccountContext } from "../constructs/account";
 import { ServiceRole } from "../constructs/service-role";
 import { ALB, DATABASE, ECS, ECS_CLUSTER, NETWORK, SECRETS_LAYER, isBlueGreen, secretArn } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 export { BOOTSTRAP_IMAGE_TAG } from "../constructs/image-tag-parameter";
 
@@ -33,7 +33,8 @@ export class EcsStack extends LayerStack {
     const execPaths = exec ? [...ECS_EXEC_PATHS] : [];
 
     const ref = (name: SecretName, key: string) => {
-      if (!(SECRETS[name].keys as readonly string[]).includes(key)) throw new Error(`secret ${name} has no JSON key ${key} (config/contract.ts SECRETS)`);
+      if (!(SECRETS[name].keys as readonly string[]).includes(key))
+        throw new Error(`secret ${name} has no JSON key ${key} (config/contract.ts SECRETS)`);
       return secretKeyRef(secretArn(name, database, secrets), key);
     };
     // insecure_value: the tag is not secret, and a sensitive value would hide the whole container
@@ -73,7 +74,9 @@ export class EcsStack extends LayerStack {
       port: APP.frontendPort,
       environment: { ENVIRONMENT: env.name },
       logs: { group: cluster.frontend_log_group_name, region, streamPrefix: "frontend" },
-      healthCheck: { command: `wget --no-verbose --tries=1 --spider http://127.0.0.1:${APP.frontendPort}${APP.frontendHealthPath} || exit 1` },
+      healthCheck: {
+        command: `wget --no-verbose --tries=1 --spider http://127.0.0.1:${APP.frontendPort}${APP.frontendHealthPath} || exit 1`,
+      },
       // nginx writes its pid, temp bodies and caches.
       scratchPaths: ["/tmp", "/var/cache/nginx", "/var/run", ...execPaths],
       user: APP.frontendUser,
@@ -101,7 +104,12 @@ export class EcsStack extends LayerStack {
             {
               sid: "DescribeLoadBalancing",
               effect: "Allow",
-              actions: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules"],
+              actions: [
+                "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetHealth",
+                "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeRules",
+              ],
               resources: ["*"],
             },
             { sid: "ShiftRules", effect: "Allow", actions: ["elasticloadbalancing:ModifyRule"], resources: bg.listener_rule_ids },

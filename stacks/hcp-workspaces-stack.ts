@@ -1,6 +1,6 @@
-import { CloudBackend, NamedCloudWorkspace, TerraformElement, TerraformStack } from "cdktf";
-import { Construct, Node } from "constructs";
-import { AppConfig } from "../config";
+import { CloudBackend, NamedCloudWorkspace, type TerraformElement, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
+import type { AppConfig } from "../config";
 import { allocateReadableLogicalId } from "../constructs/addresses";
 import { UntypedProvider, UntypedResource } from "../constructs/untyped-resource";
 
@@ -28,31 +28,51 @@ export class HcpWorkspacesStack extends TerraformStack {
   constructor(scope: Construct, props: HcpWorkspacesStackProps) {
     super(scope, HCP_WORKSPACES_STACK);
     const backend = props.config.backend;
-    if (backend.kind !== "cloud") throw new Error(`TF_BACKEND=${backend.kind}: ${HCP_WORKSPACES_STACK} manages HCP Terraform workspaces, which only TF_BACKEND=cloud uses`);
+    if (backend.kind !== "cloud")
+      throw new Error(
+        `TF_BACKEND=${backend.kind}: ${HCP_WORKSPACES_STACK} manages HCP Terraform workspaces, which only TF_BACKEND=cloud uses`,
+      );
     new UntypedProvider(this, "tfe", TFE.name, TFE.source, TFE.version, { hostname: backend.hostname, organization: backend.organization });
-    new CloudBackend(this, { hostname: backend.hostname, organization: backend.organization, workspaces: new NamedCloudWorkspace(HCP_WORKSPACES_STACK) });
+    new CloudBackend(this, {
+      hostname: backend.hostname,
+      organization: backend.organization,
+      workspaces: new NamedCloudWorkspace(HCP_WORKSPACES_STACK),
+    });
 
     const ids = [...props.reads.keys()].sort();
     const key = (id: string) => id.replace(/^markmail-/, "").replace(/-/g, "_");
     const workspace = new Map(
       ids.map((id) => [
         id,
-        new UntypedResource(this, key(id), "tfe_workspace", { name: id, organization: backend.organization, description: `MarkMail stack ${id} (cdktf)` }, TFE),
+        new UntypedResource(
+          this,
+          key(id),
+          "tfe_workspace",
+          { name: id, organization: backend.organization, description: `MarkMail stack ${id} (cdktf)` },
+          TFE,
+        ),
       ]),
     );
+    const workspaceId = (id: string) => {
+      const w = workspace.get(id);
+      if (w === undefined) throw new Error(`${id}: no workspace`);
+      return w.getStringAttribute("id");
+    };
+    const readsOf = (id: string) => props.reads.get(id) ?? [];
     for (const producer of ids) {
-      const consumers = ids.filter((c) => props.reads.get(c)!.includes(producer));
+      const consumers = ids.filter((c) => readsOf(c).includes(producer));
       for (const c of consumers) {
-        if (envOf(c) !== envOf(producer)) throw new Error(`${c} reads ${producer}: a workspace never shares its state with another environment`);
+        if (envOf(c) !== envOf(producer))
+          throw new Error(`${c} reads ${producer}: a workspace never shares its state with another environment`);
       }
       new UntypedResource(
         this,
         `${key(producer)}_sharing`,
         "tfe_workspace_settings",
         {
-          workspace_id: workspace.get(producer)!.getStringAttribute("id"),
+          workspace_id: workspaceId(producer),
           global_remote_state: false,
-          remote_state_consumer_ids: consumers.map((c) => workspace.get(c)!.getStringAttribute("id")),
+          remote_state_consumer_ids: consumers.map((c) => workspaceId(c)),
         },
         TFE,
       );

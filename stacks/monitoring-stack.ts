@@ -1,16 +1,16 @@
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AccountContext } from "../constructs/account";
 import { ApplicationAlarms } from "../constructs/alarms";
 import { BackupAlarms } from "../constructs/backup-alarms";
 import { applicationWidgets, Dashboard, guideDashboardName } from "../constructs/dashboard";
 import { CustomerKey } from "../constructs/kms-key";
 import { MailSending } from "../constructs/mail";
-import { NotificationTopic, TopicPublisher, topicKeyStatement } from "../constructs/notification-topic";
+import { NotificationTopic, type TopicPublisher, topicKeyStatement } from "../constructs/notification-topic";
 import { SecretAlarms } from "../constructs/secret-alarms";
 import { SECRETS } from "../config/contract";
 import { ALB, DATABASE, ECS, ECS_CLUSTER, MONITORING, NETWORK } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 /**
  * `markmail-<env>-monitoring`: alarm topic, dashboard `MarkMail-<env>`, alarms and SES; the alarms
@@ -66,7 +66,10 @@ export class MonitoringStack extends LayerStack {
       loadBalancer: alb.alb_arn_suffix,
       targetGroups: { backend: alb.backend_target_group_arn_suffix, frontend: alb.frontend_target_group_arn_suffix },
       alternateTargetGroups: alb.blue_green
-        ? { backend: alb.blue_green.backend_alternate_target_group_arn_suffix, frontend: alb.blue_green.frontend_alternate_target_group_arn_suffix }
+        ? {
+            backend: alb.blue_green.backend_alternate_target_group_arn_suffix,
+            frontend: alb.blue_green.frontend_alternate_target_group_arn_suffix,
+          }
         : undefined,
       dbClusterIdentifier: database.cluster_identifier,
     };
@@ -86,8 +89,16 @@ export class MonitoringStack extends LayerStack {
       namePrefix: prefix,
       watched: [
         // A scheduled rotation changes it every rotation.days: older means rotations stopped.
-        { name: this.name(SECRETS.db.suffix), maxAgeDays: this.env.database.rotation.days + 2, action: "the scheduled rotation stopped; see the rotation function's log group and rotate by hand" },
-        { name: this.name(SECRETS.jwt.suffix), maxAgeDays: secrets.maxAgeDays, action: "bump secrets.jwtSecretVersion when signing everyone out is acceptable" },
+        {
+          name: this.name(SECRETS.db.suffix),
+          maxAgeDays: this.env.database.rotation.days + 2,
+          action: "the scheduled rotation stopped; see the rotation function's log group and rotate by hand",
+        },
+        {
+          name: this.name(SECRETS.jwt.suffix),
+          maxAgeDays: secrets.maxAgeDays,
+          action: "bump secrets.jwtSecretVersion when signing everyone out is acceptable",
+        },
         { name: this.name(SECRETS.salesforce.suffix), maxAgeDays: secrets.maxAgeDays, action: operator },
         { name: this.name(SECRETS.stripe.suffix), maxAgeDays: secrets.maxAgeDays, action: operator },
         { name: this.name(SECRETS.ai.suffix), maxAgeDays: secrets.maxAgeDays, action: operator },

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { APP } from "../config/contract";
 import { VpcFlowLog } from "../constructs/flow-log";
 import { CustomerKey } from "../constructs/kms-key";
@@ -7,7 +7,7 @@ import { DataSubnetGroups } from "../constructs/subnet-groups";
 import { NetworkVpc } from "../constructs/vpc";
 import { VpcEndpoints } from "../constructs/vpc-endpoints";
 import { NETWORK } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 /** `markmail-<env>-network`: VPC, subnets, NAT, flow logs, endpoints, security groups, subnet groups. */
 export class NetworkStack extends LayerStack {

@@ -1,5 +1,5 @@
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ArtifactBucket } from "../constructs/artifact-bucket";
 import { ImageBuildProject } from "../constructs/build-project";
 import { EcsDeployProject } from "../constructs/deploy-project";
@@ -10,7 +10,7 @@ import { DeliveryPipeline } from "../constructs/pipeline";
 import { AccountContext } from "../constructs/account";
 import { synthInputs } from "../constructs/synth-inputs";
 import { ECS, ECS_CLUSTER, isBlueGreen, MONITORING, SECRETS_LAYER } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 import { NAME_LIMITS } from "../constructs/naming";
 
 /**
@@ -64,7 +64,9 @@ export class PipelineStack extends LayerStack {
       stackId: ecsStack,
       synthInputs: synthInputs(this.config, env),
       buildArtifacts: { backend: "BackendBuildOutput", frontend: "FrontendBuildOutput" },
-      imageTagParameterArns: (["backend", "frontend"] as const).map((s) => account.arn("ssm", `parameter${imageTagParameterName(this.config.project, env.name, s)}`)),
+      imageTagParameterArns: (["backend", "frontend"] as const).map((s) =>
+        account.arn("ssm", `parameter${imageTagParameterName(this.config.project, env.name, s)}`),
+      ),
       state:
         backendState.kind === "s3"
           ? {
@@ -76,7 +78,13 @@ export class PipelineStack extends LayerStack {
               region: backendState.region,
             }
           : // Other backends: the project cannot reach the state; its plan would create everything and the image-only guard stops it.
-            { bucket: `${this.config.project}-terraform-state`, key: stateKey(this.config.project, env.name, "ecs"), envPrefix: `${this.config.project}/${env.name}/`, kmsAlias: `alias/${this.config.project}-terraform-state`, region },
+            {
+              bucket: `${this.config.project}-terraform-state`,
+              key: stateKey(this.config.project, env.name, "ecs"),
+              envPrefix: `${this.config.project}/${env.name}/`,
+              kmsAlias: `alias/${this.config.project}-terraform-state`,
+              region,
+            },
       cluster: { name: cluster.cluster_name, services: { backend: ecs.backend_service_name, frontend: ecs.frontend_service_name } },
       passRoles: {
         tasks: [cluster.execution_role_arn, cluster.task_role_arn],
@@ -102,7 +110,10 @@ export class PipelineStack extends LayerStack {
         : undefined,
     });
 
-    new TerraformOutput(this, "pipeline_name", { value: pipeline.name, description: "aws codepipeline start-pipeline-execution --name <this>" });
+    new TerraformOutput(this, "pipeline_name", {
+      value: pipeline.name,
+      description: "aws codepipeline start-pipeline-execution --name <this>",
+    });
     new TerraformOutput(this, "github_connection_arn", {
       value: pipeline.connectionArn,
       description: pipeline.connection
@@ -110,6 +121,5 @@ export class PipelineStack extends LayerStack {
         : "The existing connection from GITHUB_CONNECTION_ARN",
     });
     if (pipeline.connection) new TerraformOutput(this, "github_connection_status", { value: pipeline.connection.connectionStatus });
-
   }
 }

@@ -1,11 +1,11 @@
 import { Fn } from "cdktf";
-import { Construct } from "constructs";
-import { APP, SECRETS, SecretName } from "../config/contract";
+import type { Construct } from "constructs";
+import { APP, SECRETS, type SecretName } from "../config/contract";
 import { EphemeralRandomPassword } from "../constructs/ephemeral-random-password";
 import { CustomerKey } from "../constructs/kms-key";
 import { OperatorSecret, PLACEHOLDER, WriteOnlySecret } from "../constructs/secret";
 import { SECRETS_LAYER } from "./contracts";
-import { LayerProps, LayerStack } from "./base";
+import { type LayerProps, LayerStack } from "./base";
 
 /** `markmail-<env>-secrets`: the application secrets and their customer-managed key. */
 export class SecretsStack extends LayerStack {

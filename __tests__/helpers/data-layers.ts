@@ -1,15 +1,18 @@
-import { TerraformStack, Testing } from "cdktf";
+import { type TerraformStack, Testing } from "cdktf";
 import { DatabaseStack } from "../../stacks/database-stack";
 import { NetworkStack } from "../../stacks/network-stack";
 import { SecretsStack } from "../../stacks/secrets-stack";
-import { EnvironmentConfig } from "../../config";
-import { configFrom, synthJson, TfJson } from "./synth";
+import type { EnvironmentConfig } from "../../config";
+import { configFrom, synthJson, type TfJson } from "./synth";
 
 /**
  * The network, database and secrets stacks of the configured environments, without the later
  * layers. Keyed by stack id.
  */
-export function dataLayers(vars: Record<string, string> = {}, change?: (e: EnvironmentConfig) => EnvironmentConfig): Map<string, TerraformStack> {
+export function dataLayers(
+  vars: Record<string, string> = {},
+  change?: (e: EnvironmentConfig) => EnvironmentConfig,
+): Map<string, TerraformStack> {
   const loaded = configFrom(vars);
   const config = change ? { ...loaded, environments: loaded.environments.map(change) } : loaded;
   const app = Testing.app();

@@ -1,14 +1,14 @@
 // What the app creates (facts gathered from every synthesized stack) and the checks a document's
 // commands and names must pass against them; the seed guide's fixture and the AWS CLI models.
 // Used by docs-*.test.ts.
-import { spawnSync } from "child_process";
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from "fs";
-import { join, normalize, relative } from "path";
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, normalize, relative } from "node:path";
 import { Testing } from "cdktf";
 import { GUIDES } from "../../scripts/graph";
 import { BootstrapStack, bootstrapStackId } from "../../stacks/bootstrap-stack";
-import { buildApp, configFrom, synthJson, TfJson } from "./synth";
-import { awsArgs, commandsOf, Doc, dynamic, fencedBlocks, ROOT, SEED_DIR, SHELL_LANGS, shellLines, strip } from "./doc-reader";
+import { buildApp, configFrom, synthJson, type TfJson } from "./synth";
+import { awsArgs, commandsOf, type Doc, dynamic, fencedBlocks, ROOT, SEED_DIR, SHELL_LANGS, shellLines, strip } from "./doc-reader";
 
 // ---------------------------------------------------------------------------------------------
 // What the app creates
@@ -27,8 +27,8 @@ export interface Facts {
 
 export function collectLeaves(value: unknown, into: Set<string>): void {
   if (typeof value === "string") into.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => collectLeaves(v, into));
-  else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => collectLeaves(v, into));
+  else if (Array.isArray(value)) for (const v of value) collectLeaves(v, into);
+  else if (value !== null && typeof value === "object") for (const v of Object.values(value)) collectLeaves(v, into);
 }
 
 export let factsCache: Facts | undefined;
@@ -58,7 +58,14 @@ export function buildFacts(): Facts {
     }
   }
   // Optional stacks of other inputs: the dns layer exists only with a domain whose zone the app creates.
-  const zones = buildApp(configFrom({ DEV_DOMAIN: "dev.markmail.example.com", STAGING_DOMAIN: "staging.markmail.example.com", PROD_DOMAIN: "markmail.example.com", HOSTED_ZONE_MODE: "create" }));
+  const zones = buildApp(
+    configFrom({
+      DEV_DOMAIN: "dev.markmail.example.com",
+      STAGING_DOMAIN: "staging.markmail.example.com",
+      PROD_DOMAIN: "markmail.example.com",
+      HOSTED_ZONE_MODE: "create",
+    }),
+  );
   for (const [id, stack] of zones) {
     if (!id.endsWith("-dns")) continue;
     stacks.set(id, stack);
@@ -70,7 +77,12 @@ export function buildFacts(): Facts {
 }
 
 export const bodies = (f: Facts, ...types: string[]) => types.flatMap((t) => (f.byType.get(t) ?? []).map((r) => r.body));
-export const attr = (f: Facts, key: string, ...types: string[]) => new Set(bodies(f, ...types).map((b) => b[key]).filter((v) => typeof v === "string"));
+export const attr = (f: Facts, key: string, ...types: string[]) =>
+  new Set(
+    bodies(f, ...types)
+      .map((b) => b[key])
+      .filter((v) => typeof v === "string"),
+  );
 
 /** Inline policy names of the IAM role named `role` (aws_iam_role_policy or inline_policy blocks). */
 export function inlinePolicies(f: Facts, role: string): Set<string> {
@@ -123,7 +135,9 @@ export function known(f: Facts, kind: Kind): Set<string> {
     case "pipeline stage":
       return new Set(bodies(f, "aws_codepipeline").flatMap((p) => (p.stage ?? []).map((s: any) => s.name)));
     case "pipeline action":
-      return new Set(bodies(f, "aws_codepipeline").flatMap((p) => (p.stage ?? []).flatMap((s: any) => (s.action ?? []).map((a: any) => a.name))));
+      return new Set(
+        bodies(f, "aws_codepipeline").flatMap((p) => (p.stage ?? []).flatMap((s: any) => (s.action ?? []).map((a: any) => a.name))),
+      );
     case "secret":
       return attr(f, "name", "aws_secretsmanager_secret");
     case "db instance":
@@ -159,13 +173,26 @@ export const OPTION_KINDS: Record<string, Record<string, Kind>> = {
   ecs: { "--cluster": "ecs cluster", "--service": "ecs service", "--services": "ecs service", "--service-name": "ecs service" },
   logs: { "--log-group-name": "log group", "--log-group-names": "log group" },
   iam: { "--role-name": "iam role" },
-  codepipeline: { "--name": "pipeline", "--pipeline-name": "pipeline", "--stage-name": "pipeline stage", "--action-name": "pipeline action" },
+  codepipeline: {
+    "--name": "pipeline",
+    "--pipeline-name": "pipeline",
+    "--stage-name": "pipeline stage",
+    "--action-name": "pipeline action",
+  },
   secretsmanager: { "--secret-id": "secret", "--name": "secret" },
-  rds: { "--db-instance-identifier": "db instance", "--db-cluster-identifier": "db cluster", "--source-db-cluster-identifier": "db cluster" },
+  rds: {
+    "--db-instance-identifier": "db instance",
+    "--db-cluster-identifier": "db cluster",
+    "--source-db-cluster-identifier": "db cluster",
+  },
   cloudwatch: { "--alarm-names": "alarm", "--alarm-name-prefix": "alarm prefix", "--dashboard-name": "dashboard" },
   codebuild: { "--project-name": "codebuild project", "--project-names": "codebuild project" },
   ecr: { "--repository-name": "ecr repository" },
-  backup: { "--backup-vault-name": "backup vault", "--by-backup-vault-name": "backup vault", "--restore-testing-plan-name": "restore testing plan" },
+  backup: {
+    "--backup-vault-name": "backup vault",
+    "--by-backup-vault-name": "backup vault",
+    "--restore-testing-plan-name": "restore testing plan",
+  },
 };
 
 /** Names an AWS CLI call creates itself (restore tests, snapshots): not expected in the stacks. */
@@ -197,10 +224,57 @@ export function declaredNames(lines: string[]): Set<string> {
 // ---------------------------------------------------------------------------------------------
 
 export const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-export const CDKTF_COMMANDS = new Set(["init", "get", "convert", "deploy", "apply", "destroy", "diff", "plan", "list", "login", "synth", "synthesize", "watch", "output", "outputs", "debug", "provider", "completion"]);
+export const CDKTF_COMMANDS = new Set([
+  "init",
+  "get",
+  "convert",
+  "deploy",
+  "apply",
+  "destroy",
+  "diff",
+  "plan",
+  "list",
+  "login",
+  "synth",
+  "synthesize",
+  "watch",
+  "output",
+  "outputs",
+  "debug",
+  "provider",
+  "completion",
+]);
 /** cdktf options that take a value (the value is not a stack). */
-export const CDKTF_VALUE_OPTIONS = new Set(["--app", "-a", "--output", "-o", "--outputs-file", "--var", "--var-file", "--parallelism", "--terraform-parallelism", "--log-level"]);
-export const TERRAFORM_COMMANDS = new Set(["init", "plan", "apply", "validate", "version", "show", "output", "fmt", "force-unlock", "state", "providers", "login", "destroy", "import", "console", "graph"]);
+export const CDKTF_VALUE_OPTIONS = new Set([
+  "--app",
+  "-a",
+  "--output",
+  "-o",
+  "--outputs-file",
+  "--var",
+  "--var-file",
+  "--parallelism",
+  "--terraform-parallelism",
+  "--log-level",
+]);
+export const TERRAFORM_COMMANDS = new Set([
+  "init",
+  "plan",
+  "apply",
+  "validate",
+  "version",
+  "show",
+  "output",
+  "fmt",
+  "force-unlock",
+  "state",
+  "providers",
+  "login",
+  "destroy",
+  "import",
+  "console",
+  "graph",
+]);
 
 export let cdktfBundle: string | undefined;
 /** The cdktf CLI defines each option as `.option("<name>"` in its bundle. */
@@ -212,7 +286,12 @@ export function cdktfOption(flag: string): boolean {
 }
 
 export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
 }
 
 /** The stack ids a cdktf stack argument selects (an id or a glob). */
@@ -242,7 +321,7 @@ export function nameProblems(f: Facts, text: string, declared: Set<string>): str
     if (declared.has(name) || f.stackIds.has(name) || f.leaves.has(name)) continue;
     // A path such as /ecs/markmail-dev-exec: the whole path is the name.
     let start = m.index!;
-    while (start > 0 && !/[\s'"`(\[=]/.test(t[start - 1])) start--;
+    while (start > 0 && !/[\s'"`([=]/.test(t[start - 1])) start--;
     const path = t.slice(start, m.index!) + name;
     if (path.startsWith("/") && f.leaves.has(path)) continue;
     problems.push(`${path}: no stack and no resource of the app has this name`);
@@ -286,7 +365,8 @@ export function commandProblems(f: Facts, cmd: string[], declared: Set<string>, 
     const target = normalize(join(cwd.dir, words[1]));
     const stack = /^cdktf\.out\/stacks\/([^/]+)$/.exec(target);
     if (stack && !f.stackIds.has(stack[1])) problems.push(`cd ${words[1]}: no stack ${stack[1]}`);
-    if (!stack && !target.startsWith("cdktf.out") && !existsSync(join(ROOT, target)) && strict) problems.push(`cd ${words[1]}: no such directory`);
+    if (!stack && !target.startsWith("cdktf.out") && !existsSync(join(ROOT, target)) && strict)
+      problems.push(`cd ${words[1]}: no such directory`);
     cwd.dir = target;
   } else if (head.startsWith("./") && !/^\.\/scripts\//.test(head) && cwd.dir !== ".") {
     const file = join(ROOT, cwd.dir, head);
@@ -317,7 +397,8 @@ export function commandProblems(f: Facts, cmd: string[], declared: Set<string>, 
       if (script === "deploy" && dashdash > 0) {
         const [env, ...flags] = words.slice(dashdash + 1);
         if (!dynamic(env) && !["dev", "staging", "prod"].includes(env)) problems.push(`npm run deploy -- ${env}: not an environment`);
-        for (const flag of flags) if (!["--destroy", "--auto-approve"].includes(flag)) problems.push(`npm run deploy -- ${env} ${flag}: unknown option`);
+        for (const flag of flags)
+          if (!["--destroy", "--auto-approve"].includes(flag)) problems.push(`npm run deploy -- ${env} ${flag}: unknown option`);
       }
     } else if (!["ci", "install", "test"].includes(sub)) problems.push(`${line}: npm ${sub} is not used by this project`);
   }
@@ -342,10 +423,16 @@ export function commandProblems(f: Facts, cmd: string[], declared: Set<string>, 
     }
   }
 
-  if ((head === "terraform" || head === "tofu") && words[1] !== undefined && !words[1].startsWith("-") && !TERRAFORM_COMMANDS.has(words[1])) {
+  if (
+    (head === "terraform" || head === "tofu") &&
+    words[1] !== undefined &&
+    !words[1].startsWith("-") &&
+    !TERRAFORM_COMMANDS.has(words[1])
+  ) {
     problems.push(`${line}: ${head} ${words[1]} is not a command used here`);
   }
-  if (strict && (head === "cdk" || (head === "npx" && words[1] === "cdk"))) problems.push(`${line}: AWS CDK commands do not apply to this project`);
+  if (strict && (head === "cdk" || (head === "npx" && words[1] === "cdk")))
+    problems.push(`${line}: AWS CDK commands do not apply to this project`);
 
   if (head === "aws" && words.length >= 3) {
     const service = words[1];
@@ -395,14 +482,13 @@ export function docProblems(f: Facts, doc: Doc): string[] {
   const problems: string[] = [];
   const cwd = { dir: "." };
   for (const cmd of commandsOf(doc.lines)) problems.push(...commandProblems(f, cmd, declared, cwd, true));
-  for (const code of doc.inline) for (const cmd of commandsOf([code])) problems.push(...commandProblems(f, cmd, declared, { dir: "." }, false));
+  for (const code of doc.inline)
+    for (const cmd of commandsOf([code])) problems.push(...commandProblems(f, cmd, declared, { dir: "." }, false));
   problems.push(...nameProblems(f, doc.text, declared));
   return [...new Set(problems)].map((p) => `${doc.name}: ${p}`);
 }
 
-
 export const flat = (t: string) => t.replace(/\s+/g, " ");
-
 
 // ---------------------------------------------------------------------------------------------
 // The seed guide's AWS CLI calls
@@ -410,7 +496,10 @@ export const flat = (t: string) => t.replace(/\s+/g, " ");
 
 /** Seed calls the project does not run as written, and what the guides use instead. */
 export const SEED_REPLACED: Record<string, { instead: string; why: string }> = {
-  "secretsmanager create-secret": { instead: "secretsmanager put-secret-value", why: "the stacks create every secret; only values are set" },
+  "secretsmanager create-secret": {
+    instead: "secretsmanager put-secret-value",
+    why: "the stacks create every secret; only values are set",
+  },
 };
 
 /**
@@ -454,11 +543,13 @@ export const seedPresent = existsSync(SEED_DIR);
 export function needs(what: string, present: boolean): typeof test {
   if (present) return test;
   if (process.env.CI) {
-    return ((name: string) => test(name, () => { throw new Error(`${what} is missing in CI`); })) as unknown as typeof test;
+    return ((name: string) =>
+      test(name, () => {
+        throw new Error(`${what} is missing in CI`);
+      })) as unknown as typeof test;
   }
   return test.skip;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Every `aws <service> <command>` exists in the AWS CLI (botocore service models), when available
@@ -468,7 +559,8 @@ export function needs(what: string, present: boolean): typeof test {
 export const CLI_CUSTOMIZATIONS = new Set(["logs tail", "ecr get-login-password", "s3 cp", "s3 ls", "s3 mv", "s3 rm", "s3 sync"]);
 
 export function findBotocorePython(): string | undefined {
-  const venv = process.env.MARKMAIL_OPS_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? "/", ".cache"), "markmail-ci/ops-venv");
+  const venv =
+    process.env.MARKMAIL_OPS_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? "/", ".cache"), "markmail-ci/ops-venv");
   for (const py of [join(venv, "bin/python"), "python3"]) {
     const r = spawnSync(py, ["-c", "import botocore"], { encoding: "utf8" });
     if (r.status === 0) return py;

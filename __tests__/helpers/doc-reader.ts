@@ -1,7 +1,7 @@
 // Reading the operator documents: markdown fenced blocks, prose and inline code, and a small
 // shell parser (quotes, $( ), pipes, &&, comments), enough for documentation. Used by docs-*.test.ts.
-import { readFileSync } from "fs";
-import { join } from "path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 export const ROOT = join(__dirname, "../..");
 /** The seed guide (the old AWS CDK operator guide); in CI a copy of shared/ sits beside the clone. */
@@ -281,4 +281,3 @@ export function awsArgs(words: string[]): { options: Map<string, string[]>; posi
 
 /** A value that is computed at run time or a placeholder, so it names nothing by itself. */
 export const dynamic = (v: string) => /[$<>]|__SUBST__|\.\.\.|^sg-x+$|^file:\/\//.test(v) || v === "";
-

@@ -1,24 +1,24 @@
-import { App, Testing } from "cdktf";
-import { AppConfig, buildEnvironment, EnvironmentConfig, EnvName } from "../../config";
+import { type App, Testing } from "cdktf";
+import { type AppConfig, buildEnvironment, type EnvironmentConfig, type EnvName } from "../../config";
 import {
   ALB,
-  AlbOutputs,
-  ContractSpec,
-  ContractValues,
+  type AlbOutputs,
+  type ContractSpec,
+  type ContractValues,
   DATABASE,
-  DatabaseOutputs,
+  type DatabaseOutputs,
   ECS,
   ECS_CLUSTER,
-  EcsClusterOutputs,
-  EcsOutputs,
-  LayerContract,
+  type EcsClusterOutputs,
+  type EcsOutputs,
+  type LayerContract,
   MONITORING,
-  MonitoringOutputs,
+  type MonitoringOutputs,
   NETWORK,
-  NetworkOutputs,
+  type NetworkOutputs,
   outputFields,
   SECRETS_LAYER,
-  SecretsOutputs,
+  type SecretsOutputs,
 } from "../../stacks/contracts";
 
 /**

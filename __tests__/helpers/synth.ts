@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, Testing, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
-import { AppConfig, buildEnvironment, EnvironmentConfig, EnvName, loadConfig } from "../../config";
+import { type App, Testing, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { type AppConfig, buildEnvironment, type EnvironmentConfig, type EnvName, loadConfig } from "../../config";
 import { defineApp } from "../../main";
 
 /** A validated config from environment-variable style inputs (no process.env involved). */
@@ -10,7 +10,11 @@ export function configFrom(vars: Record<string, string> = {}): AppConfig {
 }
 
 /** A config for a single environment, optionally with a changed environment object. */
-export function configFor(env: EnvName, vars: Record<string, string> = {}, change?: (e: EnvironmentConfig) => EnvironmentConfig): AppConfig {
+export function configFor(
+  env: EnvName,
+  vars: Record<string, string> = {},
+  change?: (e: EnvironmentConfig) => EnvironmentConfig,
+): AppConfig {
   const base = configFrom({ ...vars, CDK_CONTEXT_ENVIRONMENT: env });
   return change ? { ...base, environments: base.environments.map(change) } : base;
 }
@@ -109,7 +113,9 @@ export function trustOf(json: TfJson, roleName: string): any {
 /** `arn:${partition}:<service>:<region>:${account}:<resource>` as a synthesized stack writes it (the account and partition data sources). */
 export function ownArn(service: string, region: string, resource: string): RegExp {
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  return new RegExp(`^arn:\\$\\{data\\.aws_partition\\.[^}]+\\.partition\\}:${esc(service)}:${esc(region)}:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:${esc(resource)}$`);
+  return new RegExp(
+    `^arn:\\$\\{data\\.aws_partition\\.[^}]+\\.partition\\}:${esc(service)}:${esc(region)}:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:${esc(resource)}$`,
+  );
 }
 
 /** A bare stack for construct tests, with the default AWS provider constructs read their region from. */

@@ -2,9 +2,9 @@
 // Tables for scripts/engine/verify.sh (plain Node, no dependencies).
 //   node summarize.js validate <work> <wallMs> <synthMs>   exit 1 on any invalid stack
 //   node summarize.js plan <work> <wallMs>                 exit 1 on any failed plan or OPA deny
-"use strict";
-const fs = require("fs");
-const path = require("path");
+
+const fs = require("node:fs");
+const path = require("node:path");
 
 const sec = (ms) => (Number(ms) / 1000).toFixed(1);
 const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
@@ -32,18 +32,33 @@ function entries(work, phase) {
 function table(header, rows) {
   const all = [header, ...rows].map((r) => r.map(String));
   const width = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  return all.map((r) => r.map((c, i) => c.padEnd(width[i])).join("  ").trimEnd()).join("\n");
+  return all
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(width[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 function diagnosticLine(d) {
-  const where = d.range ? ` (${d.address ? d.address + ", " : ""}cdk.tf.json line ${d.range.start.line})` : d.address ? ` (${d.address})` : "";
-  return `${d.severity}: ${d.summary}${d.detail ? ": " + d.detail.replace(/\s+/g, " ").trim() : ""}${where}`;
+  const where = d.range
+    ? ` (${d.address ? `${d.address}, ` : ""}cdk.tf.json line ${d.range.start.line})`
+    : d.address
+      ? ` (${d.address})`
+      : "";
+  return `${d.severity}: ${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, " ").trim()}` : ""}${where}`;
 }
 
 function validate(work, wallMs, synthMs) {
   const rows = [];
   const diags = [];
-  let errors = 0, warnings = 0, valid = 0, initMs = 0, runMs = 0;
+  let errors = 0,
+    warnings = 0,
+    valid = 0,
+    initMs = 0,
+    runMs = 0;
   const list = entries(work, "validate");
   for (const e of list) {
     const v = readJson(path.join(e.dir, "validate.json"));
@@ -63,8 +78,10 @@ function validate(work, wallMs, synthMs) {
   }
   console.log(`== terraform validate (${list.length} stack checks; synth of all variants ${sec(synthMs)} s)`);
   console.log(table(["variant", "stack", "valid", "errors", "warnings", "init s", "validate s"], rows));
-  console.log(`totals: ${valid}/${list.length} valid, ${errors} errors, ${warnings} warnings; init ${sec(initMs)} s + validate ${sec(runMs)} s summed, ${sec(wallMs)} s wall`);
-  if (diags.length) console.log(["diagnostics (verbatim):", ...diags.map((d) => "  " + d)].join("\n"));
+  console.log(
+    `totals: ${valid}/${list.length} valid, ${errors} errors, ${warnings} warnings; init ${sec(initMs)} s + validate ${sec(runMs)} s summed, ${sec(wallMs)} s wall`,
+  );
+  if (diags.length) console.log(["diagnostics (verbatim):", ...diags.map((d) => `  ${d}`)].join("\n"));
   return valid === list.length && errors === 0 ? 0 : 1;
 }
 
@@ -73,7 +90,10 @@ function planError(log) {
   const lines = log.split("\n");
   const i = lines.findIndex((l) => /^\W*Error: /.test(l));
   if (i < 0) return lines.filter(Boolean).slice(-3).join(" ").slice(0, 400) || "no output";
-  const body = lines.slice(i, i + 12).map((l) => l.replace(/^[│╷╵\s]+/, "").trim()).filter(Boolean);
+  const body = lines
+    .slice(i, i + 12)
+    .map((l) => l.replace(/^[│╷╵\s]+/, "").trim())
+    .filter(Boolean);
   return body.join(" ").slice(0, 600);
 }
 
@@ -84,7 +104,12 @@ function planWarnings(log) {
     if (/^\W*Warning: /.test(l)) {
       const body = lines.slice(i, i + 8).map((x) => x.replace(/^[│╷╵\s]+/, "").trim());
       const end = body.findIndex((x, j) => j > 0 && x === "" && body[j - 1] !== "" && j > 2);
-      out.push(body.slice(0, end > 0 ? end : body.length).filter(Boolean).join(" "));
+      out.push(
+        body
+          .slice(0, end > 0 ? end : body.length)
+          .filter(Boolean)
+          .join(" "),
+      );
     }
   });
   return out;
@@ -95,7 +120,11 @@ function plan(work, wallMs) {
   const failures = [];
   const denies = [];
   const warnings = new Map();
-  let ok = 0, initMs = 0, runMs = 0, denyCount = 0, pendingCount = 0;
+  let ok = 0,
+    initMs = 0,
+    runMs = 0,
+    denyCount = 0,
+    pendingCount = 0;
   const list = entries(work, "plan");
   for (const e of list) {
     initMs += e.initMs;
@@ -118,23 +147,26 @@ function plan(work, wallMs) {
       deny = "opa error";
     } else {
       const r = readJson(path.join(e.dir, "opa.json"));
-      const msgs = (r && r.result && r.result[0] && r.result[0].expressions[0].value) || [];
+      const msgs = r?.result?.[0]?.expressions[0].value || [];
       deny = msgs.length;
       denyCount += msgs.length;
       for (const m of msgs) denies.push(`${e.variant}/${e.stack}: ${m}`);
       const pend = readJson(path.join(e.dir, "opa-pending.json"));
-      pendingCount += ((pend && pend.result && pend.result[0] && pend.result[0].expressions[0].value) || []).length;
+      pendingCount += (pend?.result?.[0]?.expressions[0].value || []).length;
     }
     rows.push([e.variant, e.stack, "ok", creates, deny, sec(e.initMs), sec(e.runMs)]);
   }
   console.log(`== offline terraform plan against moto + OPA on the plan JSON (${list.length} stack checks)`);
   console.log(table(["variant", "stack", "plan", "to create", "OPA denies", "init s", "plan+show s"], rows));
-  console.log(`totals: ${ok}/${list.length} planned, ${denyCount} OPA denies (${pendingCount} pending: scripts/policy/pending-denies.json); init ${sec(initMs)} s + plan ${sec(runMs)} s summed, ${sec(wallMs)} s wall`);
-  if (failures.length) console.log(["plan failures:", ...failures.map((f) => "  " + f)].join("\n"));
-  if (denies.length) console.log(["OPA denies (verbatim):", ...denies.map((d) => "  " + d)].join("\n"));
+  console.log(
+    `totals: ${ok}/${list.length} planned, ${denyCount} OPA denies (${pendingCount} pending: scripts/policy/pending-denies.json); init ${sec(initMs)} s + plan ${sec(runMs)} s summed, ${sec(wallMs)} s wall`,
+  );
+  if (failures.length) console.log(["plan failures:", ...failures.map((f) => `  ${f}`)].join("\n"));
+  if (denies.length) console.log(["OPA denies (verbatim):", ...denies.map((d) => `  ${d}`)].join("\n"));
   if (warnings.size) {
     console.log("plan warnings (verbatim, with the stacks that print them):");
-    for (const [w, where] of warnings) console.log(`  ${w} [${where.length}: ${where.slice(0, 4).join(", ")}${where.length > 4 ? ", ..." : ""}]`);
+    for (const [w, where] of warnings)
+      console.log(`  ${w} [${where.length}: ${where.slice(0, 4).join(", ")}${where.length > 4 ? ", ..." : ""}]`);
   }
   return ok === list.length && denyCount === 0 ? 0 : 1;
 }

@@ -20,11 +20,11 @@
 // Both are stored as JSON patches against the base so the suite stays small. Without --plan the
 // plan side of the committed files is kept (a case whose edit changed loses its plan fixture and
 // the script says so).
-"use strict";
-const { spawn, spawnSync } = require("child_process");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
+
+const { spawn, spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
 
 const root = path.resolve(__dirname, "../..");
 const dir = path.join(root, "policies/tests/evasion");
@@ -44,7 +44,11 @@ const log = (...m) => process.stderr.write(`[evasion] ${m.join(" ")}\n`);
 
 // ---- variants: the synthesized apps the cases edit ------------------------------------------
 
-const DOMAINS = { DEV_DOMAIN: "dev.markmail.example.com", STAGING_DOMAIN: "staging.markmail.example.com", PROD_DOMAIN: "markmail.example.com" };
+const DOMAINS = {
+  DEV_DOMAIN: "dev.markmail.example.com",
+  STAGING_DOMAIN: "staging.markmail.example.com",
+  PROD_DOMAIN: "markmail.example.com",
+};
 const VARIANTS = {
   bastion: { CREATE_BASTION: "true" },
   domains: { CREATE_BASTION: "true", ...DOMAINS, NOTIFICATION_EMAIL: "ops@markmail.example.com" },
@@ -81,7 +85,8 @@ function valuesAt(v, segs) {
 function matches(body, where) {
   return Object.entries(where || {}).every(([p, want]) => {
     const got = valuesAt(body, p.split("."));
-    if (typeof want === "string" && want.startsWith("~")) return got.some((g) => typeof g === "string" && new RegExp(want.slice(1)).test(g));
+    if (typeof want === "string" && want.startsWith("~"))
+      return got.some((g) => typeof g === "string" && new RegExp(want.slice(1)).test(g));
     return got.some((g) => JSON.stringify(g) === JSON.stringify(want));
   });
 }
@@ -89,20 +94,26 @@ function matches(body, where) {
 /** [type, name] of the resources (or data sources) a selector finds; exactly `count` (default 1) must match. */
 function select(doc, sel) {
   const block = sel.mode === "data" ? doc.data || {} : doc.resource || {};
-  const found = Object.entries(block[sel.type] || {})
-    .flatMap(([name, body]) => (name !== "//" && (sel.name === undefined || sel.name === name) && matches(body, sel.where) ? [[sel.type, name]] : []));
-  const want = sel.count === "all" ? null : sel.count ?? 1;
+  const found = Object.entries(block[sel.type] || {}).flatMap(([name, body]) =>
+    name !== "//" && (sel.name === undefined || sel.name === name) && matches(body, sel.where) ? [[sel.type, name]] : [],
+  );
+  const want = sel.count === "all" ? null : (sel.count ?? 1);
   if (want !== null && found.length !== want) throw new Error(`selector ${JSON.stringify(sel)} found ${found.length}, expected ${want}`);
   if (found.length === 0) throw new Error(`selector ${JSON.stringify(sel)} found nothing`);
   return found;
 }
 
 const parseConds = (conds) =>
-  Object.fromEntries((conds || "").split(",").filter(Boolean).map((c) => {
-    const [k, ...v] = c.split("=");
-    const raw = v.join("=");
-    return [k, /^-?\d+$/.test(raw) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw];
-  }));
+  Object.fromEntries(
+    (conds || "")
+      .split(",")
+      .filter(Boolean)
+      .map((c) => {
+        const [k, ...v] = c.split("=");
+        const raw = v.join("=");
+        return [k, /^-?\d+$/.test(raw) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw];
+      }),
+  );
 
 /**
  * Replaces "@{type[attr=value,...]}" / "@{data.type[...]}" in strings by the address the selector
@@ -135,7 +146,8 @@ function parentOf(body, segs, create) {
   let cur = body;
   for (const s of segs.slice(0, -1)) {
     if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (isObj(cur) && /^\d+$/.test(s) && !(s in cur)) continue; // a single block written as an object
+    else if (isObj(cur) && /^\d+$/.test(s) && !(s in cur))
+      continue; // a single block written as an object
     else {
       if (!(s in cur)) {
         if (!create) throw new Error(`path segment ${s} missing`);
@@ -190,7 +202,9 @@ function applyEdit(doc, e) {
     case "remove_root":
       return removePath(doc, e.path);
     case "add": {
-      const block = e.mode === "data" ? (doc.data = doc.data || {}) : (doc.resource = doc.resource || {});
+      if (e.mode === "data") doc.data = doc.data || {};
+      else doc.resource = doc.resource || {};
+      const block = e.mode === "data" ? doc.data : doc.resource;
       block[e.type] = block[e.type] || {};
       if (e.name in block[e.type]) throw new Error(`add: ${e.type}.${e.name} exists`);
       block[e.type][e.name] = clone(value);
@@ -223,7 +237,7 @@ function applyEdit(doc, e) {
 
 // ---- JSON patch between a base and an edited document -----------------------------------------
 
-const ptr = (segs) => "/" + segs.map((s) => String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+const ptr = (segs) => `/${segs.map((s) => String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
 const eq = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 function diff(a, b, segs = [], ops = []) {
@@ -242,13 +256,17 @@ function diff(a, b, segs = [], ops = []) {
     const kept = [];
     for (let i = a.length - 1; i >= 0; i--) if (!inB.has(a[i].address)) ops.push({ op: "remove", path: ptr([...segs, i]) });
     for (const e of a) if (inB.has(e.address)) kept.push(e);
-    kept.forEach((e, i) => diff(e, inB.get(e.address), [...segs, i], ops));
+    kept.forEach((e, i) => {
+      diff(e, inB.get(e.address), [...segs, i], ops);
+    });
     const inA = new Set(a.map((e) => e.address));
     for (const e of b) if (!inA.has(e.address)) ops.push({ op: "add", path: ptr([...segs, "-"]), value: e });
     return ops;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((_, i) => diff(a[i], b[i], [...segs, i], ops));
+    a.forEach((_, i) => {
+      diff(a[i], b[i], [...segs, i], ops);
+    });
     return ops;
   }
   ops.push({ op: "replace", path: ptr(segs), value: b });
@@ -260,15 +278,23 @@ function diff(a, b, segs = [], ops = []) {
 /** The keys of `terraform show -json` the policy set reads (policies/lib/resources.rego), deterministic. */
 function trimPlan(plan, raw) {
   const remoteConfig = (name) => {
-    const r = (raw.data && raw.data.terraform_remote_state && raw.data.terraform_remote_state[name]) || {};
+    const r = raw.data?.terraform_remote_state?.[name] || {};
     return { backend: r.backend || "s3", config: r.config || {} };
   };
   const rc = (plan.resource_changes || []).map((c) => {
     const change = { actions: c.change.actions, after: c.change.after, after_unknown: c.change.after_unknown || {} };
     if (c.change.actions.includes("delete")) change.before = c.change.before;
-    return { address: c.address, mode: c.mode, type: c.type, name: c.name, ...(c.module_address ? { module_address: c.module_address } : {}), provider_name: c.provider_name, change };
+    return {
+      address: c.address,
+      mode: c.mode,
+      type: c.type,
+      name: c.name,
+      ...(c.module_address ? { module_address: c.module_address } : {}),
+      provider_name: c.provider_name,
+      change,
+    };
   });
-  const cfgRes = ((plan.configuration && plan.configuration.root_module && plan.configuration.root_module.resources) || []).map((c) => {
+  const cfgRes = (plan.configuration?.root_module?.resources || []).map((c) => {
     const out = { address: c.address, mode: c.mode, type: c.type, name: c.name, expressions: c.expressions || {} };
     if (c.type === "terraform_remote_state") {
       const orig = remoteConfig(c.name);
@@ -276,10 +302,16 @@ function trimPlan(plan, raw) {
     }
     return out;
   });
-  const awsCfg = (plan.configuration && plan.configuration.provider_config && plan.configuration.provider_config.aws) || {};
+  const awsCfg = plan.configuration?.provider_config?.aws || {};
   const ex = awsCfg.expressions || {};
-  const provider = { aws: { name: "aws", full_name: awsCfg.full_name, expressions: { ...(ex.region ? { region: ex.region } : {}), ...(ex.default_tags ? { default_tags: ex.default_tags } : {}) } } };
-  const prior = ((plan.prior_state && plan.prior_state.values && plan.prior_state.values.root_module && plan.prior_state.values.root_module.resources) || [])
+  const provider = {
+    aws: {
+      name: "aws",
+      full_name: awsCfg.full_name,
+      expressions: { ...(ex.region ? { region: ex.region } : {}), ...(ex.default_tags ? { default_tags: ex.default_tags } : {}) },
+    },
+  };
+  const prior = (plan.prior_state?.values?.root_module?.resources || [])
     .filter((r) => r.mode === "data")
     .map((r) => {
       const values = r.type === "terraform_remote_state" ? { ...r.values, ...remoteConfig(r.name) } : r.values;
@@ -300,13 +332,24 @@ function tfEnv() {
   if (!fs.existsSync(envFile)) throw new Error(`--plan needs the engine (${envFile}): scripts/engine/build.sh`);
   const text = fs.readFileSync(envFile, "utf8");
   const get = (k) => (new RegExp(`^export ${k}="([^"]*)"`, "m").exec(text) || [])[1];
-  return { tf: get("MARKMAIL_TF"), env: { TF_CLI_CONFIG_FILE: get("TF_CLI_CONFIG_FILE"), CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", AWS_EC2_METADATA_DISABLED: "true" } };
+  return {
+    tf: get("MARKMAIL_TF"),
+    env: {
+      TF_CLI_CONFIG_FILE: get("TF_CLI_CONFIG_FILE"),
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+  };
 }
 
 async function startMoto(work) {
-  const venv = process.env.MARKMAIL_OPS_VENV || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "markmail-ci/ops-venv");
+  const venv =
+    process.env.MARKMAIL_OPS_VENV || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "markmail-ci/ops-venv");
   const moto = path.join(venv, "bin/moto_server");
-  if (!fs.existsSync(moto)) throw new Error(`--plan needs moto at ${moto} (bash scripts/tests/run.sh creates the venv; MARKMAIL_OPS_VENV selects another)`);
+  if (!fs.existsSync(moto))
+    throw new Error(`--plan needs moto at ${moto} (bash scripts/tests/run.sh creates the venv; MARKMAIL_OPS_VENV selects another)`);
   const port = 40000 + Math.floor(Math.random() * 20000);
   const endpoint = `http://127.0.0.1:${port}`;
   const motoLog = fs.openSync(path.join(work, "moto.log"), "w");
@@ -315,19 +358,32 @@ async function startMoto(work) {
     if (spawnSync("curl", ["-fsS", "-o", "/dev/null", `${endpoint}/moto-api/`]).status === 0) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  const aws = (...a) => spawnSync(path.join(venv, "bin/aws"), ["--endpoint-url", endpoint, "--region", "ap-northeast-1", ...a], { env: { ...process.env, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" }, encoding: "utf8" });
+  const aws = (...a) =>
+    spawnSync(path.join(venv, "bin/aws"), ["--endpoint-url", endpoint, "--region", "ap-northeast-1", ...a], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" },
+      encoding: "utf8",
+    });
   for (const zone of Object.values(DOMAINS)) aws("route53", "create-hosted-zone", "--name", zone, "--caller-reference", `evasion-${zone}`);
   const param = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
-  if (aws("ssm", "get-parameter", "--name", param).status !== 0) aws("ssm", "put-parameter", "--name", param, "--type", "String", "--value", "ami-0123456789abcdef0");
+  if (aws("ssm", "get-parameter", "--name", param).status !== 0)
+    aws("ssm", "put-parameter", "--name", param, "--type", "String", "--value", "ami-0123456789abcdef0");
   // the image tags the ECS layer reads at plan time (the ecs-cluster layer creates them, the pipeline writes them)
   for (const env of ["dev", "staging", "prod"]) {
     for (const svc of ["backend", "frontend"]) {
       const name = `/markmail/${env}/${svc}/image-tag`;
-      if (aws("ssm", "get-parameter", "--name", name).status !== 0) aws("ssm", "put-parameter", "--name", name, "--type", "String", "--value", "0123456789ab");
+      if (aws("ssm", "get-parameter", "--name", name).status !== 0)
+        aws("ssm", "put-parameter", "--name", name, "--type", "String", "--value", "0123456789ab");
     }
   }
   // the upstream state objects whose existence each terraform_remote_state precondition checks (as verify.sh)
-  aws("s3api", "create-bucket", "--bucket", "markmail-terraform-state", "--create-bucket-configuration", "LocationConstraint=ap-northeast-1");
+  aws(
+    "s3api",
+    "create-bucket",
+    "--bucket",
+    "markmail-terraform-state",
+    "--create-bucket-configuration",
+    "LocationConstraint=ap-northeast-1",
+  );
   for (const env of ["dev", "staging", "prod"]) {
     for (const layer of ["network", "database", "secrets", "dns", "alb", "ecs-cluster", "ecs", "monitoring", "pipeline", "bastion"]) {
       aws("s3api", "put-object", "--bucket", "markmail-terraform-state", "--key", `markmail/${env}/${layer}.tfstate`);
@@ -355,9 +411,17 @@ function run(cmd, argv, opts) {
 /** A state file holding resources the configuration may not have (a plan then deletes them). */
 function stateFile(resources) {
   return {
-    version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-4000-a000-000000000013", outputs: {}, check_results: null,
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "00000000-0000-4000-a000-000000000013",
+    outputs: {},
+    check_results: null,
     resources: resources.map((r) => ({
-      mode: "managed", type: r.type, name: r.name, provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      mode: "managed",
+      type: r.type,
+      name: r.name,
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
       instances: [{ schema_version: 0, attributes: r.attributes, sensitive_attributes: [] }],
     })),
   };
@@ -366,18 +430,40 @@ function stateFile(resources) {
 async function planOne(tf, work, stacksDir, stack, doc, label, endpoint, state) {
   const d = path.join(work, "plan", label);
   fs.mkdirSync(d, { recursive: true });
-  if (state && state.length) fs.writeFileSync(path.join(d, "terraform.tfstate"), JSON.stringify(stateFile(state), null, 2));
+  if (state?.length) fs.writeFileSync(path.join(d, "terraform.tfstate"), JSON.stringify(stateFile(state), null, 2));
   fs.writeFileSync(path.join(d, "cdk.tf.json"), JSON.stringify(doc, null, 2));
   // offline overrides need the (unedited) producer stacks for fake upstream outputs
-  fs.writeFileSync(path.join(d, "offline_override.tf.json"), JSON.stringify(offline.overrides(stacksDir, stack, endpoint, path.join(work, "states", path.basename(path.dirname(stacksDir)))), null, 2));
+  fs.writeFileSync(
+    path.join(d, "offline_override.tf.json"),
+    JSON.stringify(
+      offline.overrides(stacksDir, stack, endpoint, path.join(work, "states", path.basename(path.dirname(stacksDir)))),
+      null,
+      2,
+    ),
+  );
   const env = { ...process.env, ...tf.env };
-  for (const k of ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "TF_WORKSPACE"]) delete env[k];
+  for (const k of [
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "TF_WORKSPACE",
+  ])
+    delete env[k];
   const tfRun = (...a) => run(tf.tf, [`-chdir=${d}`, ...a], { env });
   let r = await tfRun("init", "-input=false", "-no-color");
   if (r.status !== 0) return { error: `init: ${(r.stdout + r.stderr).trim().split("\n").slice(-3).join(" ")}` };
   r = await tfRun("plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=tfplan");
   if (r.status !== 0) {
-    const msg = (r.stdout + r.stderr).split("\n").filter((l) => /Error/.test(l)).slice(0, 3).join(" ").replace(/\s+/g, " ").trim();
+    const msg = (r.stdout + r.stderr)
+      .split("\n")
+      .filter((l) => /Error/.test(l))
+      .slice(0, 3)
+      .join(" ")
+      .replace(/\s+/g, " ")
+      .trim();
     return { error: `terraform plan refuses the edit: ${msg || "(see log)"}` };
   }
   r = await tfRun("show", "-json", "tfplan");
@@ -405,8 +491,8 @@ function ruleFiles() {
   const rules = {};
   for (const f of fs.readdirSync(path.join(root, "policies/rules"))) {
     const s = fs.readFileSync(path.join(root, "policies/rules", f), "utf8");
-    const id = (/^#   id: (MM-\d{3})$/m.exec(s) || [])[1];
-    const level = (/^#   enforcement_level: (\w+)$/m.exec(s) || [])[1];
+    const id = (/^# {3}id: (MM-\d{3})$/m.exec(s) || [])[1];
+    const level = (/^# {3}enforcement_level: (\w+)$/m.exec(s) || [])[1];
     rules[id] = { pkg: f.replace(/\.rego$/, ""), level };
   }
   return rules;
@@ -421,7 +507,13 @@ function regoTests(cases, patches, rules) {
     "import rego.v1",
     "",
     "# rule id → rule package (from the METADATA of policies/rules/*.rego)",
-    `rule_packages := ${JSON.stringify(Object.fromEntries(Object.entries(rules).sort().map(([id, r]) => [id, r.pkg])))}`,
+    `rule_packages := ${JSON.stringify(
+      Object.fromEntries(
+        Object.entries(rules)
+          .sort()
+          .map(([id, r]) => [id, r.pkg]),
+      ),
+    )}`,
     "",
   ];
   for (const c of cases) {
@@ -442,7 +534,7 @@ function regoTests(cases, patches, rules) {
       lines.push("# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)", "");
     }
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 // ---- main ----------------------------------------------------------------------------------------
@@ -502,7 +594,11 @@ async function generate(allCases, cases, work) {
     const raw = diff(bases[c.base].raw, doc);
     if (raw.length === 0 && c.raw !== false) throw new Error(`case ${c.id}: the edit changes nothing`);
     const sameEdit = eq(prev.raw, raw) && !bases[c.base].rawChanged;
-    patches[c.id] = { ...(c.raw === false ? {} : { raw }), ...(sameEdit && prev.plan ? { plan: prev.plan } : {}), ...(sameEdit && prev.plan_refused ? { plan_refused: prev.plan_refused } : {}) };
+    patches[c.id] = {
+      ...(c.raw === false ? {} : { raw }),
+      ...(sameEdit && prev.plan ? { plan: prev.plan } : {}),
+      ...(sameEdit && prev.plan_refused ? { plan_refused: prev.plan_refused } : {}),
+    };
     if (!withPlan && !sameEdit && c.plan !== false) stale.push(c.id);
   }
 
@@ -521,25 +617,34 @@ async function generate(allCases, cases, work) {
         if (r.error) throw new Error(`base ${base}: ${r.error}`);
         return r.plan;
       });
-      baseList.forEach((b, i) => (bases[b].plan = basePlans[i]));
-      await pool(cases.filter((c) => c.plan !== false), jobs, async (c) => {
-        const [variant, stack] = c.base.split("/");
-        log(`plan ${c.id}`);
-        const r = await planOne(tf, work, stacksDirs[variant], stack, edited[c.id], c.id, moto.endpoint, c.state);
-        const keep = c.raw === false ? {} : { raw: patches[c.id].raw };
-        if (r.error) patches[c.id] = { ...keep, plan_refused: r.error };
-        else patches[c.id] = { ...keep, plan: diff(bases[c.base].plan, r.plan) };
+      baseList.forEach((b, i) => {
+        bases[b].plan = basePlans[i];
       });
+      await pool(
+        cases.filter((c) => c.plan !== false),
+        jobs,
+        async (c) => {
+          const [variant, stack] = c.base.split("/");
+          log(`plan ${c.id}`);
+          const r = await planOne(tf, work, stacksDirs[variant], stack, edited[c.id], c.id, moto.endpoint, c.state);
+          const keep = c.raw === false ? {} : { raw: patches[c.id].raw };
+          if (r.error) patches[c.id] = { ...keep, plan_refused: r.error };
+          else patches[c.id] = { ...keep, plan: diff(bases[c.base].plan, r.plan) };
+        },
+      );
     } finally {
       moto.proc.kill();
     }
   }
 
   for (const [base, b] of Object.entries(bases)) {
-    fs.writeFileSync(path.join(dir, `base-${base.replace("/", "-")}.json`), JSON.stringify({ bases: { [base]: { raw: b.raw, plan: b.plan } } }, null, 1) + "\n");
+    fs.writeFileSync(
+      path.join(dir, `base-${base.replace("/", "-")}.json`),
+      `${JSON.stringify({ bases: { [base]: { raw: b.raw, plan: b.plan } } }, null, 1)}\n`,
+    );
   }
   const sorted = Object.fromEntries(allCases.map((c) => [c.id, patches[c.id]]));
-  fs.writeFileSync(patchesFile, JSON.stringify({ patches: sorted }, null, 1) + "\n");
+  fs.writeFileSync(patchesFile, `${JSON.stringify({ patches: sorted }, null, 1)}\n`);
   fs.writeFileSync(testsFile, regoTests(allCases, sorted, ruleFiles()));
   const opa = process.env.OPA_BIN || "opa";
   spawnSync(opa, ["fmt", "-w", testsFile], { stdio: "inherit" });
