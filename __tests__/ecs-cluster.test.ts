@@ -155,6 +155,24 @@ describe("ecs-cluster layer (dev)", () => {
     ]);
   });
 
+  test("frontend task role markmail-dev-frontend-task-role: trusts ECS tasks of this account; its only policy is ECS Exec (dev), no secret, no SES", () => {
+    const [id, role] = byName(json, "aws_iam_role", "markmail-dev-frontend-task-role")!;
+    expect(deref(json, role.assume_role_policy).statement[0].principals).toEqual([
+      { type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] },
+    ]);
+    const policies = resources(json, "aws_iam_role_policy").filter(([, p]) => p.role === `\${aws_iam_role.${id}.id}`);
+    expect(policies.map(([, p]) => p.name)).toEqual(["EcsExec"]);
+    const actions = deref(json, policies[0][1].policy).statement.flatMap((s: any) => s.actions);
+    expect(actions.filter((a: string) => /^(secretsmanager|ses|kms:Decrypt$|ssm:Get)/.test(a) && a !== "kms:Decrypt")).toEqual([]);
+    expect(json.output!.frontend_task_role_arn.value).toBe(`\${aws_iam_role.${id}.arn}`);
+  });
+
+  test("prod (no ECS Exec): the frontend task role has no policy at all", () => {
+    const prod = clusterJson(configFor("prod"));
+    const [id] = byName(prod, "aws_iam_role", "markmail-prod-frontend-task-role")!;
+    expect(resources(prod, "aws_iam_role_policy").filter(([, p]) => p.role === `\${aws_iam_role.${id}.id}`)).toEqual([]);
+  });
+
   test("ECS Exec permissions on the task role (dev): channels on *, audit log group, session key", () => {
     const st = statementsOf(json, "EcsExec");
     const [execGroupId] = byName(json, "aws_cloudwatch_log_group", "/ecs/markmail-dev-exec")!;

@@ -45,8 +45,11 @@ describe("ecs layer (dev, no domain)", () => {
       execution_role_arn: f.cluster.execution_role_arn,
       task_role_arn: f.cluster.task_role_arn,
     });
-    expect(frontendTd).toMatchObject({ cpu: "256", memory: "512" });
+    expect(frontendTd).toMatchObject({ cpu: "256", memory: "512", execution_role_arn: f.cluster.execution_role_arn });
     expect(backendTd.execution_role_arn).not.toBe(backendTd.task_role_arn);
+    // Least privilege: the frontend runs with its own role, which holds no secret and sends no mail.
+    expect(frontendTd.task_role_arn).toBe(f.cluster.frontend_task_role_arn);
+    expect(frontendTd.task_role_arn).not.toBe(backendTd.task_role_arn);
   });
 
   test("containers backend / frontend: their repository at the tag the SSM parameter holds at plan time (never a literal tag), port 8080, essential", () => {
@@ -186,6 +189,8 @@ describe("ecs layer (dev, no domain)", () => {
     expect(fe.load_balancer).toEqual([
       { target_group_arn: f.alb.frontend_target_group_arn, container_name: "frontend", container_port: 8080 },
     ]);
+    // The frontend's own group: the data stores admit only the backend's.
+    expect(fe.network_configuration.security_groups).toEqual([f.network.frontend_security_group_id]);
   });
 
   test("deployments: circuit breaker and alarms with rollback, rolling 100/200 % (dev), 60 s grace, exec on (dev), managed tags; Terraform owns the task definition, only the count is ignored", () => {

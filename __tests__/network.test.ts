@@ -231,16 +231,19 @@ describe("security groups", () => {
     ]);
     expect(sources("markmail-prod-cache")).toEqual([[6379, "markmail-prod-ecs"]]);
     expect(sources("markmail-prod-ecs")).toEqual([[8080, "markmail-prod-alb"]]);
+    expect(sources("markmail-prod-frontend")).toEqual([[8080, "markmail-prod-alb"]]);
     expect(sources("markmail-prod-bastion")).toEqual([]);
   });
 
-  test("egress per group: ALB to ECS 8080 only; ECS to HTTPS, Aurora, Redis; bastion to Aurora and HTTPS; data tiers none", () => {
+  test("egress per group: ALB to the two task groups on 8080; backend to HTTPS, Aurora, Redis; frontend to HTTPS only; bastion to Aurora and HTTPS; data tiers none", () => {
     const targets = (group: string) =>
       egress
         .filter((r) => sgName(r.security_group_id) === group)
         .map((r) => `${r.from_port}:${r.referenced_security_group_id ? sgName(r.referenced_security_group_id) : r.cidr_ipv4}`)
         .sort();
-    expect(targets("markmail-prod-alb")).toEqual(["8080:markmail-prod-ecs"]);
+    expect(targets("markmail-prod-alb")).toEqual(["8080:markmail-prod-ecs", "8080:markmail-prod-frontend"]);
+    // Least privilege: the frontend has no path to the data stores.
+    expect(targets("markmail-prod-frontend")).toEqual(["443:0.0.0.0/0"]);
     expect(targets("markmail-prod-ecs")).toEqual(["443:0.0.0.0/0", "5432:markmail-prod-database", "6379:markmail-prod-cache"]);
     expect(targets("markmail-prod-bastion")).toEqual(["443:0.0.0.0/0", "5432:markmail-prod-database"]);
     expect(targets("markmail-prod-cache")).toEqual([]);

@@ -3,11 +3,13 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 
-export type GroupName = "alb" | "ecs" | "database" | "cache" | "bastion";
+/** `ecs` is the backend's group (the only one that reaches the data stores); `frontend` reaches nothing but AWS APIs. */
+export type GroupName = "alb" | "ecs" | "frontend" | "database" | "cache" | "bastion";
 
 const DESCRIPTIONS: Record<GroupName, string> = {
   alb: "Application Load Balancer: HTTP/HTTPS from the internet",
-  ecs: "ECS tasks: container port from the ALB only",
+  ecs: "ECS backend tasks: container port from the ALB only",
+  frontend: "ECS frontend tasks: container port from the ALB only, no path to the data stores",
   database: "Aurora PostgreSQL: from ECS tasks and the bastion only",
   cache: "ElastiCache Redis: from ECS tasks only",
   bastion: "SSM bastion: no inbound at all",
@@ -48,10 +50,21 @@ export class SecurityGroups extends Construct {
         // Terraform removes AWS's default allow-all egress; rules below are the only ones.
         lifecycle: { createBeforeDestroy: true },
       });
-    this.groups = { alb: make("alb"), ecs: make("ecs"), database: make("database"), cache: make("cache"), bastion: make("bastion") };
+    this.groups = {
+      alb: make("alb"),
+      ecs: make("ecs"),
+      frontend: make("frontend"),
+      database: make("database"),
+      cache: make("cache"),
+      bastion: make("bastion"),
+    };
     const { app, db, redis } = props.ports;
 
-    this.egress("alb", app, { group: "ecs" }, "To the ECS tasks' container port");
+    this.egress("alb", app, { group: "ecs" }, "To the backend tasks' container port");
+    this.egress("alb", app, { group: "frontend" }, "To the frontend tasks' container port");
+
+    this.ingress("frontend", app, { group: "alb" }, "Container port from the ALB");
+    this.egress("frontend", 443, { cidr: "0.0.0.0/0" }, "HTTPS to AWS APIs and ECR (image pulls, logs)");
 
     this.ingress("ecs", app, { group: "alb" }, "Container port from the ALB");
     this.egress("ecs", 443, { cidr: "0.0.0.0/0" }, "HTTPS to AWS APIs, ECR and external APIs (Salesforce, Stripe, AI providers)");

@@ -1,9 +1,10 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { sesSendStatement } from "./mail";
-import { assertLeastPrivilege, ServiceRole } from "./service-role";
+import { assertLeastPrivilege, ServiceRole, serviceTrustStatement } from "./service-role";
 
 /** The guide inspects exactly these names: `aws iam get-role-policy --role-name markmail-<env>-task-role --policy-name SecretsManagerAccess`. */
 export const TASK_ROLE_SECRETS_POLICY = "SecretsManagerAccess";
@@ -33,11 +34,14 @@ export interface TaskRolesProps {
  * The two task roles. Execution role (used by ECS to start a task): pull from these repositories,
  * write these log groups, read exactly the injected secrets. Task role (the application):
  * `SecretsManagerAccess` on the application secrets, `SesSend` through one configuration set and
- * identity, and ECS Exec channels only when exec is on. Both trust ecs-tasks for this account only.
+ * identity, and ECS Exec channels only when exec is on. Frontend task role: nothing but the ECS
+ * Exec channels where exec is on (the frontend reads no secret and sends no mail). All trust
+ * ecs-tasks for this account only.
  */
 export class TaskRoles extends Construct {
   readonly execution: ServiceRole;
   readonly task: ServiceRole;
+  readonly frontendTask: IamRole;
 
   constructor(scope: Construct, id: string, props: TaskRolesProps) {
     super(scope, id);
@@ -95,10 +99,27 @@ export class TaskRoles extends Construct {
     });
 
     const ses = sesSendStatement(this, { configurationSetName: props.mail.configurationSetName, identities: props.mail.identities });
-    this.inline("ses", "SesSend", [ses]);
+    this.inline(this.task.role, "ses", "SesSend", [ses]);
+
+    const frontendName = `${props.namePrefix}-frontend-task-role`;
+    const frontendTrust = new DataAwsIamPolicyDocument(this, "frontend-trust", {
+      statement: [
+        serviceTrustStatement(this, {
+          service: "ecs-tasks.amazonaws.com",
+          region: regionOf(this),
+          sourceArns: [account.arn("ecs", "*")],
+          owner: `role ${frontendName}`,
+        }),
+      ],
+    });
+    this.frontendTask = new IamRole(this, "frontend-task", {
+      name: frontendName,
+      description: `ECS task role of the ${props.namePrefix} frontend: no secrets, no mail`,
+      assumeRolePolicy: frontendTrust.json,
+    });
 
     if (props.exec) {
-      this.inline("exec", "EcsExec", [
+      const exec = [
         {
           sid: "ExecChannels",
           effect: "Allow",
@@ -123,13 +144,15 @@ export class TaskRoles extends Construct {
           resources: [account.arn("logs", "log-group:*")],
         },
         { sid: "ExecSessionKey", effect: "Allow", actions: ["kms:Decrypt"], resources: [props.exec.kmsKeyArn] },
-      ]);
+      ];
+      this.inline(this.task.role, "exec", "EcsExec", exec);
+      this.inline(this.frontendTask, "frontend-exec", "EcsExec", exec);
     }
   }
 
-  private inline(id: string, name: string, statements: DataAwsIamPolicyDocumentStatement[]): IamRolePolicy {
-    assertLeastPrivilege(this.task.name, statements);
+  private inline(role: IamRole, id: string, name: string, statements: DataAwsIamPolicyDocumentStatement[]): IamRolePolicy {
+    assertLeastPrivilege(role.name, statements);
     const doc = new DataAwsIamPolicyDocument(this, `${id}-document`, { statement: statements });
-    return new IamRolePolicy(this, `${id}-policy`, { role: this.task.role.id, name, policy: doc.json });
+    return new IamRolePolicy(this, `${id}-policy`, { role: role.id, name, policy: doc.json });
   }
 }

@@ -88,6 +88,7 @@ export class EcsClusterStack extends LayerStack {
       execution_role_arn: roles.execution.arn,
       task_role_arn: roles.task.arn,
       task_role_name: roles.task.name,
+      frontend_task_role_arn: roles.frontendTask.arn,
       backend_repository_name: repositories.backend.name,
       backend_repository_arn: repositories.backend.arn,
       backend_repository_url: repositories.backend.url,

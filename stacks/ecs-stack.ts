@@ -86,9 +86,7 @@ export class EcsStack extends LayerStack {
     const common = {
       clusterName: cluster.cluster_name,
       executionRoleArn: cluster.execution_role_arn,
-      taskRoleArn: cluster.task_role_arn,
       subnetIds: network.private_subnet_ids,
-      securityGroupIds: [network.ecs_security_group_id],
       fargateSpot: env.services.fargateSpot,
       enableExecuteCommand: exec,
     };
@@ -139,6 +137,8 @@ export class EcsStack extends LayerStack {
       backend: new FargateService(this, "Backend", {
         ...common,
         name: this.name("backend"),
+        taskRoleArn: cluster.task_role_arn,
+        securityGroupIds: [network.ecs_security_group_id],
         ...env.services.backend,
         container: backend,
         targetGroupArn: alb.backend_target_group_arn,
@@ -148,6 +148,9 @@ export class EcsStack extends LayerStack {
       frontend: new FargateService(this, "Frontend", {
         ...common,
         name: this.name("frontend"),
+        // Least privilege: its own role (no secrets, no SES) and group (no path to Aurora or Redis).
+        taskRoleArn: cluster.frontend_task_role_arn,
+        securityGroupIds: [network.frontend_security_group_id],
         ...env.services.frontend,
         container: frontend,
         targetGroupArn: alb.frontend_target_group_arn,

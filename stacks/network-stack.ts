@@ -58,6 +58,7 @@ export class NetworkStack extends LayerStack {
       isolated_subnet_ids: vpc.subnetIds("isolated"),
       alb_security_group_id: sgs.id("alb"),
       ecs_security_group_id: sgs.id("ecs"),
+      frontend_security_group_id: sgs.id("frontend"),
       database_security_group_id: sgs.id("database"),
       cache_security_group_id: sgs.id("cache"),
       bastion_security_group_id: sgs.id("bastion"),
