@@ -31,6 +31,29 @@ describe("ecs-cluster layer (dev)", () => {
     expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/markmail-dev-ecs");
   });
 
+  test("the key serves this environment's log groups only: a dev group matches, a prod one does not", () => {
+    const docs = Object.values<any>(json.data!.aws_iam_policy_document);
+    const st = docs.flatMap((d) => d.statement).find((s: any) => s.sid === "CloudWatchLogsUseKey");
+    const [cond] = st.condition;
+    expect(cond).toMatchObject({ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn" });
+    // ArnLike: * matches any run of characters; the account and partition come from the stack.
+    const matches = (arn: string) =>
+      cond.values.some((v: string) =>
+        new RegExp(
+          `^${v
+            .replace(/\$\{[^}]+\}/g, "X")
+            .replace(/[.+?^()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")}$`,
+        ).test(arn),
+      );
+    for (const name of ["/ecs/markmail-dev-backend", "/vpc/markmail-dev/flow-logs", "aws-waf-logs-markmail-dev"]) {
+      expect(matches(`arn:X:logs:ap-northeast-1:X:log-group:${name}`)).toBe(true);
+    }
+    for (const name of ["/ecs/markmail-prod-backend", "/aws/lambda/other-app", "/ecs/markmail-devx"]) {
+      expect(matches(`arn:X:logs:ap-northeast-1:X:log-group:${name}`)).toBe(false);
+    }
+  });
+
   test("cluster markmail-dev: Container Insights, ECS Exec encrypted with the CMK and logged to an encrypted group", () => {
     const cluster = onlyResource(json, "aws_ecs_cluster");
     expect(cluster.name).toBe("markmail-dev");

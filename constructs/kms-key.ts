@@ -3,7 +3,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { AccountContext } from "./account";
+import { AccountContext, regionOf } from "./account";
 import { isWildcardAction } from "./policy-data";
 
 export interface CustomerKeyProps {
@@ -69,12 +69,17 @@ export class CustomerKey extends Construct {
   }
 
   /**
-   * Key-policy statement letting CloudWatch Logs use the key for this account's log groups: the
-   * CloudWatch Logs guide's Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe* named one by
-   * one (MM-025), without the key-pair actions a symmetric log key never serves.
+   * Key-policy statement letting CloudWatch Logs use the key for this environment's log groups only
+   * (names holding `namePrefix`, e.g. `/ecs/markmail-dev-backend`, `/vpc/markmail-dev/flow-logs`,
+   * `aws-waf-logs-markmail-prod`; a dev log group cannot use prod's key): the CloudWatch Logs guide's
+   * Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe* named one by one (MM-025), without
+   * the key-pair actions a symmetric log key never serves.
    */
-  static logsStatement(scope: Construct, region: string): DataAwsIamPolicyDocumentStatement {
+  static logsStatement(scope: Construct, namePrefix: string): DataAwsIamPolicyDocumentStatement {
+    if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(namePrefix))
+      throw new Error(`logs key statement: "${namePrefix}" is not a name prefix such as markmail-dev`);
     const account = AccountContext.of(scope);
+    const region = regionOf(scope);
     return {
       sid: "CloudWatchLogsUseKey",
       effect: "Allow",
@@ -93,7 +98,7 @@ export class CustomerKey extends Construct {
         {
           test: "ArnLike",
           variable: "kms:EncryptionContext:aws:logs:arn",
-          values: [account.arn("logs", "log-group:*")],
+          values: [`*${namePrefix}-*`, `*${namePrefix}/*`, `*${namePrefix}`].map((name) => account.arn("logs", `log-group:${name}`)),
         },
       ],
     };

@@ -20,7 +20,6 @@ export class AlbStack extends LayerStack {
     super(scope, "alb", props);
     const network = this.upstream(NETWORK);
     const env = this.env;
-    const region = this.config.region;
     const account = AccountContext.of(this);
     const domain = env.domain;
 
@@ -62,7 +61,7 @@ export class AlbStack extends LayerStack {
         alias: this.name("alb"),
         description: `${this.name()}: WAF logs`,
         deletionWindowDays: env.keyDeletionWindowDays,
-        serviceStatements: [CustomerKey.logsStatement(this, region)],
+        serviceStatements: [CustomerKey.logsStatement(this, this.name())],
       });
       new WebAcl(this, "waf", {
         name: this.name("waf"),

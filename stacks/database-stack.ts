@@ -23,12 +23,11 @@ export class DatabaseStack extends LayerStack {
     super(scope, "database", props);
     const network = this.upstream(NETWORK);
     const env = this.env;
-    const region = this.config.region;
     const key = new CustomerKey(this, "key", {
       alias: this.name("database"),
       description: `${this.name()}: Aurora storage, Performance Insights, Redis, database logs and the db secret`,
       deletionWindowDays: env.keyDeletionWindowDays,
-      serviceStatements: [CustomerKey.logsStatement(this, region)],
+      serviceStatements: [CustomerKey.logsStatement(this, this.name())],
     });
 
     const password = new EphemeralRandomPassword(this, "master-password", { length: 40 });

@@ -20,7 +20,6 @@ export class EcsClusterStack extends LayerStack {
   constructor(scope: Construct, props: LayerProps) {
     super(scope, "ecs-cluster", props);
     const env = this.env;
-    const region = this.config.region;
     const prefix = this.name();
     const database = this.upstream(DATABASE);
     const secrets = this.upstream(SECRETS_LAYER);
@@ -29,7 +28,7 @@ export class EcsClusterStack extends LayerStack {
       alias: this.name("ecs"),
       description: `${prefix}: container images, ECS logs, ECS Exec sessions`,
       deletionWindowDays: env.keyDeletionWindowDays,
-      serviceStatements: [CustomerKey.logsStatement(this, region)],
+      serviceStatements: [CustomerKey.logsStatement(this, this.name())],
     });
 
     const cluster = new FargateCluster(this, "cluster", {

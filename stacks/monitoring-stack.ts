@@ -48,7 +48,7 @@ export class MonitoringStack extends LayerStack {
         topicKeyStatement(this, cloudwatch),
         topicKeyStatement(this, ses),
         topicKeyStatement(this, events),
-        CustomerKey.logsStatement(this, region),
+        CustomerKey.logsStatement(this, this.name()),
       ],
     });
 

@@ -15,7 +15,6 @@ export class NetworkStack extends LayerStack {
     super(scope, "network", props);
     const net = this.env.network;
     const prefix = this.name();
-    const region = this.config.region;
 
     const vpc = new NetworkVpc(this, "vpc", {
       namePrefix: prefix,
@@ -27,7 +26,7 @@ export class NetworkStack extends LayerStack {
       alias: this.name("network"),
       description: `${prefix}: VPC flow logs`,
       deletionWindowDays: this.env.keyDeletionWindowDays,
-      serviceStatements: [CustomerKey.logsStatement(this, region)],
+      serviceStatements: [CustomerKey.logsStatement(this, this.name())],
     });
     new VpcFlowLog(this, "flow-log", {
       vpcId: vpc.vpc.id,

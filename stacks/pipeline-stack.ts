@@ -31,7 +31,7 @@ export class PipelineStack extends LayerStack {
       alias: this.name("pipeline"),
       description: `${this.name()}: pipeline artifacts and build logs`,
       deletionWindowDays: env.keyDeletionWindowDays,
-      serviceStatements: [CustomerKey.logsStatement(this, region)],
+      serviceStatements: [CustomerKey.logsStatement(this, this.name())],
     });
     const artifacts = new ArtifactBucket(this, "artifacts", {
       namePrefix: this.name("pipeline-artifacts"),
