@@ -18,7 +18,7 @@ fi
 
 app="$work/app"
 mkdir -p "$app"
-(cd "$root" && tar -cf - main.ts config constructs stacks scripts/swc-register.js tsconfig.json) | tar -xf - -C "$app"
+(cd "$root" && tar -cf - main.ts config constructs stacks functions policies/data scripts/swc-register.js tsconfig.json) | tar -xf - -C "$app"
 grep -rl --include=*.ts -e '"cdktf"' -e '@cdktf/provider-aws' "$app" | while read -r f; do
   sed -i -e 's#from "cdktf"#from "cdktn"#g' -e 's#@cdktf/provider-aws/#@cdktn/provider-aws/#g' "$f"
 done
