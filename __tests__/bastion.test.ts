@@ -4,7 +4,7 @@ import { AL2023_AMI_PARAMETER, BastionHost } from "../constructs/bastion";
 import { BastionStack } from "../stacks/bastion-stack";
 import type { AppConfig } from "../config";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { configFor, onlyResource, resources, synthInRegion, synthJson } from "./helpers/synth";
+import { configFor, deref, onlyResource, resources, synthInRegion, synthJson } from "./helpers/synth";
 
 const BASTION_SG = "${data.terraform_remote_state.network.outputs.bastion_security_group_id}";
 
@@ -52,19 +52,44 @@ describe("bastion layer (dev)", () => {
     expect(instance.user_data).not.toMatch(/password|secret|PGPASSWORD|aws_access/i);
   });
 
-  test("instance profile with AmazonSSMManagedInstanceCore and nothing else", () => {
+  test("instance profile with AmazonSSMManagedInstanceCore and, beyond it, only writing its own session logs", () => {
     const [roleId, role] = resources(json, "aws_iam_role")[0];
     expect(role.name).toBe("markmail-dev-bastion-role");
     expect(onlyResource(json, "aws_iam_role_policy_attachment")).toEqual({
       role: `\${aws_iam_role.${roleId}.name}`,
       policy_arn: expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^}]+\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/),
     });
-    expect(resources(json, "aws_iam_role_policy")).toHaveLength(0);
+    const [inline] = resources(json, "aws_iam_role_policy").map(([, p]) => p);
+    expect(resources(json, "aws_iam_role_policy")).toHaveLength(1);
+    expect(inline).toMatchObject({ role: `\${aws_iam_role.${roleId}.id}`, name: "SessionLogs" });
+    expect(deref(json, inline.policy).statement).toEqual([
+      {
+        sid: "SessionLogStreams",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: ["${data.terraform_remote_state.database.outputs.bastion_session_log_group_arn}:*"],
+      },
+      expect.objectContaining({ sid: "SessionLogGroups", actions: ["logs:DescribeLogGroups"] }),
+    ]);
     expect(onlyResource(json, "aws_iam_instance_profile").role).toBe(`\${aws_iam_role.${roleId}.name}`);
     const trust = Object.values(json.data!.aws_iam_policy_document).find((d: any) =>
       d.statement[0].actions.includes("sts:AssumeRole"),
     ) as any;
     expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["ec2.amazonaws.com"] }]);
+  });
+
+  test("shell sessions are logged: a Session document streams to the database layer's encrypted log group", () => {
+    const doc = onlyResource(json, "aws_ssm_document");
+    expect(doc).toMatchObject({ name: "markmail-dev-bastion-session", document_type: "Session", document_format: "JSON" });
+    expect(JSON.parse(doc.content).inputs).toMatchObject({
+      cloudWatchLogGroupName: "${data.terraform_remote_state.database.outputs.bastion_session_log_group_name}",
+      cloudWatchEncryptionEnabled: true,
+      cloudWatchStreamingEnabled: true,
+      runAsEnabled: false,
+    });
+    // No log group here: the temporary stack's destroy must not take the audit trail with it.
+    expect(resources(json, "aws_cloudwatch_log_group")).toEqual([]);
+    expect(json.output!.session_document.value).toBe(`\${aws_ssm_document.${resources(json, "aws_ssm_document")[0][0]}.name}`);
   });
 
   test("outputs: the instance id and a ready port-forward command to the Aurora writer", () => {
@@ -89,11 +114,14 @@ describe("bastion environment matrix", () => {
 describe("bastion guardrails", () => {
   const props = {
     name: "markmail-dev-bastion",
-    region: "ap-northeast-1",
     subnetId: "subnet-0priv1",
     securityGroupId: "sg-0bastion",
     instanceType: "t3.micro",
     kmsKeyArn: "arn:aws:kms:ap-northeast-1:111122223333:key/k",
+    sessionLogs: {
+      logGroupName: "/ssm/markmail-dev-bastion-sessions",
+      logGroupArn: "arn:aws:logs:ap-northeast-1:111122223333:log-group:/ssm/markmail-dev-bastion-sessions",
+    },
   };
 
   test("a public IP throws", () => {

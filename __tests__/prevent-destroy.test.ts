@@ -36,14 +36,28 @@ describe("staging and prod: every stateful resource refuses a destroy (lifecycle
     );
   });
 
-  test.each(["staging", "prod"])("%s: all of them, in every layer", (env) => {
-    const prod = stacks.filter((s) => s.id.startsWith(`markmail-${env}-`));
+  test.each(["staging", "prod"])("%s: all of them, in every layer but the temporary bastion", (env) => {
+    const prod = stacks.filter((s) => s.id.startsWith(`markmail-${env}-`) && !s.id.endsWith("-bastion"));
     const all = prod.flatMap(({ id, json }) =>
       stateful(json).map(([addr, r]) => ({ at: `${id}: ${addr}`, protect: r.lifecycle?.prevent_destroy })),
     );
     // The prod database layer alone has a cluster, instances, secrets, keys, logs and vaults.
     expect(all.length).toBeGreaterThan(30);
     expect(all.filter((r) => r.protect !== true).map((r) => r.at)).toEqual([]);
+  });
+
+  test("the bastion stays destroyable everywhere (scripts/bastion.sh off): its only stateful resource is its volume key; its session logs are the database layer's", () => {
+    const bastions = stacks.filter((s) => s.id.endsWith("-bastion"));
+    expect(bastions.map((b) => stateful(b.json).map(([a, r]) => [a, r.lifecycle?.prevent_destroy ?? false]))).toEqual([
+      [["aws_kms_key.bastion", false]],
+      [["aws_kms_key.bastion", false]],
+      [["aws_kms_key.bastion", false]],
+    ]);
+    const db = stacks.find((s) => s.id === "markmail-prod-database")!.json;
+    const [, sessions] = Object.entries<any>(db.resource!.aws_cloudwatch_log_group).find(
+      ([, g]) => g.name === "/ssm/markmail-prod-bastion-sessions",
+    )!;
+    expect(sessions.lifecycle).toEqual({ prevent_destroy: true });
   });
 
   test("dev stays destroyable (npm run deploy -- dev --destroy)", () => {

@@ -3,12 +3,15 @@ import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { AccountContext } from "./account";
+import { jsonAttribute } from "./json-attribute";
 
 /** The current Amazon Linux 2023 AMI, published by AWS as a public SSM parameter. */
 export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -25,6 +28,11 @@ export interface BastionHostProps {
   readonly kmsKeyArn: string;
   /** Must stay false: access is through SSM only. @default false */
   readonly associatePublicIpAddress?: boolean;
+  /**
+   * Session Manager shell sessions are logged: the session document `<name>-session` streams every
+   * session to this encrypted log group (the database layer's, so it outlives the bastion).
+   */
+  readonly sessionLogs: { readonly logGroupName: string; readonly logGroupArn: string };
   /** Packages installed at first boot (no secrets: user data is readable by anyone with ec2:Describe*). @default ["postgresql15"] */
   readonly packages?: string[];
 }
@@ -42,6 +50,7 @@ export class BastionHost extends Construct {
   readonly instance: Instance;
   readonly role: IamRole;
   readonly name: string;
+  readonly sessionDocument: SsmDocument;
 
   constructor(scope: Construct, id: string, props: BastionHostProps) {
     super(scope, id);
@@ -68,6 +77,40 @@ export class BastionHost extends Construct {
       role: this.role.name,
       policyArn: `arn:${account.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
     });
+    // Shell sessions: a Session document of our own that streams to the encrypted log group (the
+    // account-wide SSM-SessionManagerRunShell preferences are shared by every environment, so they
+    // are not set here). The agent writes the logs with the instance role.
+    this.sessionDocument = new SsmDocument(this, "session", {
+      name: `${props.name}-session`,
+      documentType: "Session",
+      documentFormat: "JSON",
+      content: jsonAttribute({
+        schemaVersion: "1.0",
+        description: `Shell sessions on ${props.name}, logged to CloudWatch Logs (encrypted)`,
+        sessionType: "Standard_Stream",
+        inputs: {
+          cloudWatchLogGroupName: props.sessionLogs.logGroupName,
+          cloudWatchEncryptionEnabled: true,
+          cloudWatchStreamingEnabled: true,
+          idleSessionTimeout: "20",
+          runAsEnabled: false,
+          shellProfile: { linux: "" },
+        },
+      }),
+    });
+    const logsDoc = new DataAwsIamPolicyDocument(this, "session-logs-policy", {
+      statement: [
+        {
+          sid: "SessionLogStreams",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${props.sessionLogs.logGroupArn}:*`],
+        },
+        // The agent checks that the group exists and is encrypted before it streams.
+        { sid: "SessionLogGroups", effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: [account.arn("logs", "log-group:*")] },
+      ],
+    });
+    new IamRolePolicy(this, "session-logs-inline", { role: this.role.id, name: "SessionLogs", policy: logsDoc.json });
     const profile = new IamInstanceProfile(this, "profile", { name: `${props.name}-profile`, role: this.role.name });
 
     const ami = new DataAwsSsmParameter(this, "ami", { name: AL2023_AMI_PARAMETER });

@@ -19,7 +19,8 @@ usage() {
   off     destroy it (same command with cdktf destroy); do this when the work is done
   status  list the instances tagged Name=markmail-<env>-bastion (aws ec2 describe-instances)
 
-Connect to it with SSM: scripts/db/psql.sh <env>, or aws ssm start-session --target <instance id>.
+Connect to it with SSM: scripts/db/psql.sh <env>, or a logged shell:
+  aws ssm start-session --target <instance id> --document-name markmail-<env>-bastion-session
 markmail-<env>-network and markmail-<env>-database must be deployed first.
 
 Options:

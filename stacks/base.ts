@@ -37,7 +37,9 @@ export abstract class LayerStack extends TerraformStack {
       defaultTags: [{ tags: stackTags(props.env.name, layer) }],
     });
     attachStateBackend(this, this.stateOf(layer));
-    if (props.env.preventDestroy) PreventDestroy.applyTo(this);
+    // The bastion is temporary by design (scripts/bastion.sh off): its only stateful resource is the
+    // key of its root volume. Its session logs live in the database layer (protected).
+    if (props.env.preventDestroy && layer !== "bastion") PreventDestroy.applyTo(this);
   }
 
   /** `markmail-<env>[-<component>]`, length-checked. */

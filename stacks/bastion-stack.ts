@@ -13,7 +13,7 @@ export class BastionStack extends LayerStack {
     const network = this.upstream(NETWORK);
     const database = this.upstream(DATABASE);
     const region = this.config.region;
-    const key = new CustomerKey(this, "key", {
+    const key = new CustomerKey(this, "bastion-key", {
       alias: this.name("bastion"),
       description: `${this.name()}: bastion root volume`,
       deletionWindowDays: this.env.keyDeletionWindowDays,
@@ -24,9 +24,17 @@ export class BastionStack extends LayerStack {
       securityGroupId: network.bastion_security_group_id,
       instanceType: this.env.bastionInstanceType,
       kmsKeyArn: key.arn,
+      sessionLogs: { logGroupName: database.bastion_session_log_group_name, logGroupArn: database.bastion_session_log_group_arn },
     });
 
-    new TerraformOutput(this, "bastion_instance_id", { value: bastion.instance.id, description: "aws ssm start-session --target <this>" });
+    new TerraformOutput(this, "bastion_instance_id", {
+      value: bastion.instance.id,
+      description: `aws ssm start-session --target <this> --document-name ${bastion.sessionDocument.name} (a logged shell)`,
+    });
+    new TerraformOutput(this, "session_document", {
+      value: bastion.sessionDocument.name,
+      description: "The Session document of logged shell sessions",
+    });
     new TerraformOutput(this, "db_port_forward_command", {
       description:
         "Forward localhost:5432 to the Aurora writer, then: psql -h localhost -U <username of markmail-<env>-db-secret> -d markmail",

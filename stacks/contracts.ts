@@ -100,6 +100,10 @@ export const DATABASE = contract("database", {
   db_rotation_function_name: str("Lambda function rotating the db secret (markmail-<env>-db-rotation)"),
   backup_vault_name: str("AWS Backup vault of the database (markmail-<env>-backup)"),
   backup_vault_arn: str("ARN of the backup vault"),
+  bastion_session_log_group_name: str(
+    "Log group of the bastion's shell sessions (/ssm/markmail-<env>-bastion-sessions); outlives every bastion",
+  ),
+  bastion_session_log_group_arn: str("ARN of the bastion session log group"),
   backup_copy: group("With a copy to a second region (prod)", (env) => env.backup.copy !== undefined, {
     backup_copy_vault_arn: str("ARN of the copy vault in the second region"),
   }),

@@ -10,6 +10,7 @@ import { WriteOnlySecret } from "../constructs/secret";
 import { SecretRotation } from "../constructs/secret-rotation";
 import { DATABASE, NETWORK } from "./contracts";
 import { type LayerProps, LayerStack } from "./base";
+import { EncryptedLogGroup } from "../constructs/log-group";
 
 /**
  * `markmail-<env>-database`: Aurora PostgreSQL (writer `markmail-<env>`), Redis, and
@@ -99,6 +100,14 @@ export class DatabaseStack extends LayerStack {
       logRetentionDays: env.logRetentionDays,
     });
 
+    // The bastion's shell sessions are audit evidence: their log group lives here, with the data it
+    // was used on, and outlives every temporary bastion (markmail-<env>-bastion reads it by name).
+    const sessionLogs = new EncryptedLogGroup(this, "bastion-session-logs", {
+      name: `/ssm/${this.name("bastion")}-sessions`,
+      retentionDays: env.logRetentionDays,
+      kmsKeyArn: key.arn,
+    });
+
     this.publish(DATABASE, {
       cluster_identifier: aurora.cluster.clusterIdentifier,
       writer_instance_identifier: aurora.writerIdentifier,
@@ -112,6 +121,8 @@ export class DatabaseStack extends LayerStack {
       db_rotation_function_name: rotation.function.name,
       backup_vault_name: backup.vault.name,
       backup_vault_arn: backup.vault.arn,
+      bastion_session_log_group_name: sessionLogs.group.name,
+      bastion_session_log_group_arn: sessionLogs.arn,
       backup_copy: backup.copyVault ? { backup_copy_vault_arn: backup.copyVault.arn } : undefined,
       restore_testing: backup.restoreTestingPlan ? { restore_testing_plan_name: backup.restoreTestingPlan.name } : undefined,
     });

@@ -36,6 +36,12 @@ exceptions := [
 		"reason": "dev and staging load balancers are destroyed with their environment; they hold no data. prod keeps deletion protection on.",
 	},
 	{
+		"rule": "MM-047",
+		"control": "RDS.7 (context)",
+		"address": "aws_kms_key.bastion",
+		"reason": "The bastion is temporary by design (scripts/bastion.sh off destroys it): this key encrypts only its root volume, which goes with it. The session logs, the audit trail, live in the database layer's log group, which is protected.",
+	},
+	{
 		"rule": "MM-048",
 		"control": "ECS.20",
 		"address": "aws_ecs_task_definition.backend",
