@@ -432,6 +432,9 @@ async function planOne(tf, work, stacksDir, stack, doc, label, endpoint, state) 
   fs.mkdirSync(d, { recursive: true });
   if (state?.length) fs.writeFileSync(path.join(d, "terraform.tfstate"), JSON.stringify(stateFile(state), null, 2));
   fs.writeFileSync(path.join(d, "cdk.tf.json"), JSON.stringify(doc, null, 2));
+  // The stack's assets (the Lambda zips of the database and monitoring layers), as verify.sh copies them.
+  const assets = path.join(stacksDir, stack, "assets");
+  if (fs.existsSync(assets)) fs.cpSync(assets, path.join(d, "assets"), { recursive: true });
   // offline overrides need the (unedited) producer stacks for fake upstream outputs
   fs.writeFileSync(
     path.join(d, "offline_override.tf.json"),

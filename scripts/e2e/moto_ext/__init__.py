@@ -25,6 +25,7 @@ PATCHES = (
     "sesv2_fixes",
     "codepipeline_fixes",
     "ecs_fixes",
+    "backup_fixes",
 )
 
 _applied: list[str] = []

@@ -353,3 +353,32 @@ def test_delete_cache_subnet_group(server):
     if err is None:
         with pytest.raises(ClientError):
             ec.describe_cache_subnet_groups(CacheSubnetGroupName="markmail-dev-cache")
+
+
+def test_backup_selection_and_restore_testing(server):
+    backup = server.client("backup")
+    plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "p", "Rules": [{"RuleName": "daily", "TargetBackupVaultName": "v"}]})["BackupPlanId"]
+    sel, err = attempt(lambda: backup.create_backup_selection(
+        BackupPlanId=plan, BackupSelection={"SelectionName": "aurora", "IamRoleArn": "arn:aws:iam::123456789012:role/b", "Resources": ["arn:aws:rds:ap-northeast-1:123456789012:cluster:c"]}))
+    server.expect(sel is not None, f"CreateBackupSelection works ({err})")
+    if sel is None:
+        return
+    got = backup.get_backup_selection(BackupPlanId=plan, SelectionId=sel["SelectionId"])
+    assert got["BackupSelection"]["Resources"] == ["arn:aws:rds:ap-northeast-1:123456789012:cluster:c"]
+    assert [s["SelectionName"] for s in backup.list_backup_selections(BackupPlanId=plan)["BackupSelectionsList"]] == ["aurora"]
+    created = backup.create_restore_testing_plan(
+        RestoreTestingPlan={"RestoreTestingPlanName": "t", "ScheduleExpression": "cron(0 1 ? * MON *)",
+                            "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"]}},
+        Tags={"Environment": "prod"})
+    assert backup.get_restore_testing_plan(RestoreTestingPlanName="t")["RestoreTestingPlan"]["ScheduleExpression"] == "cron(0 1 ? * MON *)"
+    assert backup.list_tags(ResourceArn=created["RestoreTestingPlanArn"])["Tags"] == {"Environment": "prod"}
+    backup.create_restore_testing_selection(RestoreTestingPlanName="t", RestoreTestingSelection={
+        "RestoreTestingSelectionName": "aurora", "IamRoleArn": "arn:aws:iam::123456789012:role/b", "ProtectedResourceType": "Aurora",
+        "ProtectedResourceArns": ["arn:aws:rds:ap-northeast-1:123456789012:cluster:c"]})
+    got = backup.get_restore_testing_selection(RestoreTestingPlanName="t", RestoreTestingSelectionName="aurora")["RestoreTestingSelection"]
+    assert got["ProtectedResourceType"] == "Aurora"
+    backup.delete_restore_testing_selection(RestoreTestingPlanName="t", RestoreTestingSelectionName="aurora")
+    backup.delete_restore_testing_plan(RestoreTestingPlanName="t")
+    backup.delete_backup_selection(BackupPlanId=plan, SelectionId=sel["SelectionId"])
+    with pytest.raises(ClientError):
+        backup.get_backup_selection(BackupPlanId=plan, SelectionId=sel["SelectionId"])
