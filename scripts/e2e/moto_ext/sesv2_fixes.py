@@ -39,6 +39,9 @@ def apply() -> None:
 #   seconds now, and three tokens (status PENDING) as AWS generates them.
 # - Create/Get/Update/DeleteConfigurationSetEventDestination(s): not implemented (404). Kept per
 #   configuration set and returned as given.
+# - PutEmailIdentityMailFromAttributes (the custom MAIL FROM domain, aws_sesv2_email_identity_mail_
+#   from_attributes): not implemented (404). Kept on the identity; GetEmailIdentity returns it as
+#   MailFromAttributes (status PENDING until the MX record is seen, as AWS says at first).
 def apply_identities_and_destinations() -> None:
     import json
     import secrets
@@ -52,6 +55,33 @@ def apply_identities_and_destinations() -> None:
     base = "{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/event-destinations"
     urls.url_paths[base + "$"] = SESV2Response.dispatch
     urls.url_paths[base + "/(?P<EventDestinationName>[^/]+)$"] = SESV2Response.dispatch
+    urls.url_paths["{0}/v2/email/identities/(?P<EmailIdentity>[^/]+)/mail-from$"] = SESV2Response.dispatch
+
+    original_response = EmailIdentity.get_response_object
+
+    def response_object(self) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        out = dict(original_response.fget(self))
+        mail_from = self.__dict__.get("_moto_ext_mail_from")
+        if mail_from:
+            out["MailFromAttributes"] = mail_from
+        return out
+
+    EmailIdentity.get_response_object = property(response_object)
+
+    def put_mail_from(self) -> str:  # type: ignore[no-untyped-def]
+        identity = self.sesv2_backend.get_email_identity(email_identity=self._get_param("EmailIdentity"))
+        domain = self._get_param("MailFromDomain")
+        if domain:
+            identity.__dict__["_moto_ext_mail_from"] = {
+                "MailFromDomain": domain,
+                "MailFromDomainStatus": "PENDING",
+                "BehaviorOnMxFailure": self._get_param("BehaviorOnMxFailure") or "USE_DEFAULT_VALUE",
+            }
+        else:
+            identity.__dict__.pop("_moto_ext_mail_from", None)
+        return "{}"
+
+    SESV2Response.put_email_identity_mail_from_attributes = put_mail_from
 
     original_init = EmailIdentity.__init__
 

@@ -382,3 +382,17 @@ def test_backup_selection_and_restore_testing(server):
     backup.delete_backup_selection(BackupPlanId=plan, SelectionId=sel["SelectionId"])
     with pytest.raises(ClientError):
         backup.get_backup_selection(BackupPlanId=plan, SelectionId=sel["SelectionId"])
+
+
+def test_sesv2_mail_from_attributes(server):
+    ses = server.client("sesv2")
+    ses.create_email_identity(EmailIdentity="mailfrom.example.com")
+    put, err = attempt(lambda: ses.put_email_identity_mail_from_attributes(
+        EmailIdentity="mailfrom.example.com", MailFromDomain="mail.mailfrom.example.com", BehaviorOnMxFailure="USE_DEFAULT_VALUE"))
+    server.expect(put is not None, f"PutEmailIdentityMailFromAttributes works ({err})")
+    if put is None:
+        return
+    got = ses.get_email_identity(EmailIdentity="mailfrom.example.com")["MailFromAttributes"]
+    assert got == {"MailFromDomain": "mail.mailfrom.example.com", "MailFromDomainStatus": "PENDING", "BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}
+    ses.put_email_identity_mail_from_attributes(EmailIdentity="mailfrom.example.com")
+    assert "MailFromAttributes" not in ses.get_email_identity(EmailIdentity="mailfrom.example.com")
