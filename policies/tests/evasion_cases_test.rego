@@ -10,532 +10,744 @@ rule_packages := {"MM-001": "rds_cluster_encrypted", "MM-002": "s3_bucket_encryp
 # iam-s3-service-wildcard (iam): a whole-service wildcard added to the task role
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_s3_service_wildcard if caught("iam-s3-service-wildcard", "hcp")
 
 # iam-partial-wildcard-passrole (iam): iam:Pass* is a wildcard in the middle of an action name
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_partial_wildcard_passrole if caught("iam-partial-wildcard-passrole", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_partial_wildcard_passrole if caught("iam-partial-wildcard-passrole", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_partial_wildcard_passrole if caught("iam-partial-wildcard-passrole", "hcp")
 
 # iam-question-mark-wildcard (iam): ? matches one character: secretsmanager:GetSecret?alue
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_question_mark_wildcard if caught("iam-question-mark-wildcard", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_question_mark_wildcard if caught("iam-question-mark-wildcard", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_question_mark_wildcard if caught("iam-question-mark-wildcard", "hcp")
 
 # iam-notaction (iam): NotAction allows everything except the list
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_notaction if caught("iam-notaction", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_notaction if caught("iam-notaction", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_notaction if caught("iam-notaction", "hcp")
 
 # iam-notresource (iam): NotResource allows every resource except the list
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_notresource if caught("iam-notresource", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_notresource if caught("iam-notresource", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_notresource if caught("iam-notresource", "hcp")
 
 # iam-passrole-role-star (iam): iam:PassRole on role/* hands any role to a service
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_passrole_role_star if caught("iam-passrole-role-star", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_passrole_role_star if caught("iam-passrole-role-star", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_passrole_role_star if caught("iam-passrole-role-star", "hcp")
 
 # iam-assumerole-star (iam): sts:AssumeRole on * reaches every role that trusts the account
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_assumerole_star if caught("iam-assumerole-star", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_assumerole_star if caught("iam-assumerole-star", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_assumerole_star if caught("iam-assumerole-star", "hcp")
 
 # iam-secret-any-region-account (iam): arn:aws:secretsmanager:*:*:secret:markmail-* crosses regions and accounts
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_secret_any_region_account if caught("iam-secret-any-region-account", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_secret_any_region_account if caught("iam-secret-any-region-account", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_secret_any_region_account if caught("iam-secret-any-region-account", "hcp")
 
 # iam-secret-star (iam): secret:* reads every environment's credentials
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_secret_star if caught("iam-secret-star", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_secret_star if caught("iam-secret-star", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_secret_star if caught("iam-secret-star", "hcp")
 
 # iam-kms-key-star (iam): key/* decrypts with every key of the account
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_kms_key_star if caught("iam-kms-key-star", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_kms_key_star if caught("iam-kms-key-star", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_kms_key_star if caught("iam-kms-key-star", "hcp")
 
 # iam-ssm-parameter-star (iam): parameter/* reads other environments' configuration
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_ssm_parameter_star if caught("iam-ssm-parameter-star", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_ssm_parameter_star if caught("iam-ssm-parameter-star", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_ssm_parameter_star if caught("iam-ssm-parameter-star", "hcp")
 
 # iam-s3-every-bucket (iam): arn:aws:s3:::*/* reaches the state bucket
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_s3_every_bucket if caught("iam-s3-every-bucket", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_s3_every_bucket if caught("iam-s3-every-bucket", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_s3_every_bucket if caught("iam-s3-every-bucket", "hcp")
 
 # iam-scopable-on-star (iam): logs:PutLogEvents supports resource scoping
 test_iam_no_wildcard_resources_raw_fail_evasion_iam_scopable_on_star if caught("iam-scopable-on-star", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_resources_plan_fail_evasion_iam_scopable_on_star if caught("iam-scopable-on-star", "plan")
+
+test_iam_no_wildcard_resources_hcp_fail_evasion_iam_scopable_on_star if caught("iam-scopable-on-star", "hcp")
 
 # iam-jsonencode-policy (iam): a policy written as cdktf jsonencode(...) instead of a policy document
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_jsonencode_policy if caught("iam-jsonencode-policy", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_jsonencode_policy if caught("iam-jsonencode-policy", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_jsonencode_policy if caught("iam-jsonencode-policy", "hcp")
 
 # iam-literal-json-policy (iam): a policy as a literal JSON string
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_literal_json_policy if caught("iam-literal-json-policy", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_literal_json_policy if caught("iam-literal-json-policy", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_literal_json_policy if caught("iam-literal-json-policy", "hcp")
 
 # iam-source-policy-documents (iam): a wildcard smuggled in through source_policy_documents
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_source_policy_documents if caught("iam-source-policy-documents", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_source_policy_documents if caught("iam-source-policy-documents", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_source_policy_documents if caught("iam-source-policy-documents", "hcp")
 
 # iam-override-policy-documents (iam): override_policy_documents replaces a statement by sid with a wildcard one
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_override_policy_documents if caught("iam-override-policy-documents", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_override_policy_documents if caught("iam-override-policy-documents", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_override_policy_documents if caught("iam-override-policy-documents", "hcp")
 
 # iam-admin-attachment (iam): AdministratorAccess on the task role
 test_iam_no_admin_policy_raw_fail_evasion_iam_admin_attachment if caught("iam-admin-attachment", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_admin_policy_plan_fail_evasion_iam_admin_attachment if caught("iam-admin-attachment", "plan")
+
+test_iam_no_admin_policy_hcp_fail_evasion_iam_admin_attachment if caught("iam-admin-attachment", "hcp")
 
 # iam-unlisted-managed-policy (iam): an AWS-managed policy outside the allow-list
 test_iam_no_admin_policy_raw_fail_evasion_iam_unlisted_managed_policy if caught("iam-unlisted-managed-policy", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_admin_policy_plan_fail_evasion_iam_unlisted_managed_policy if caught("iam-unlisted-managed-policy", "plan")
+
+test_iam_no_admin_policy_hcp_fail_evasion_iam_unlisted_managed_policy if caught("iam-unlisted-managed-policy", "hcp")
 
 # iam-customer-policy-wildcard (iam): a customer-managed aws_iam_policy with kms:* attached to the execution role
 test_iam_no_wildcard_actions_raw_fail_evasion_iam_customer_policy_wildcard if caught("iam-customer-policy-wildcard", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_iam_customer_policy_wildcard if caught("iam-customer-policy-wildcard", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_iam_customer_policy_wildcard if caught("iam-customer-policy-wildcard", "hcp")
 
 # trust-star-principal (iam): a trust policy that trusts AWS *
 test_iam_principals_raw_fail_evasion_trust_star_principal if caught("trust-star-principal", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_trust_star_principal if caught("trust-star-principal", "plan")
+
+test_iam_principals_hcp_fail_evasion_trust_star_principal if caught("trust-star-principal", "hcp")
 
 # trust-foreign-account (iam): the pipeline role trusts another account
 test_iam_principals_raw_fail_evasion_trust_foreign_account if caught("trust-foreign-account", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_trust_foreign_account if caught("trust-foreign-account", "plan")
+
+test_iam_principals_hcp_fail_evasion_trust_foreign_account if caught("trust-foreign-account", "hcp")
 
 # trust-source-account-removed (iam): the RDS monitoring trust without aws:SourceAccount (confused deputy)
 test_iam_principals_raw_fail_evasion_trust_source_account_removed if caught("trust-source-account-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_trust_source_account_removed if caught("trust-source-account-removed", "plan")
+
+test_iam_principals_hcp_fail_evasion_trust_source_account_removed if caught("trust-source-account-removed", "hcp")
 
 # trust-source-account-foreign (iam): aws:SourceAccount names another account
 test_iam_principals_raw_fail_evasion_trust_source_account_foreign if caught("trust-source-account-foreign", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_trust_source_account_foreign if caught("trust-source-account-foreign", "plan")
+
+test_iam_principals_hcp_fail_evasion_trust_source_account_foreign if caught("trust-source-account-foreign", "hcp")
 
 # trust-condition-ifexists (iam): StringEqualsIfExists passes when the key is absent
 test_iam_principals_raw_fail_evasion_trust_condition_ifexists if caught("trust-condition-ifexists", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_trust_condition_ifexists if caught("trust-condition-ifexists", "plan")
+
+test_iam_principals_hcp_fail_evasion_trust_condition_ifexists if caught("trust-condition-ifexists", "hcp")
 
 # trust-source-arn-foreign (iam): the pipeline role trusts CodePipeline for a pipeline of another account (aws:SourceArn)
 test_iam_principals_raw_fail_evasion_trust_source_arn_foreign if caught("trust-source-arn-foreign", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_trust_source_arn_foreign if caught("trust-source-arn-foreign", "plan")
+
+test_iam_principals_hcp_fail_evasion_trust_source_arn_foreign if caught("trust-source-arn-foreign", "hcp")
 
 # trust-unlisted-service (iam): a service principal the data does not know, without conditions
 test_iam_principals_raw_fail_evasion_trust_unlisted_service if caught("trust-unlisted-service", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_trust_unlisted_service if caught("trust-unlisted-service", "plan")
+
+test_iam_principals_hcp_fail_evasion_trust_unlisted_service if caught("trust-unlisted-service", "hcp")
 
 # topic-policy-star-principal (iam): anyone may publish to the alarm topic
 test_iam_principals_raw_fail_evasion_topic_policy_star_principal if caught("topic-policy-star-principal", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_topic_policy_star_principal if caught("topic-policy-star-principal", "plan")
+
+test_iam_principals_hcp_fail_evasion_topic_policy_star_principal if caught("topic-policy-star-principal", "hcp")
 
 # key-policy-foreign-account (iam): the secrets key decrypts for another account
 test_iam_principals_raw_fail_evasion_key_policy_foreign_account if caught("key-policy-foreign-account", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_principals_plan_fail_evasion_key_policy_foreign_account if caught("key-policy-foreign-account", "plan")
+
+test_iam_principals_hcp_fail_evasion_key_policy_foreign_account if caught("key-policy-foreign-account", "hcp")
 
 # policy-opaque-function (iam): a policy built with replace() on a document: the raw gate cannot read it; the plan renders it
 test_iam_policy_inspectable_raw_fail_evasion_policy_opaque_function if caught("policy-opaque-function", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_policy_inspectable_plan_fail_evasion_policy_opaque_function if caught("policy-opaque-function", "plan")
+
+test_iam_policy_inspectable_hcp_fail_evasion_policy_opaque_function if caught("policy-opaque-function", "hcp")
 
 # policy-unknown-at-plan (unknown): a jsonencode policy with a resource of the same run: raw reads it, the plan knows it only after apply
 test_iam_no_wildcard_actions_raw_fail_evasion_policy_unknown_at_plan if caught("policy-unknown-at-plan", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_wildcard_actions_plan_fail_evasion_policy_unknown_at_plan if caught("policy-unknown-at-plan", "plan")
+
+test_iam_no_wildcard_actions_hcp_fail_evasion_policy_unknown_at_plan if caught("policy-unknown-at-plan", "hcp")
 
 # env-provider-tag-dev (environment): default_tags say dev (where deletion protection is excepted) in the prod database stack
 test_prod_deletion_protection_raw_fail_evasion_env_provider_tag_dev if caught("env-provider-tag-dev", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_deletion_protection_plan_fail_evasion_env_provider_tag_dev if caught("env-provider-tag-dev", "plan")
+
+test_prod_deletion_protection_hcp_fail_evasion_env_provider_tag_dev if caught("env-provider-tag-dev", "hcp")
 
 # env-resource-tag-dev (environment): the cluster's own tag says dev; the stack is prod
 test_prod_final_snapshot_raw_fail_evasion_env_resource_tag_dev if caught("env-resource-tag-dev", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_final_snapshot_plan_fail_evasion_env_resource_tag_dev if caught("env-resource-tag-dev", "plan")
+
+test_prod_final_snapshot_hcp_fail_evasion_env_resource_tag_dev if caught("env-resource-tag-dev", "hcp")
 
 # env-tag-removed (environment): no Environment tag at all; stack id, backend key and remote state still say prod
 test_prod_deletion_protection_raw_fail_evasion_env_tag_removed if caught("env-tag-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_deletion_protection_plan_fail_evasion_env_tag_removed if caught("env-tag-removed", "plan")
+
+test_prod_deletion_protection_hcp_fail_evasion_env_tag_removed if caught("env-tag-removed", "hcp")
 
 # env-tag-renamed (environment): Environment renamed to Env: prod's 14-day backup minimum still applies
 test_rds_backup_retention_raw_fail_evasion_env_tag_renamed if caught("env-tag-renamed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_rds_backup_retention_plan_fail_evasion_env_tag_renamed if caught("env-tag-renamed", "plan")
+
+test_rds_backup_retention_hcp_fail_evasion_env_tag_renamed if caught("env-tag-renamed", "hcp")
 
 # env-tag-staging (environment): staging tags on the prod ALB stack to switch off the WAF requirement
 test_prod_waf_raw_fail_evasion_env_tag_staging if caught("env-tag-staging", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_waf_plan_fail_evasion_env_tag_staging if caught("env-tag-staging", "plan")
+
+test_prod_waf_hcp_fail_evasion_env_tag_staging if caught("env-tag-staging", "hcp")
 
 # net-world-ssh (network): SSH from anywhere on the ECS tasks' group
 test_sg_world_ingress_raw_fail_evasion_net_world_ssh if caught("net-world-ssh", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_world_ssh if caught("net-world-ssh", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_world_ssh if caught("net-world-ssh", "hcp")
 
 # net-split-halves (network): 0.0.0.0/1 + 128.0.0.0/1 is the whole IPv4 internet
 test_sg_world_ingress_raw_fail_evasion_net_split_halves if caught("net-split-halves", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_split_halves if caught("net-split-halves", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_split_halves if caught("net-split-halves", "hcp")
 
 # net-ipv6-global-unicast (network): 2000::/3 is all of today's IPv6 internet
 test_sg_world_ingress_raw_fail_evasion_net_ipv6_global_unicast if caught("net-ipv6-global-unicast", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_ipv6_global_unicast if caught("net-ipv6-global-unicast", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_ipv6_global_unicast if caught("net-ipv6-global-unicast", "hcp")
 
 # net-noncanonical-v6 (network): 0::/0 is ::/0 written differently
 test_sg_world_ingress_raw_fail_evasion_net_noncanonical_v6 if caught("net-noncanonical-v6", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_noncanonical_v6 if caught("net-noncanonical-v6", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_noncanonical_v6 if caught("net-noncanonical-v6", "hcp")
 
 # net-public-slash32 (network): one public address is still the internet
 test_sg_world_ingress_raw_fail_evasion_net_public_slash32 if caught("net-public-slash32", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_public_slash32 if caught("net-public-slash32", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_public_slash32 if caught("net-public-slash32", "hcp")
 
 # net-legacy-rule-ipv6 (network): aws_security_group_rule with ipv6_cidr_blocks
 test_sg_world_ingress_raw_fail_evasion_net_legacy_rule_ipv6 if caught("net-legacy-rule-ipv6", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_legacy_rule_ipv6 if caught("net-legacy-rule-ipv6", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_legacy_rule_ipv6 if caught("net-legacy-rule-ipv6", "hcp")
 
 # net-inline-ingress (network): an inline ingress block on the database group
 test_sg_world_ingress_raw_fail_evasion_net_inline_ingress if caught("net-inline-ingress", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_inline_ingress if caught("net-inline-ingress", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_inline_ingress if caught("net-inline-ingress", "hcp")
 
 # net-unresolvable-cidr (network): a CIDR from a variable cannot be verified in cdk.tf.json; the plan shows it is public
 test_sg_world_ingress_raw_fail_evasion_net_unresolvable_cidr if caught("net-unresolvable-cidr", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_unresolvable_cidr if caught("net-unresolvable-cidr", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_unresolvable_cidr if caught("net-unresolvable-cidr", "hcp")
 
 # net-prefix-list (network): a managed prefix list holding 0.0.0.0/0
 test_sg_world_ingress_raw_fail_evasion_net_prefix_list if caught("net-prefix-list", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_prefix_list if caught("net-prefix-list", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_prefix_list if caught("net-prefix-list", "hcp")
 
 # net-bastion-ingress (network): SSH from the VPC to the bastion, which must have no inbound rules
 test_bastion_no_ingress_raw_fail_evasion_net_bastion_ingress if caught("net-bastion-ingress", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_bastion_no_ingress_plan_fail_evasion_net_bastion_ingress if caught("net-bastion-ingress", "plan")
+
+test_bastion_no_ingress_hcp_fail_evasion_net_bastion_ingress if caught("net-bastion-ingress", "hcp")
 
 # net-default-sg-open (network): the VPC's default group lets traffic in
 test_default_sg_closed_raw_fail_evasion_net_default_sg_open if caught("net-default-sg-open", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_default_sg_closed_plan_fail_evasion_net_default_sg_open if caught("net-default-sg-open", "plan")
+
+test_default_sg_closed_hcp_fail_evasion_net_default_sg_open if caught("net-default-sg-open", "hcp")
 
 # net-flow-log-removed (network): the VPC without its flow log
 test_vpc_flow_logs_raw_fail_evasion_net_flow_log_removed if caught("net-flow-log-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_vpc_flow_logs_plan_fail_evasion_net_flow_log_removed if caught("net-flow-log-removed", "plan")
+
+test_vpc_flow_logs_hcp_fail_evasion_net_flow_log_removed if caught("net-flow-log-removed", "hcp")
 
 # net-lb-group-ssh (network): SSH from anywhere on the load balancer's own group
 test_sg_world_ingress_raw_fail_evasion_net_lb_group_ssh if caught("net-lb-group-ssh", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_lb_group_ssh if caught("net-lb-group-ssh", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_lb_group_ssh if caught("net-lb-group-ssh", "hcp")
 
 # net-lb-group-all-ports (network): every protocol and port from anywhere on the load balancer's group
 test_sg_world_ingress_raw_fail_evasion_net_lb_group_all_ports if caught("net-lb-group-all-ports", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_lb_group_all_ports if caught("net-lb-group-all-ports", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_lb_group_all_ports if caught("net-lb-group-all-ports", "hcp")
 
 # net-lb-group-port-range (network): TCP 80-443 opens everything in between
 test_sg_world_ingress_raw_fail_evasion_net_lb_group_port_range if caught("net-lb-group-port-range", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sg_world_ingress_plan_fail_evasion_net_lb_group_port_range if caught("net-lb-group-port-range", "plan")
+
+test_sg_world_ingress_hcp_fail_evasion_net_lb_group_port_range if caught("net-lb-group-port-range", "hcp")
 
 # net-endpoint-open-policy (network): an S3 gateway endpoint policy that lets anything in the VPC write to any bucket
 test_vpc_endpoint_policy_raw_fail_evasion_net_endpoint_open_policy if caught("net-endpoint-open-policy", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_vpc_endpoint_policy_plan_fail_evasion_net_endpoint_open_policy if caught("net-endpoint-open-policy", "plan")
+
+test_vpc_endpoint_policy_hcp_fail_evasion_net_endpoint_open_policy if caught("net-endpoint-open-policy", "hcp")
 
 # tls-http-forwards (tls): the HTTP listener forwards instead of redirecting, although the stack has a certificate
 test_alb_http_redirect_raw_fail_evasion_tls_http_forwards if caught("tls-http-forwards", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_http_redirect_plan_fail_evasion_tls_http_forwards if caught("tls-http-forwards", "plan")
+
+test_alb_http_redirect_hcp_fail_evasion_tls_http_forwards if caught("tls-http-forwards", "hcp")
 
 # tls-no-protocol-forwards (tls): a prod listener without protocol (HTTP by default) forwarding
 test_prod_tls_only_raw_fail_evasion_tls_no_protocol_forwards if caught("tls-no-protocol-forwards", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_tls_only_plan_fail_evasion_tls_no_protocol_forwards if caught("tls-no-protocol-forwards", "plan")
+
+test_prod_tls_only_hcp_fail_evasion_tls_no_protocol_forwards if caught("tls-no-protocol-forwards", "hcp")
 
 # tls-extra-port (tls): a second plain listener on port 8080 that forwards
 test_prod_tls_only_raw_fail_evasion_tls_extra_port if caught("tls-extra-port", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_tls_only_plan_fail_evasion_tls_extra_port if caught("tls-extra-port", "plan")
+
+test_prod_tls_only_hcp_fail_evasion_tls_extra_port if caught("tls-extra-port", "hcp")
 
 # tls-rule-on-http (tls): a listener rule forwarding /api/* on the HTTP listener
 test_alb_http_redirect_raw_fail_evasion_tls_rule_on_http if caught("tls-rule-on-http", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_http_redirect_plan_fail_evasion_tls_rule_on_http if caught("tls-rule-on-http", "plan")
+
+test_alb_http_redirect_hcp_fail_evasion_tls_rule_on_http if caught("tls-rule-on-http", "hcp")
 
 # tls-redirect-keeps-protocol (tls): a redirect that keeps the protocol (#{protocol}) stays on HTTP
 test_alb_http_redirect_raw_fail_evasion_tls_redirect_keeps_protocol if caught("tls-redirect-keeps-protocol", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_http_redirect_plan_fail_evasion_tls_redirect_keeps_protocol if caught("tls-redirect-keeps-protocol", "plan")
+
+test_alb_http_redirect_hcp_fail_evasion_tls_redirect_keeps_protocol if caught("tls-redirect-keeps-protocol", "hcp")
 
 # tls-weak-policy-tls13-prefix (tls): ELBSecurityPolicy-TLS13-1-0-2021-06 starts with TLS13 and accepts TLS 1.0
 test_alb_tls_policy_raw_fail_evasion_tls_weak_policy_tls13_prefix if caught("tls-weak-policy-tls13-prefix", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_tls_policy_plan_fail_evasion_tls_weak_policy_tls13_prefix if caught("tls-weak-policy-tls13-prefix", "plan")
+
+test_alb_tls_policy_hcp_fail_evasion_tls_weak_policy_tls13_prefix if caught("tls-weak-policy-tls13-prefix", "hcp")
 
 # tls-policy-removed (tls): no ssl_policy: the provider default negotiates TLS 1.0
 test_alb_tls_policy_raw_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_tls_policy_plan_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "plan")
+
+test_alb_tls_policy_hcp_fail_evasion_tls_policy_removed if caught("tls-policy-removed", "hcp")
 
 # tls-policy-2016 (tls): the 2016 policy
 test_alb_tls_policy_raw_fail_evasion_tls_policy_2016 if caught("tls-policy-2016", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_tls_policy_plan_fail_evasion_tls_policy_2016 if caught("tls-policy-2016", "plan")
+
+test_alb_tls_policy_hcp_fail_evasion_tls_policy_2016 if caught("tls-policy-2016", "hcp")
 
 # tls-prod-without-domain-forwards (tls): prod without a domain: the HTTP listener's default action forwards
 test_prod_tls_only_raw_fail_evasion_tls_prod_without_domain_forwards if caught("tls-prod-without-domain-forwards", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_tls_only_plan_fail_evasion_tls_prod_without_domain_forwards if caught("tls-prod-without-domain-forwards", "plan")
+
+test_prod_tls_only_hcp_fail_evasion_tls_prod_without_domain_forwards if caught("tls-prod-without-domain-forwards", "hcp")
 
 # waf-association-removed (waf): the prod ALB without its web ACL association
 test_prod_waf_raw_fail_evasion_waf_association_removed if caught("waf-association-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_waf_plan_fail_evasion_waf_association_removed if caught("waf-association-removed", "plan")
+
+test_prod_waf_hcp_fail_evasion_waf_association_removed if caught("waf-association-removed", "hcp")
 
 # waf-acl-emptied (waf): a web ACL without rules filters nothing
 test_prod_waf_raw_fail_evasion_waf_acl_emptied if caught("waf-acl-emptied", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_waf_plan_fail_evasion_waf_acl_emptied if caught("waf-acl-emptied", "plan")
+
+test_prod_waf_hcp_fail_evasion_waf_acl_emptied if caught("waf-acl-emptied", "hcp")
 
 # alb-invalid-headers (tls): the ALB passes invalid header fields to the backend
 test_alb_drop_invalid_headers_raw_fail_evasion_alb_invalid_headers if caught("alb-invalid-headers", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_alb_drop_invalid_headers_plan_fail_evasion_alb_invalid_headers if caught("alb-invalid-headers", "plan")
+
+test_alb_drop_invalid_headers_hcp_fail_evasion_alb_invalid_headers if caught("alb-invalid-headers", "hcp")
 
 # alb-deletion-protection-off (protection): the prod ALB can be deleted by the API
 test_prod_deletion_protection_raw_fail_evasion_alb_deletion_protection_off if caught("alb-deletion-protection-off", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_deletion_protection_plan_fail_evasion_alb_deletion_protection_off if caught("alb-deletion-protection-off", "plan")
+
+test_prod_deletion_protection_hcp_fail_evasion_alb_deletion_protection_off if caught("alb-deletion-protection-off", "hcp")
 
 # env-stripe-live-key (secrets): a Stripe live key under an innocent name
 test_ecs_no_secret_env_raw_fail_evasion_env_stripe_live_key if caught("env-stripe-live-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_stripe_live_key if caught("env-stripe-live-key", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_stripe_live_key if caught("env-stripe-live-key", "hcp")
 
 # env-aws-access-key (secrets): an AWS access key id
 test_ecs_no_secret_env_raw_fail_evasion_env_aws_access_key if caught("env-aws-access-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_aws_access_key if caught("env-aws-access-key", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_aws_access_key if caught("env-aws-access-key", "hcp")
 
 # env-url-with-password (secrets): a URL with user:password@
 test_ecs_no_secret_env_raw_fail_evasion_env_url_with_password if caught("env-url-with-password", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_url_with_password if caught("env-url-with-password", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_url_with_password if caught("env-url-with-password", "hcp")
 
 # env-high-entropy (secrets): a long random value
 test_ecs_no_secret_env_raw_fail_evasion_env_high_entropy if caught("env-high-entropy", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_high_entropy if caught("env-high-entropy", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_high_entropy if caught("env-high-entropy", "hcp")
 
 # env-name-pass (secrets): *_PASS
 test_ecs_no_secret_env_raw_fail_evasion_env_name_pass if caught("env-name-pass", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_name_pass if caught("env-name-pass", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_name_pass if caught("env-name-pass", "hcp")
 
 # env-name-pwd (secrets): *_PWD
 test_ecs_no_secret_env_raw_fail_evasion_env_name_pwd if caught("env-name-pwd", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_name_pwd if caught("env-name-pwd", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_name_pwd if caught("env-name-pwd", "hcp")
 
 # env-name-sk (secrets): *_SK
 test_ecs_no_secret_env_raw_fail_evasion_env_name_sk if caught("env-name-sk", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_name_sk if caught("env-name-sk", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_name_sk if caught("env-name-sk", "hcp")
 
 # env-name-key (secrets): *_KEY
 test_ecs_no_secret_env_raw_fail_evasion_env_name_key if caught("env-name-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_name_key if caught("env-name-key", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_name_key if caught("env-name-key", "hcp")
 
 # env-pointer-name-secret-value (secrets): a pointer-looking name (_ARN) holding a key
 test_ecs_no_secret_env_raw_fail_evasion_env_pointer_name_secret_value if caught("env-pointer-name-secret-value", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_pointer_name_secret_value if caught("env-pointer-name-secret-value", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_pointer_name_secret_value if caught("env-pointer-name-secret-value", "hcp")
 
 # env-anthropic-key (secrets): an Anthropic key
 test_ecs_no_secret_env_raw_fail_evasion_env_anthropic_key if caught("env-anthropic-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_anthropic_key if caught("env-anthropic-key", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_anthropic_key if caught("env-anthropic-key", "hcp")
 
 # env-github-token (secrets): a GitHub token
 test_ecs_no_secret_env_raw_fail_evasion_env_github_token if caught("env-github-token", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_github_token if caught("env-github-token", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_github_token if caught("env-github-token", "hcp")
 
 # env-private-key (secrets): a PEM private key
 test_ecs_no_secret_env_raw_fail_evasion_env_private_key if caught("env-private-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_env_private_key if caught("env-private-key", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_env_private_key if caught("env-private-key", "hcp")
 
 # codebuild-plaintext-token (secrets): an npm token as a plaintext CodeBuild variable
 test_codebuild_no_plaintext_secrets_raw_fail_evasion_codebuild_plaintext_token if caught("codebuild-plaintext-token", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_codebuild_no_plaintext_secrets_plan_fail_evasion_codebuild_plaintext_token if caught("codebuild-plaintext-token", "plan")
+
+test_codebuild_no_plaintext_secrets_hcp_fail_evasion_codebuild_plaintext_token if caught("codebuild-plaintext-token", "hcp")
 
 # logs-aws-managed-key (encryption): a log group on an alias/aws key
 test_log_group_encrypted_raw_fail_evasion_logs_aws_managed_key if caught("logs-aws-managed-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_log_group_encrypted_plan_fail_evasion_logs_aws_managed_key if caught("logs-aws-managed-key", "plan")
+
+test_log_group_encrypted_hcp_fail_evasion_logs_aws_managed_key if caught("logs-aws-managed-key", "hcp")
 
 # sns-aws-managed-key (encryption): the alarm topic on alias/aws/sns
 test_sns_topic_encrypted_raw_fail_evasion_sns_aws_managed_key if caught("sns-aws-managed-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sns_topic_encrypted_plan_fail_evasion_sns_aws_managed_key if caught("sns-aws-managed-key", "plan")
+
+test_sns_topic_encrypted_hcp_fail_evasion_sns_aws_managed_key if caught("sns-aws-managed-key", "hcp")
 
 # secret-aws-managed-key (encryption): a secret on alias/aws/secretsmanager
 test_secret_encrypted_raw_fail_evasion_secret_aws_managed_key if caught("secret-aws-managed-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_secret_encrypted_plan_fail_evasion_secret_aws_managed_key if caught("secret-aws-managed-key", "plan")
+
+test_secret_encrypted_hcp_fail_evasion_secret_aws_managed_key if caught("secret-aws-managed-key", "hcp")
 
 # rds-literal-key-arn (encryption): a literal key ARN that may be an AWS-managed key
 test_rds_cluster_encrypted_raw_fail_evasion_rds_literal_key_arn if caught("rds-literal-key-arn", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_rds_cluster_encrypted_plan_fail_evasion_rds_literal_key_arn if caught("rds-literal-key-arn", "plan")
+
+test_rds_cluster_encrypted_hcp_fail_evasion_rds_literal_key_arn if caught("rds-literal-key-arn", "hcp")
 
 # ecr-kms-without-key (encryption): ECR KMS encryption without a key uses aws/ecr
 test_ecr_encrypted_raw_fail_evasion_ecr_kms_without_key if caught("ecr-kms-without-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecr_encrypted_plan_fail_evasion_ecr_kms_without_key if caught("ecr-kms-without-key", "plan")
+
+test_ecr_encrypted_hcp_fail_evasion_ecr_kms_without_key if caught("ecr-kms-without-key", "hcp")
 
 # s3-artifacts-sse-s3 (encryption): the artifact bucket on SSE-S3
 test_s3_bucket_encrypted_raw_fail_evasion_s3_artifacts_sse_s3 if caught("s3-artifacts-sse-s3", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_bucket_encrypted_plan_fail_evasion_s3_artifacts_sse_s3 if caught("s3-artifacts-sse-s3", "plan")
+
+test_s3_bucket_encrypted_hcp_fail_evasion_s3_artifacts_sse_s3 if caught("s3-artifacts-sse-s3", "hcp")
 
 # s3-kms-without-key (encryption): aws:kms without kms_master_key_id uses aws/s3
 test_s3_bucket_encrypted_raw_fail_evasion_s3_kms_without_key if caught("s3-kms-without-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_bucket_encrypted_plan_fail_evasion_s3_kms_without_key if caught("s3-kms-without-key", "plan")
+
+test_s3_bucket_encrypted_hcp_fail_evasion_s3_kms_without_key if caught("s3-kms-without-key", "hcp")
 
 # s3-log-bucket-holds-data (encryption): the SSE-S3 access-log bucket also receives an export object
 test_s3_bucket_encrypted_raw_fail_evasion_s3_log_bucket_holds_data if caught("s3-log-bucket-holds-data", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_bucket_encrypted_plan_fail_evasion_s3_log_bucket_holds_data if caught("s3-log-bucket-holds-data", "plan")
+
+test_s3_bucket_encrypted_hcp_fail_evasion_s3_log_bucket_holds_data if caught("s3-log-bucket-holds-data", "hcp")
 
 # s3-tls-deny-objects-only (encryption): the TLS deny covers the objects but not the bucket
 test_s3_tls_only_raw_fail_evasion_s3_tls_deny_objects_only if caught("s3-tls-deny-objects-only", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_tls_only_plan_fail_evasion_s3_tls_deny_objects_only if caught("s3-tls-deny-objects-only", "plan")
+
+test_s3_tls_only_hcp_fail_evasion_s3_tls_deny_objects_only if caught("s3-tls-deny-objects-only", "hcp")
 
 # s3-tls-deny-one-action (encryption): the TLS deny covers GetObject only
 test_s3_tls_only_raw_fail_evasion_s3_tls_deny_one_action if caught("s3-tls-deny-one-action", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_tls_only_plan_fail_evasion_s3_tls_deny_one_action if caught("s3-tls-deny-one-action", "plan")
+
+test_s3_tls_only_hcp_fail_evasion_s3_tls_deny_one_action if caught("s3-tls-deny-one-action", "hcp")
 
 # s3-tls-deny-narrowed (encryption): an extra condition narrows the TLS deny to one account
 test_s3_tls_only_raw_fail_evasion_s3_tls_deny_narrowed if caught("s3-tls-deny-narrowed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_tls_only_plan_fail_evasion_s3_tls_deny_narrowed if caught("s3-tls-deny-narrowed", "plan")
+
+test_s3_tls_only_hcp_fail_evasion_s3_tls_deny_narrowed if caught("s3-tls-deny-narrowed", "hcp")
 
 # s3-tls-deny-overridden (encryption): an override document replaces the TLS deny by its sid
 test_s3_tls_only_raw_fail_evasion_s3_tls_deny_overridden if caught("s3-tls-deny-overridden", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_tls_only_plan_fail_evasion_s3_tls_deny_overridden if caught("s3-tls-deny-overridden", "plan")
+
+test_s3_tls_only_hcp_fail_evasion_s3_tls_deny_overridden if caught("s3-tls-deny-overridden", "hcp")
 
 # s3-public-access-partly (encryption): one of the four public access block flags off
 test_s3_public_access_block_raw_fail_evasion_s3_public_access_partly if caught("s3-public-access-partly", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_s3_public_access_block_plan_fail_evasion_s3_public_access_partly if caught("s3-public-access-partly", "plan")
+
+test_s3_public_access_block_hcp_fail_evasion_s3_public_access_partly if caught("s3-public-access-partly", "hcp")
 
 # sns-unencrypted (encryption): the bounce topic without a key
 test_sns_topic_encrypted_raw_fail_evasion_sns_unencrypted if caught("sns-unencrypted", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_sns_topic_encrypted_plan_fail_evasion_sns_unencrypted if caught("sns-unencrypted", "plan")
+
+test_sns_topic_encrypted_hcp_fail_evasion_sns_unencrypted if caught("sns-unencrypted", "hcp")
 
 # logs-unencrypted (encryption): the exec log group without a key
 test_log_group_encrypted_raw_fail_evasion_logs_unencrypted if caught("logs-unencrypted", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_log_group_encrypted_plan_fail_evasion_logs_unencrypted if caught("logs-unencrypted", "plan")
+
+test_log_group_encrypted_hcp_fail_evasion_logs_unencrypted if caught("logs-unencrypted", "hcp")
 
 # secret-recovery-zero (encryption): a secret that is deleted without recovery window
 test_secret_recovery_window_raw_fail_evasion_secret_recovery_zero if caught("secret-recovery-zero", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_secret_recovery_window_plan_fail_evasion_secret_recovery_zero if caught("secret-recovery-zero", "plan")
+
+test_secret_recovery_window_hcp_fail_evasion_secret_recovery_zero if caught("secret-recovery-zero", "hcp")
 
 # ecr-mutable-tags (encryption): mutable image tags let a push change what runs
 test_ecr_immutable_tags_raw_fail_evasion_ecr_mutable_tags if caught("ecr-mutable-tags", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecr_immutable_tags_plan_fail_evasion_ecr_mutable_tags if caught("ecr-mutable-tags", "plan")
+
+test_ecr_immutable_tags_hcp_fail_evasion_ecr_mutable_tags if caught("ecr-mutable-tags", "hcp")
 
 # redis-at-rest-string-false (data-store): at_rest_encryption_enabled "false" (a string in provider 6)
 test_elasticache_encrypted_raw_fail_evasion_redis_at_rest_string_false if caught("redis-at-rest-string-false", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_elasticache_encrypted_plan_fail_evasion_redis_at_rest_string_false if caught("redis-at-rest-string-false", "plan")
+
+test_elasticache_encrypted_hcp_fail_evasion_redis_at_rest_string_false if caught("redis-at-rest-string-false", "hcp")
 
 # redis-transit-preferred (data-store): transit mode preferred still accepts plain text
 test_elasticache_encrypted_raw_fail_evasion_redis_transit_preferred if caught("redis-transit-preferred", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_elasticache_encrypted_plan_fail_evasion_redis_transit_preferred if caught("redis-transit-preferred", "plan")
+
+test_elasticache_encrypted_hcp_fail_evasion_redis_transit_preferred if caught("redis-transit-preferred", "hcp")
 
 # redis-transit-off (data-store): no encryption in transit
 test_elasticache_encrypted_raw_fail_evasion_redis_transit_off if caught("redis-transit-off", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_elasticache_encrypted_plan_fail_evasion_redis_transit_off if caught("redis-transit-off", "plan")
+
+test_elasticache_encrypted_hcp_fail_evasion_redis_transit_off if caught("redis-transit-off", "hcp")
 
 # redis-aws-managed-key (data-store): Redis on alias/aws/elasticache
 test_elasticache_encrypted_raw_fail_evasion_redis_aws_managed_key if caught("redis-aws-managed-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_elasticache_encrypted_plan_fail_evasion_redis_aws_managed_key if caught("redis-aws-managed-key", "plan")
+
+test_elasticache_encrypted_hcp_fail_evasion_redis_aws_managed_key if caught("redis-aws-managed-key", "hcp")
 
 # redis-standalone-cluster (data-store): a stand-alone Redis cache cluster cannot be encrypted at rest
 test_elasticache_encrypted_raw_fail_evasion_redis_standalone_cluster if caught("redis-standalone-cluster", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_elasticache_encrypted_plan_fail_evasion_redis_standalone_cluster if caught("redis-standalone-cluster", "plan")
+
+test_elasticache_encrypted_hcp_fail_evasion_redis_standalone_cluster if caught("redis-standalone-cluster", "hcp")
 
 # redis-new-group-without-auth (data-store): a second replication group (not the excepted one) without AUTH
 test_elasticache_auth_raw_fail_evasion_redis_new_group_without_auth if caught("redis-new-group-without-auth", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_elasticache_auth_plan_fail_evasion_redis_new_group_without_auth if caught("redis-new-group-without-auth", "plan")
+
+test_elasticache_auth_hcp_fail_evasion_redis_new_group_without_auth if caught("redis-new-group-without-auth", "hcp")
 
 # rds-unencrypted (data-store): Aurora storage not encrypted
 test_rds_cluster_encrypted_raw_fail_evasion_rds_unencrypted if caught("rds-unencrypted", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_rds_cluster_encrypted_plan_fail_evasion_rds_unencrypted if caught("rds-unencrypted", "plan")
+
+test_rds_cluster_encrypted_hcp_fail_evasion_rds_unencrypted if caught("rds-unencrypted", "hcp")
 
 # rds-public-writer (data-store): the writer instance publicly accessible
 test_rds_not_public_raw_fail_evasion_rds_public_writer if caught("rds-public-writer", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_rds_not_public_plan_fail_evasion_rds_public_writer if caught("rds-public-writer", "plan")
+
+test_rds_not_public_hcp_fail_evasion_rds_public_writer if caught("rds-public-writer", "hcp")
 
 # rds-short-backups (protection): a week of backups in prod
 test_rds_backup_retention_raw_fail_evasion_rds_short_backups if caught("rds-short-backups", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_rds_backup_retention_plan_fail_evasion_rds_short_backups if caught("rds-short-backups", "plan")
+
+test_rds_backup_retention_hcp_fail_evasion_rds_short_backups if caught("rds-short-backups", "hcp")
 
 # rds-skip-final-snapshot (protection): no final snapshot in prod
 test_prod_final_snapshot_raw_fail_evasion_rds_skip_final_snapshot if caught("rds-skip-final-snapshot", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_final_snapshot_plan_fail_evasion_rds_skip_final_snapshot if caught("rds-skip-final-snapshot", "plan")
+
+test_prod_final_snapshot_hcp_fail_evasion_rds_skip_final_snapshot if caught("rds-skip-final-snapshot", "hcp")
 
 # rds-deletion-protection-off (protection): the prod cluster can be deleted by the API
 test_prod_deletion_protection_raw_fail_evasion_rds_deletion_protection_off if caught("rds-deletion-protection-off", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_deletion_protection_plan_fail_evasion_rds_deletion_protection_off if caught("rds-deletion-protection-off", "plan")
+
+test_prod_deletion_protection_hcp_fail_evasion_rds_deletion_protection_off if caught("rds-deletion-protection-off", "hcp")
 
 # prod-new-stateful-unprotected (protection): a new prod secret without prevent_destroy
 test_prod_stateful_protected_raw_fail_evasion_prod_new_stateful_unprotected if caught("prod-new-stateful-unprotected", "raw")
@@ -545,137 +757,191 @@ test_prod_stateful_protected_raw_fail_evasion_prod_new_stateful_unprotected if c
 # prod-destroy-secret (protection): a prod secret in the state that the configuration no longer has: the plan deletes it
 # raw shape: not applicable (the evasion exists only in a plan)
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_stateful_protected_plan_fail_evasion_prod_destroy_secret if caught("prod-destroy-secret", "plan")
+
+test_prod_stateful_protected_hcp_fail_evasion_prod_destroy_secret if caught("prod-destroy-secret", "hcp")
 
 # ecs-privileged (ecs): a privileged container
 test_ecs_not_privileged_raw_fail_evasion_ecs_privileged if caught("ecs-privileged", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_not_privileged_plan_fail_evasion_ecs_privileged if caught("ecs-privileged", "plan")
+
+test_ecs_not_privileged_hcp_fail_evasion_ecs_privileged if caught("ecs-privileged", "hcp")
 
 # ecs-capabilities (ecs): SYS_ADMIN added to the backend
 test_ecs_not_privileged_raw_fail_evasion_ecs_capabilities if caught("ecs-capabilities", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_not_privileged_plan_fail_evasion_ecs_capabilities if caught("ecs-capabilities", "plan")
+
+test_ecs_not_privileged_hcp_fail_evasion_ecs_capabilities if caught("ecs-capabilities", "hcp")
 
 # ecs-writable-root (ecs): readonlyRootFilesystem false
 test_ecs_readonly_root_raw_fail_evasion_ecs_writable_root if caught("ecs-writable-root", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_readonly_root_plan_fail_evasion_ecs_writable_root if caught("ecs-writable-root", "plan")
+
+test_ecs_readonly_root_hcp_fail_evasion_ecs_writable_root if caught("ecs-writable-root", "hcp")
 
 # ecs-readonly-removed (ecs): readonlyRootFilesystem removed (default writable)
 test_ecs_readonly_root_raw_fail_evasion_ecs_readonly_removed if caught("ecs-readonly-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_readonly_root_plan_fail_evasion_ecs_readonly_removed if caught("ecs-readonly-removed", "plan")
+
+test_ecs_readonly_root_hcp_fail_evasion_ecs_readonly_removed if caught("ecs-readonly-removed", "hcp")
 
 # ecs-root-user (ecs): the backend as uid 0
 test_ecs_non_root_user_raw_fail_evasion_ecs_root_user if caught("ecs-root-user", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_non_root_user_plan_fail_evasion_ecs_root_user if caught("ecs-root-user", "plan")
+
+test_ecs_non_root_user_hcp_fail_evasion_ecs_root_user if caught("ecs-root-user", "hcp")
 
 # ecs-user-removed (ecs): no user: the image's (root) default
 test_ecs_non_root_user_raw_fail_evasion_ecs_user_removed if caught("ecs-user-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_non_root_user_plan_fail_evasion_ecs_user_removed if caught("ecs-user-removed", "plan")
+
+test_ecs_non_root_user_hcp_fail_evasion_ecs_user_removed if caught("ecs-user-removed", "hcp")
 
 # ecs-root-user-with-group (ecs): root:1001 is still root
 test_ecs_non_root_user_raw_fail_evasion_ecs_root_user_with_group if caught("ecs-root-user-with-group", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_non_root_user_plan_fail_evasion_ecs_root_user_with_group if caught("ecs-root-user-with-group", "plan")
+
+test_ecs_non_root_user_hcp_fail_evasion_ecs_root_user_with_group if caught("ecs-root-user-with-group", "hcp")
 
 # ecs-init-essential-root (ecs): the excepted scratch-init container made essential: a root container that keeps running
 test_ecs_non_root_user_raw_fail_evasion_ecs_init_essential_root if caught("ecs-init-essential-root", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_non_root_user_plan_fail_evasion_ecs_init_essential_root if caught("ecs-init-essential-root", "plan")
+
+test_ecs_non_root_user_hcp_fail_evasion_ecs_init_essential_root if caught("ecs-init-essential-root", "hcp")
 
 # ecs-pid-host (ecs): the task shares the host's PID namespace
 test_ecs_not_privileged_raw_fail_evasion_ecs_pid_host if caught("ecs-pid-host", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_not_privileged_plan_fail_evasion_ecs_pid_host if caught("ecs-pid-host", "plan")
+
+test_ecs_not_privileged_hcp_fail_evasion_ecs_pid_host if caught("ecs-pid-host", "hcp")
 
 # ecs-public-ip (ecs): the backend service gets a public IP
 test_ecs_no_public_ip_raw_fail_evasion_ecs_public_ip if caught("ecs-public-ip", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_public_ip_plan_fail_evasion_ecs_public_ip if caught("ecs-public-ip", "plan")
+
+test_ecs_no_public_ip_hcp_fail_evasion_ecs_public_ip if caught("ecs-public-ip", "hcp")
 
 # ecs-jsonencode-definitions (ecs): container definitions as jsonencode(...): the raw gate cannot read them; the plan renders a privileged container
 test_ecs_task_definition_inspectable_raw_fail_evasion_ecs_jsonencode_definitions if caught("ecs-jsonencode-definitions", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_task_definition_inspectable_plan_fail_evasion_ecs_jsonencode_definitions if caught("ecs-jsonencode-definitions", "plan")
+
+test_ecs_task_definition_inspectable_hcp_fail_evasion_ecs_jsonencode_definitions if caught("ecs-jsonencode-definitions", "hcp")
 
 # ecs-definitions-unknown (unknown): a container value taken from a resource of the same run: the plan knows the definitions only after apply
 # raw shape: not applicable (the evasion exists only in a plan)
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_task_definition_inspectable_plan_fail_evasion_ecs_definitions_unknown if caught("ecs-definitions-unknown", "plan")
+
+test_ecs_task_definition_inspectable_hcp_fail_evasion_ecs_definitions_unknown if caught("ecs-definitions-unknown", "hcp")
 
 # ecs-env-files (secrets): configuration from an S3 environment file bypasses the value checks
 test_ecs_no_secret_env_raw_fail_evasion_ecs_env_files if caught("ecs-env-files", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_no_secret_env_plan_fail_evasion_ecs_env_files if caught("ecs-env-files", "plan")
+
+test_ecs_no_secret_env_hcp_fail_evasion_ecs_env_files if caught("ecs-env-files", "hcp")
 
 # ecs-host-volume (ecs): a host-path volume
 test_ecs_not_privileged_raw_fail_evasion_ecs_host_volume if caught("ecs-host-volume", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_ecs_not_privileged_plan_fail_evasion_ecs_host_volume if caught("ecs-host-volume", "plan")
+
+test_ecs_not_privileged_hcp_fail_evasion_ecs_host_volume if caught("ecs-host-volume", "hcp")
 
 # imds-optional (imds): IMDSv1 allowed
 test_instance_imdsv2_raw_fail_evasion_imds_optional if caught("imds-optional", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_imdsv2_plan_fail_evasion_imds_optional if caught("imds-optional", "plan")
+
+test_instance_imdsv2_hcp_fail_evasion_imds_optional if caught("imds-optional", "hcp")
 
 # imds-block-removed (imds): no metadata_options: IMDSv1 by default
 test_instance_imdsv2_raw_fail_evasion_imds_block_removed if caught("imds-block-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_imdsv2_plan_fail_evasion_imds_block_removed if caught("imds-block-removed", "plan")
+
+test_instance_imdsv2_hcp_fail_evasion_imds_block_removed if caught("imds-block-removed", "hcp")
 
 # imds-hop-limit (imds): a hop limit that lets containers reach the role credentials
 test_instance_imdsv2_raw_fail_evasion_imds_hop_limit if caught("imds-hop-limit", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_imdsv2_plan_fail_evasion_imds_hop_limit if caught("imds-hop-limit", "plan")
+
+test_instance_imdsv2_hcp_fail_evasion_imds_hop_limit if caught("imds-hop-limit", "hcp")
 
 # imds-launch-template (imds): a launch template without IMDSv2
 test_instance_imdsv2_raw_fail_evasion_imds_launch_template if caught("imds-launch-template", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_imdsv2_plan_fail_evasion_imds_launch_template if caught("imds-launch-template", "plan")
+
+test_instance_imdsv2_hcp_fail_evasion_imds_launch_template if caught("imds-launch-template", "hcp")
 
 # pip-associate (public-ip): the bastion with a public IP
 test_instance_no_public_ip_raw_fail_evasion_pip_associate if caught("pip-associate", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_no_public_ip_plan_fail_evasion_pip_associate if caught("pip-associate", "plan")
+
+test_instance_no_public_ip_hcp_fail_evasion_pip_associate if caught("pip-associate", "hcp")
 
 # pip-associate-removed (public-ip): associate_public_ip_address removed: the subnet decides and this stack cannot see it
 test_instance_no_public_ip_raw_fail_evasion_pip_associate_removed if caught("pip-associate-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_no_public_ip_plan_fail_evasion_pip_associate_removed if caught("pip-associate-removed", "plan")
+
+test_instance_no_public_ip_hcp_fail_evasion_pip_associate_removed if caught("pip-associate-removed", "hcp")
 
 # pip-elastic-ip (public-ip): an Elastic IP on the bastion
 test_instance_no_public_ip_raw_fail_evasion_pip_elastic_ip if caught("pip-elastic-ip", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_no_public_ip_plan_fail_evasion_pip_elastic_ip if caught("pip-elastic-ip", "plan")
+
+test_instance_no_public_ip_hcp_fail_evasion_pip_elastic_ip if caught("pip-elastic-ip", "hcp")
 
 # ebs-unencrypted (imds): the bastion's root volume unencrypted
 test_instance_ebs_encrypted_raw_fail_evasion_ebs_unencrypted if caught("ebs-unencrypted", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_instance_ebs_encrypted_plan_fail_evasion_ebs_unencrypted if caught("ebs-unencrypted", "plan")
+
+test_instance_ebs_encrypted_hcp_fail_evasion_ebs_unencrypted if caught("ebs-unencrypted", "hcp")
 
 # bastion-managed-policy (iam): the bastion role with an unlisted AWS policy
 test_iam_no_admin_policy_raw_fail_evasion_bastion_managed_policy if caught("bastion-managed-policy", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_iam_no_admin_policy_plan_fail_evasion_bastion_managed_policy if caught("bastion-managed-policy", "plan")
+
+test_iam_no_admin_policy_hcp_fail_evasion_bastion_managed_policy if caught("bastion-managed-policy", "hcp")
 
 # logs-retention-zero (log-retention): retention 0 = never expire
 test_log_group_retention_raw_fail_evasion_logs_retention_zero if caught("logs-retention-zero", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_log_group_retention_plan_fail_evasion_logs_retention_zero if caught("logs-retention-zero", "plan")
+
+test_log_group_retention_hcp_fail_evasion_logs_retention_zero if caught("logs-retention-zero", "hcp")
 
 # logs-retention-removed (log-retention): no retention on the Aurora log group
 test_log_group_retention_raw_fail_evasion_logs_retention_removed if caught("logs-retention-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_log_group_retention_plan_fail_evasion_logs_retention_removed if caught("logs-retention-removed", "plan")
+
+test_log_group_retention_hcp_fail_evasion_logs_retention_removed if caught("logs-retention-removed", "hcp")
 
 # codebuild-privileged-new-project (iam): a new privileged project next to the excepted image builds
 test_codebuild_not_privileged_raw_fail_evasion_codebuild_privileged_new_project if caught("codebuild-privileged-new-project", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_codebuild_not_privileged_plan_fail_evasion_codebuild_privileged_new_project if caught("codebuild-privileged-new-project", "plan")
+
+test_codebuild_not_privileged_hcp_fail_evasion_codebuild_privileged_new_project if caught("codebuild-privileged-new-project", "hcp")
 
 # prod-prevent-destroy-removed (protection): prevent_destroy taken off the prod Aurora cluster, so a destroy run reaches it
 test_prod_stateful_protected_raw_fail_evasion_prod_prevent_destroy_removed if caught("prod-prevent-destroy-removed", "raw")
@@ -685,29 +951,41 @@ test_prod_stateful_protected_raw_fail_evasion_prod_prevent_destroy_removed if ca
 # db-rotation-removed (secrets): the database secret's rotation schedule deleted: the password never changes
 test_db_secret_rotation_raw_fail_evasion_db_rotation_removed if caught("db-rotation-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_db_secret_rotation_plan_fail_evasion_db_rotation_removed if caught("db-rotation-removed", "plan")
+
+test_db_secret_rotation_hcp_fail_evasion_db_rotation_removed if caught("db-rotation-removed", "hcp")
 
 # db-rotation-yearly (secrets): prod rotation stretched to a year
 test_db_secret_rotation_raw_fail_evasion_db_rotation_yearly if caught("db-rotation-yearly", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_db_secret_rotation_plan_fail_evasion_db_rotation_yearly if caught("db-rotation-yearly", "plan")
+
+test_db_secret_rotation_hcp_fail_evasion_db_rotation_yearly if caught("db-rotation-yearly", "hcp")
 
 # backup-vault-default-key (encryption): the backup vault falls back to AWS Backup's default key
 test_backup_vault_encrypted_raw_fail_evasion_backup_vault_default_key if caught("backup-vault-default-key", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_backup_vault_encrypted_plan_fail_evasion_backup_vault_default_key if caught("backup-vault-default-key", "plan")
+
+test_backup_vault_encrypted_hcp_fail_evasion_backup_vault_default_key if caught("backup-vault-default-key", "hcp")
 
 # backup-vault-lock-removed (protection): the prod vault lock deleted: recovery points can be deleted early
 test_prod_backup_vault_locked_raw_fail_evasion_backup_vault_lock_removed if caught("backup-vault-lock-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_backup_vault_locked_plan_fail_evasion_backup_vault_lock_removed if caught("backup-vault-lock-removed", "plan")
+
+test_prod_backup_vault_locked_hcp_fail_evasion_backup_vault_lock_removed if caught("backup-vault-lock-removed", "hcp")
 
 # backup-selection-removed (protection): the prod cluster dropped from the backup plan
 test_prod_restore_testing_raw_fail_evasion_backup_selection_removed if caught("backup-selection-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_restore_testing_plan_fail_evasion_backup_selection_removed if caught("backup-selection-removed", "plan")
+
+test_prod_restore_testing_hcp_fail_evasion_backup_selection_removed if caught("backup-selection-removed", "hcp")
 
 # restore-test-removed (protection): the weekly restore test of prod deleted
 test_prod_restore_testing_raw_fail_evasion_restore_test_removed if caught("restore-test-removed", "raw")
 
-# plan shape: no plan fixture yet (node scripts/policy/evasion.js --plan)
+test_prod_restore_testing_plan_fail_evasion_restore_test_removed if caught("restore-test-removed", "plan")
+
+test_prod_restore_testing_hcp_fail_evasion_restore_test_removed if caught("restore-test-removed", "hcp")
