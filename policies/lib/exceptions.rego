@@ -37,7 +37,7 @@ exceptions := [
 	},
 	{
 		"rule": "MM-047",
-		"control": "RDS.7 (context)",
+		"control": "RDS.7",
 		"address": "aws_kms_key.bastion",
 		"reason": "The bastion is temporary by design (scripts/bastion.sh off destroys it): this key encrypts only its root volume, which goes with it. The session logs, the audit trail, live in the database layer's log group, which is protected.",
 	},
