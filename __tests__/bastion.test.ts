@@ -69,6 +69,7 @@ describe("bastion layer (dev)", () => {
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
         resources: ["${data.terraform_remote_state.database.outputs.bastion_session_log_group_arn}:*"],
       },
+      { sid: "SessionDataKey", effect: "Allow", actions: ["kms:Decrypt"], resources: ["${aws_kms_key.bastion.arn}"] },
       expect.objectContaining({ sid: "SessionLogGroups", actions: ["logs:DescribeLogGroups"] }),
     ]);
     expect(onlyResource(json, "aws_iam_instance_profile").role).toBe(`\${aws_iam_role.${roleId}.name}`);
@@ -86,6 +87,7 @@ describe("bastion layer (dev)", () => {
       cloudWatchEncryptionEnabled: true,
       cloudWatchStreamingEnabled: true,
       runAsEnabled: false,
+      kmsKeyId: expect.stringMatching(/^\$\{aws_kms_key\.bastion\.arn\}$/),
     });
     // No log group here: the temporary stack's destroy must not take the audit trail with it.
     expect(resources(json, "aws_cloudwatch_log_group")).toEqual([]);

@@ -93,6 +93,9 @@ export class BastionHost extends Construct {
           cloudWatchEncryptionEnabled: true,
           cloudWatchStreamingEnabled: true,
           idleSessionTimeout: "20",
+          // Session data encrypted end to end with the bastion's key (CKV_AWS_112): the agent
+          // decrypts with the instance role, the operator's client needs kms:GenerateDataKey on it.
+          kmsKeyId: props.kmsKeyArn,
           runAsEnabled: false,
           shellProfile: { linux: "" },
         },
@@ -106,6 +109,7 @@ export class BastionHost extends Construct {
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
           resources: [`${props.sessionLogs.logGroupArn}:*`],
         },
+        { sid: "SessionDataKey", effect: "Allow", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
         // The agent checks that the group exists and is encrypted before it streams.
         { sid: "SessionLogGroups", effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: [account.arn("logs", "log-group:*")] },
       ],
