@@ -8,6 +8,12 @@ CreateBackupSelection / GetBackupSelection / DeleteBackupSelection / ListBackupS
 RestoreTestingSelection on /restore-testing/plans[/{name}[/selections[/{name}]]], kept per backend
 and returned as given, with AWS's ids, ARNs and epoch-second timestamps. Tags of a restore testing
 plan go to the backend's tagger, so ListTags on its ARN answers.
+
+ListTags: moto takes the ARN from the path's second-to-last segment, which is right only with a
+trailing slash; the Go SDK sends GET /tags/<arn> without one, so every vault and plan read back no
+tags (tags_all drift on each plan). The ARN is everything after /tags/ now.
+ListRecoveryPointsByBackupVault: not implemented (404), and the provider lists a vault's recovery
+points before it deletes the vault; answered from the vault (moto makes no recovery points: empty).
 """
 
 from __future__ import annotations
@@ -28,6 +34,20 @@ def apply() -> None:
     urls.url_paths[base + "/(?P<plan>[^/]+)/?$"] = BackupResponse.dispatch
     urls.url_paths[base + "/(?P<plan>[^/]+)/selections/?$"] = BackupResponse.dispatch
     urls.url_paths[base + "/(?P<plan>[^/]+)/selections/(?P<selection>[^/]+)/?$"] = BackupResponse.dispatch
+
+    urls.url_paths["{0}/backup-vaults/(?P<vault>[^/]+)/recovery-points/$"] = BackupResponse.dispatch
+    urls.url_paths["{0}/backup-vaults/(?P<vault>[^/]+)/recovery-points$"] = BackupResponse.dispatch
+
+    def list_tags(self: BackupResponse) -> str:
+        from urllib.parse import unquote
+
+        arn = unquote(self.path.split("?")[0].split("/tags/", 1)[1].rstrip("/"))
+        return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
+    def list_recovery_points_by_backup_vault(self: BackupResponse) -> str:
+        name = [p for p in self.path.split("?")[0].split("/") if p][1]
+        self.backup_backend.describe_backup_vault(backup_vault_name=name)  # 404 for an unknown vault
+        return json.dumps({"RecoveryPoints": []})
 
     def store(self: BackupResponse, kind: str) -> dict[str, Any]:
         backend = self.backup_backend
@@ -188,6 +208,8 @@ def apply() -> None:
         return "{}"
 
     for fn in (
+        list_tags,
+        list_recovery_points_by_backup_vault,
         create_backup_selection,
         get_backup_selection,
         delete_backup_selection,

@@ -396,3 +396,16 @@ def test_sesv2_mail_from_attributes(server):
     assert got == {"MailFromDomain": "mail.mailfrom.example.com", "MailFromDomainStatus": "PENDING", "BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}
     ses.put_email_identity_mail_from_attributes(EmailIdentity="mailfrom.example.com")
     assert "MailFromAttributes" not in ses.get_email_identity(EmailIdentity="mailfrom.example.com")
+
+
+def test_backup_tags_read_back_and_recovery_points(server):
+    backup = server.client("backup")
+    arn = backup.create_backup_vault(BackupVaultName="tagged", BackupVaultTags={"Environment": "dev"})["BackupVaultArn"]
+    # The Go SDK's path has no trailing slash (botocore adds one, which stock moto needs).
+    from botocore.awsrequest import AWSRequest  # noqa: F401  (documentation of the shape only)
+    raw = {}
+    backup.meta.events.register("before-send.backup.ListTags", lambda request, **kw: raw.update(url=request.url) or setattr(request, "url", request.url.rstrip("/")))
+    got = backup.list_tags(ResourceArn=arn)["Tags"]
+    server.expect(got == {"Environment": "dev"}, f"ListTags without a trailing slash reads the vault's tags (got {got})")
+    points, err = attempt(lambda: backup.list_recovery_points_by_backup_vault(BackupVaultName="tagged"))
+    server.expect(points is not None and points["RecoveryPoints"] == [], f"ListRecoveryPointsByBackupVault answers ({err})")
