@@ -26,6 +26,16 @@ describe.each(VARIANTS)("cdktf synth --hcl, %s", (_name, prefix, vars) => {
   });
 });
 
+test("upstream reads keep their pre- and postconditions as blocks in HCL (Terraform refuses them as attributes); the JSON is unchanged", () => {
+  const [, stack] = [...buildFreshApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev" })).entries()].find(([id]) => id === "markmail-dev-ecs")!;
+  const hcl = Testing.synthHcl(stack, false, false);
+  expect(hcl).not.toMatch(/(pre|post)condition\s*=/);
+  expect(hcl.match(/^\s*postcondition \{$/gm)?.length).toBe(5);
+  expect(hcl.match(/^\s*precondition \{$/gm)?.length).toBe(5);
+  const json = JSON.parse(Testing.synth(stack));
+  expect(json.data.terraform_remote_state.network.lifecycle.postcondition).toHaveLength(1);
+});
+
 test("a JSON attribute with a reference renders as a heredoc (a one-line string with quotes and ${} would not parse)", async () => {
   const doc = jsonAttribute({ name: "backend", image: "${aws_ecr_repository.backend.repository_url}:1" });
   expect(JSON.parse(doc)).toEqual({ name: "backend", image: "${aws_ecr_repository.backend.repository_url}:1" });
