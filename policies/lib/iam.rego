@@ -563,8 +563,14 @@ wildcard_arn(res) if {
 	count(parts) >= 6
 	rest := concat(":", array.slice(parts, 5, count(parts)))
 	regex.match(`[*?]`, rest)
-	count(_literal_prefix(_strip_resource_type(rest))) < _iam.wildcard_arn.min_literal_prefix
+	count(_literal_prefix(_named_part(parts[2], rest))) < _iam.wildcard_arn.min_literal_prefix
 }
+
+# The part of an ARN's resource that names the object: S3 ARNs start with the bucket name itself
+# (arn:aws:s3:::bucket/key), every other service with a resource type (role/, secret:, key/).
+_named_part("s3", rest) := rest
+
+_named_part(service, rest) := _strip_resource_type(rest) if service != "s3"
 
 # A resource string built on a variable or local could be anything.
 wildcard_arn(res) if regex.match(`\$\{(var|local)\.`, res)

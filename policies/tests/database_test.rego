@@ -288,3 +288,23 @@ test_elasticache_auth_plan_pass if {
 test_elasticache_auth_plan_fail if {
 	fx.fires(rules.elasticache_auth.deny, "MM-008", "aws_elasticache_replication_group.sessions") with input as _plan_rg(object.union(_plan_redis, {"user_group_ids": []}))
 }
+
+# ---- MM-001: a key AWS computes (not configured) is not judged; a configured one still is ------
+
+test_rds_cluster_encrypted_plan_computed_instance_key_pass if {
+	instance := {"identifier": "markmail-prod", "cluster_identifier": "markmail-prod-aurora", "performance_insights_enabled": true, "performance_insights_kms_key_id": "arn:aws:kms:ap-northeast-1:123456789012:key/k"}
+	doc := fx.plan_refs(
+		[fx.rc_unknown("aws_rds_cluster_instance", "writer", instance, {"kms_key_id": true})],
+		[fx.cfg("aws_rds_cluster_instance", "writer", {"performance_insights_kms_key_id": ["aws_kms_key.database_key.arn", "aws_kms_key.database_key"]})],
+	)
+	count(rules.rds_cluster_encrypted.deny) == 0 with input as doc
+}
+
+test_rds_cluster_encrypted_plan_configured_unknown_key_fail if {
+	instance := {"identifier": "markmail-prod", "cluster_identifier": "markmail-prod-aurora", "performance_insights_enabled": true}
+	doc := fx.plan_refs(
+		[fx.rc_unknown("aws_rds_cluster_instance", "writer", instance, {"performance_insights_kms_key_id": true})],
+		[fx.cfg("aws_rds_cluster_instance", "writer", {"performance_insights_kms_key_id": ["data.aws_kms_key.somewhere.arn", "data.aws_kms_key.somewhere"]})],
+	)
+	fx.fires(rules.rds_cluster_encrypted.deny, "MM-001", "aws_rds_cluster_instance.writer") with input as doc
+}

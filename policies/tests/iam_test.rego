@@ -177,3 +177,17 @@ test_required_tags_plan_fail if {
 	bad := json.patch(_plan(_plan_task_doc), [{"op": "remove", "path": "/plan/resource_changes/2/change/after/tags_all/ManagedBy"}])
 	fx.fires(rules.required_tags.deny, "MM-024", "aws_kms_key.key") with input as bad
 }
+
+# ---- MM-026: the objects of one named bucket are scoped (plans resolve the bucket ARN) ------------
+
+test_iam_no_wildcard_resources_plan_bucket_objects_pass if {
+	ok := {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::markmail-staging-pipeline-artifacts-123456789012/*"]}
+	count(rules.iam_no_wildcard_resources.deny) == 0 with input as _plan_task_statement(ok)
+}
+
+test_iam_no_wildcard_resources_plan_bucket_wildcards_fail if {
+	every res in ["arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:aws:s3:::m*", "arn:aws:s3:::ab*/*"] {
+		st := {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [res]}
+		fx.fires(rules.iam_no_wildcard_resources.deny, "MM-026", "aws_iam_role_policy.task") with input as _plan_task_statement(st)
+	}
+}
