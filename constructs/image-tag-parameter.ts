@@ -26,7 +26,7 @@ export class ImageTagParameter extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageTagParameterProps) {
     super(scope, id);
-    if (!/^\/[a-z0-9-]+\/[a-z]+\/[a-z]+\/image-tag$/.test(props.name))
+    if (!/^\/[a-z0-9-]+\/[a-z0-9-]+\/[a-z]+\/image-tag$/.test(props.name))
       throw new Error(`image tag parameter "${props.name}": expected /<project>/<env>/<service>/image-tag`);
     this.name = props.name;
     this.parameter = new SsmParameter(this, "parameter", {
