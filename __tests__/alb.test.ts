@@ -7,6 +7,21 @@ import { AlbStack } from "../stacks/alb-stack";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
 import { buildApp, configFor, configFrom, onlyResource, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
 
+type LbProps = ConstructorParameters<typeof PublicLoadBalancer>[2];
+/** A small load balancer for construct-level tests: one target "a" behind /*, two subnets, no TLS. */
+const smallLb = (over: Partial<LbProps> = {}): LbProps => ({
+  name: "lb",
+  vpcId: "v",
+  subnetIds: ["a", "b"],
+  securityGroupId: "g",
+  idleTimeoutSeconds: 60,
+  deletionProtection: false,
+  accessLogs: { bucketName: "logs", retentionDays: 7, forceDestroy: true },
+  targets: { a: { name: "a", port: 80, healthCheckPath: "/" } },
+  routes: [{ priority: 1, paths: ["/*"], target: "a" }],
+  ...over,
+});
+
 const DOMAIN = "dev.markmail.example.com";
 
 function albJson(config: AppConfig): TfJson {
@@ -358,7 +373,6 @@ describe("alb guardrails", () => {
   const stack = () => regionalStack("s");
   const lbProps = (over: Partial<ConstructorParameters<typeof PublicLoadBalancer>[2]> = {}) => ({
     name: "markmail-dev-alb",
-    region: "ap-northeast-1",
     vpcId: "vpc-1",
     subnetIds: ["subnet-a", "subnet-b"],
     securityGroupId: "sg-1",
@@ -518,23 +532,7 @@ describe("blue/green load balancing (prod)", () => {
       { priority: 1, paths: ["/x/*"], target: "a" },
       { priority: 2, paths: ["/*"], target: "a" },
     ];
-    const mk = (blueGreen: boolean) => () =>
-      new PublicLoadBalancer(regionalStack("s"), "lb", {
-        name: "lb",
-        vpcId: "v",
-        subnetIds: ["a", "b"],
-        securityGroupId: "g",
-        idleTimeoutSeconds: 60,
-        deletionProtection: false,
-        accessLogs: {
-          bucketName: "logs",
-          retentionDays: 7,
-          forceDestroy: true,
-        },
-        targets,
-        routes,
-        blueGreen,
-      });
+    const mk = (blueGreen: boolean) => () => new PublicLoadBalancer(regionalStack("s"), "lb", smallLb({ targets, routes, blueGreen }));
     expect(mk(true)).toThrow(/blue\/green needs exactly one route per target; a has 2/);
     expect(mk(false)).not.toThrow();
   });
@@ -614,19 +612,11 @@ describe("prod without PROD_DOMAIN (MM-041: no application traffic over plain HT
   });
 
   test("with a certificate the refusal is ignored: the rules forward on HTTPS", () => {
-    const lb = new PublicLoadBalancer(regionalStack("s"), "lb", {
-      name: "lb",
-      vpcId: "v",
-      subnetIds: ["a", "b"],
-      securityGroupId: "g",
-      idleTimeoutSeconds: 60,
-      deletionProtection: false,
-      accessLogs: { bucketName: "logs", retentionDays: 7, forceDestroy: true },
-      tls: { certificateArn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/x" },
-      refusePlainHttp: "HTTPS only",
-      targets: { a: { name: "a", port: 80, healthCheckPath: "/" } },
-      routes: [{ priority: 1, paths: ["/*"], target: "a" }],
-    });
+    const lb = new PublicLoadBalancer(
+      regionalStack("s"),
+      "lb",
+      smallLb({ tls: { certificateArn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/x" }, refusePlainHttp: "HTTPS only" }),
+    );
     const out: TfJson = JSON.parse(Testing.synth(TerraformStack.of(lb)));
     const [, rule] = resources(out, "aws_lb_listener_rule")[0];
     expect(rule.action[0].type).toBe("forward");
