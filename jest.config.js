@@ -6,6 +6,11 @@ module.exports = {
   testEnvironment: "node",
   moduleFileExtensions: ["ts", "js", "json", "node"],
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  // A per-run scratch folder where the workers share synthesized app variants (helpers/synth.ts).
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.js",
+  // cdktf's archiver, loaded on first use only (see the file).
+  moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/helpers/lazy-archiver.js" },
   testMatch: ["**/__tests__/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/", "\\.d\\.ts$"],
   transform: {

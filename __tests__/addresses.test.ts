@@ -4,19 +4,13 @@ import { type App, Testing } from "cdktf";
 import { readableName } from "../constructs/addresses";
 import { STATEFUL_TYPES } from "../constructs/stateful";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
-import { buildFreshApp, configFrom, synthJson, type TfJson } from "./helpers/synth";
+import { buildFreshApp, configFrom, FULL, synthApp, synthJson, type TfJson } from "./helpers/synth";
 
 // The committed address of every stateful resource per stack. A renamed address makes Terraform
 // destroy the old resource and create a new one: for a database, a bucket or a key, data loss.
 const FIXTURE = join(__dirname, "fixtures", "stateful-addresses.json");
-const VARIANT = {
-  CREATE_BASTION: "true",
-  DEV_DOMAIN: "dev.markmail.example.com",
-  STAGING_DOMAIN: "staging.markmail.example.com",
-  PROD_DOMAIN: "markmail.example.com",
-  HOSTED_ZONE_MODE: "create",
-  NOTIFICATION_EMAIL: "ops@example.com",
-};
+// Every layer and optional resource: bastion, created zones (the dns layer), TLS, SES, alarm e-mail.
+const VARIANT = FULL;
 
 type Addresses = Record<string, string[]>;
 
@@ -49,7 +43,7 @@ function addressChanges(committed: Addresses, now: Addresses, stacks: Map<string
 
 function currentStacks(): Map<string, TfJson> {
   const config = configFrom(VARIANT);
-  const stacks = new Map([...buildFreshApp(config)].map(([id, s]) => [id, synthJson(s)]));
+  const stacks = new Map(synthApp(VARIANT));
   const bootstrap = new BootstrapStack(Testing.app() as App, { config });
   stacks.set(bootstrap.node.id, synthJson(bootstrap));
   return stacks;

@@ -5,7 +5,7 @@ import { assertRoutes, PublicLoadBalancer, type TargetSpec, TLS_POLICY } from ".
 import { BODY_SIZE_LABEL, WebAcl } from "../constructs/waf";
 import { AlbStack } from "../stacks/alb-stack";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
-import { buildApp, configFor, configFrom, onlyResource, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
+import { buildApp, configFor, configFrom, onlyResource, synthApp, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
 
 type LbProps = ConstructorParameters<typeof PublicLoadBalancer>[2];
 /** A small load balancer for construct-level tests: one target "a" behind /*, two subnets, no TLS. */
@@ -469,9 +469,9 @@ describe("alb guardrails", () => {
 
 describe("alb layer across environments (full app)", () => {
   test("every environment synthesizes; ALB and target group names stay within 32 characters; upstream values read by name", () => {
-    const stacks = buildApp(configFrom({ DEV_DOMAIN: DOMAIN }));
+    const stacks = synthApp({ DEV_DOMAIN: DOMAIN });
     for (const env of ["dev", "staging", "prod"]) {
-      const json = synthJson(stacks.get(`markmail-${env}-alb`)!);
+      const json = stacks.get(`markmail-${env}-alb`)!;
       expect(onlyResource(json, "aws_lb").name).toBe(`markmail-${env}-alb`);
       expect(onlyResource(json, "aws_lb").subnets).toBe("${data.terraform_remote_state.network.outputs.public_subnet_ids}");
       for (const [, tg] of resources(json, "aws_lb_target_group")) expect(tg.name.length).toBeLessThanOrEqual(32);

@@ -1,22 +1,24 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LAYERS, STACK_ORDER } from "../config";
-import { buildApp, configFrom, synthJson } from "./helpers/synth";
+import { App } from "cdktf";
+import { LAYERS, loadConfig, STACK_ORDER } from "../config";
+import { defineApp } from "../main";
+import { scratchDir } from "./helpers/scratch";
+import { buildApp, configFrom, PLAIN, synthApp, synthJson } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 
 describe("stacks", () => {
   test("24 stacks named markmail-<env>-<layer>, no bastion by default", () => {
-    const ids = [...buildApp(configFrom()).keys()];
+    const ids = [...synthApp().keys()];
     expect(ids).toHaveLength(24);
     for (const env of ["dev", "staging", "prod"]) for (const layer of LAYERS) expect(ids).toContain(`markmail-${env}-${layer}`);
     expect(ids.some((id) => id.endsWith("-bastion"))).toBe(false);
   });
 
   test("CREATE_BASTION=true adds markmail-<env>-bastion: 27 stacks", () => {
-    const ids = [...buildApp(configFrom({ CREATE_BASTION: "true" })).keys()];
+    const ids = [...synthApp(PLAIN).keys()];
     expect(ids).toHaveLength(27);
     expect(ids).toEqual(expect.arrayContaining(["markmail-dev-bastion", "markmail-staging-bastion", "markmail-prod-bastion"]));
   });
@@ -49,11 +51,10 @@ describe("stacks", () => {
 });
 
 describe("provider and state", () => {
-  const stacks = buildApp(configFrom());
+  const stacks = synthApp();
 
   test("every stack has the AWS provider in ap-northeast-1 with the four default tags", () => {
-    for (const [id, stack] of stacks) {
-      const json = synthJson(stack);
+    for (const [id, json] of stacks) {
       const [env, ...layer] = id.replace(/^markmail-/, "").split("-");
       expect(json.provider.aws).toEqual([
         expect.objectContaining({
@@ -65,8 +66,8 @@ describe("provider and state", () => {
   });
 
   test("every stack has an encrypted, locked S3 backend with its own key; all else identical", () => {
-    const backends = [...stacks.entries()].map(([id, stack]) => {
-      const s3 = synthJson(stack).terraform.backend.s3;
+    const backends = [...stacks.entries()].map(([id, json]) => {
+      const s3 = json.terraform.backend.s3;
       const [env, ...layer] = id.replace(/^markmail-/, "").split("-");
       expect(s3.key).toBe(`markmail/${env}/${layer.join("-")}.tfstate`);
       const { key: _key, ...rest } = s3;
@@ -85,14 +86,12 @@ describe("provider and state", () => {
   });
 
   test("TF_STATE_LOCKING=dynamodb drops use_lockfile; lockfile drops the table", () => {
-    const dyn = synthJson(
-      buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "dynamodb" })).get("markmail-dev-network")!,
-    );
+    const dev = (locking: string) =>
+      synthApp({ ...PLAIN, CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: locking }).get("markmail-dev-network")!;
+    const dyn = dev("dynamodb");
     expect(dyn.terraform.backend.s3.use_lockfile).toBeUndefined();
     expect(dyn.terraform.backend.s3.dynamodb_table).toBe("markmail-terraform-locks");
-    const lock = synthJson(
-      buildApp(configFrom({ CDK_CONTEXT_ENVIRONMENT: "dev", TF_STATE_LOCKING: "lockfile" })).get("markmail-dev-network")!,
-    );
+    const lock = dev("lockfile");
     expect(lock.terraform.backend.s3.use_lockfile).toBe(true);
     expect(lock.terraform.backend.s3.dynamodb_table).toBeUndefined();
   });
@@ -137,18 +136,18 @@ describe("provider and state", () => {
   });
 
   test("no stack emits terraform.required_version (it crashes checkov's JSON parser)", () => {
-    for (const stack of stacks.values()) expect(synthJson(stack).terraform.required_version).toBeUndefined();
+    for (const json of stacks.values()) expect(json.terraform.required_version).toBeUndefined();
   });
 
   test("the AWS provider is pinned to the version the prebuilt bindings target", () => {
-    const json = synthJson(stacks.get("markmail-dev-network")!);
+    const json = stacks.get("markmail-dev-network")!;
     expect(json.terraform.required_providers.aws.version).toBe("6.25.0");
   });
 });
 
 describe("the app process (as `cdktf synth` runs it)", () => {
   function run(env: Record<string, string>) {
-    const out = mkdtempSync(join(tmpdir(), "markmail-synth-"));
+    const out = scratchDir("markmail-synth");
     const outdir = join(out, "cdktf.out");
     const res = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "main.ts"], {
       cwd: ROOT,
@@ -168,15 +167,20 @@ describe("the app process (as `cdktf synth` runs it)", () => {
     expect(existsSync(res.outdir)).toBe(false);
   });
 
-  test("no variables, no credentials: every stack is written, twice byte-identical", () => {
+  test("no variables, no credentials: every stack is written, byte-identical to a second, independent synth", () => {
     const first = run({});
     expect(first.status).toBe(0);
-    const second = run({});
+    // The second synth runs in this (jest) process: another runtime, clock and module instance, same files.
+    const second = join(scratchDir("markmail-synth"), "cdktf.out");
+    const app = new App({ outdir: second });
+    defineApp(app, loadConfig({}));
+    app.synth();
     const stacks = readdirSync(join(first.outdir, "stacks")).sort();
     expect(stacks).toHaveLength(24);
+    expect(readdirSync(join(second, "stacks")).sort()).toEqual(stacks);
     for (const s of stacks) {
       const a = readFileSync(join(first.outdir, "stacks", s, "cdk.tf.json"), "utf8");
-      const b = readFileSync(join(second.outdir, "stacks", s, "cdk.tf.json"), "utf8");
+      const b = readFileSync(join(second, "stacks", s, "cdk.tf.json"), "utf8");
       expect(a).toBe(b);
     }
     const manifest = JSON.parse(readFileSync(join(first.outdir, "manifest.json"), "utf8"));

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { SecureBucket } from "../constructs/secure-bucket";
@@ -8,6 +7,7 @@ import { StateStore, stateStoreNames } from "../constructs/state-store";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { NetworkStack } from "../stacks/network-stack";
 import { configFrom, onlyResource, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
+import { scratchDir } from "./helpers/scratch";
 
 const ROOT = join(__dirname, "..");
 
@@ -293,7 +293,7 @@ describe("guardrails", () => {
 
 describe("the bootstrap app process (as `cdktf deploy --app ... bootstrap.ts` runs it)", () => {
   function run(env: Record<string, string>) {
-    const outdir = join(mkdtempSync(join(tmpdir(), "markmail-bootstrap-")), "cdktf.bootstrap.out");
+    const outdir = join(scratchDir("markmail-bootstrap"), "cdktf.bootstrap.out");
     const res = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "bootstrap.ts"], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },

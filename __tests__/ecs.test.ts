@@ -12,7 +12,7 @@ import { FargateService, type FargateServiceProps } from "../constructs/fargate-
 import { looksSecretName, secretValueFinding } from "../constructs/policy-data";
 import { EcsStack } from "../stacks/ecs-stack";
 import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
-import { buildApp, configFor, configFrom, ownArn, regionalStack, resources, synthJson, type TfJson, trustOf } from "./helpers/synth";
+import { buildApp, configFor, ownArn, synthApp, regionalStack, resources, synthJson, type TfJson, trustOf } from "./helpers/synth";
 
 function ecsJson(config: AppConfig): TfJson {
   const env = onlyEnv(config);
@@ -273,8 +273,8 @@ describe("ecs environment matrix", () => {
   });
 
   test("full app: upstream values are terraform_remote_state reads by name inside the container JSON; https URLs with a domain", () => {
-    const stacks = buildApp(configFrom({ DEV_DOMAIN: "dev.markmail.example.com" }));
-    const json = synthJson(stacks.get("markmail-dev-ecs")!);
+    const stacks = synthApp({ DEV_DOMAIN: "dev.markmail.example.com" });
+    const json = stacks.get("markmail-dev-ecs")!;
     const [backend] = containers(byFamily(json, "markmail-dev-backend")[1]);
     const remote = /^\$\{data\.terraform_remote_state\.[^}]+\}/;
     expect(backend.image).toMatch(new RegExp(`${remote.source}:\\$\\{data\\.aws_ssm_parameter\\.backend_image_tag\\.insecure_value\\}$`));
@@ -282,10 +282,10 @@ describe("ecs environment matrix", () => {
     expect(secretsOf(backend).JWT_SECRET).toBe("${data.terraform_remote_state.secrets.outputs.jwt_secret_arn}:secret::");
     expect(envOf(backend).REDIS_URL).toMatch(/^rediss:\/\/\$\{data\.terraform_remote_state\.[^}]+\}:6379$/);
     expect(envOf(backend).FRONTEND_URL).toBe("${data.terraform_remote_state.alb.outputs.public_url}");
-    expect(synthJson(stacks.get("markmail-dev-alb")!).output!.public_url.value).toBe("https://dev.markmail.example.com");
+    expect(stacks.get("markmail-dev-alb")!.output!.public_url.value).toBe("https://dev.markmail.example.com");
     expect(byName(json, "aws_ecs_service", "markmail-dev-backend")![1].cluster).toMatch(remote);
     for (const env of ["staging", "prod"]) {
-      const other = synthJson(stacks.get(`markmail-${env}-ecs`)!);
+      const other = stacks.get(`markmail-${env}-ecs`)!;
       expect(
         resources(other, "aws_ecs_service")
           .map(([, s]) => s.name)
@@ -294,7 +294,7 @@ describe("ecs environment matrix", () => {
       expect(envOf(containers(byFamily(other, `markmail-${env}-backend`)[1])[0]).FRONTEND_URL).toBe(
         "${data.terraform_remote_state.alb.outputs.public_url}",
       );
-      expect(synthJson(stacks.get(`markmail-${env}-alb`)!).output!.public_url.value).toBe("http://${aws_lb.alb.dns_name}");
+      expect(stacks.get(`markmail-${env}-alb`)!.output!.public_url.value).toBe("http://${aws_lb.alb.dns_name}");
     }
   });
 });

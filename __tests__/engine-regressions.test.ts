@@ -4,12 +4,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp, configFrom, synthJson, type TfJson } from "./helpers/synth";
+import { FULL, PLAIN, synthApp } from "./helpers/synth";
 
-const full = (vars: Record<string, string> = {}) => {
-  const stacks = buildApp(configFrom({ CREATE_BASTION: "true", ...vars }));
-  return [...stacks.entries()].map(([id, stack]) => [id, synthJson(stack)] as [string, TfJson]);
-};
+const full = (vars: Record<string, string> = {}) => [...synthApp({ ...PLAIN, ...vars })];
 
 describe("terraform_remote_state readers (validate: 'The parameter \"dynamodb_table\" is deprecated')", () => {
   test.each(["both", "dynamodb", "lockfile"])(
@@ -47,7 +44,7 @@ describe("for_each keys known at plan time (plan: 'Invalid for_each argument ...
   test.each(["lookup", "create"])(
     "HOSTED_ZONE_MODE=%s: ACM validation records iterate the domain_validation_options set itself, keyed by domain_name",
     (mode) => {
-      const alb = full({ ...domains, HOSTED_ZONE_MODE: mode }).filter(([id]) => id.endsWith("-alb"));
+      const alb = full(mode === "create" ? FULL : { ...domains, HOSTED_ZONE_MODE: mode }).filter(([id]) => id.endsWith("-alb"));
       expect(alb).toHaveLength(3);
       for (const [, json] of alb) {
         const [certName] = Object.keys(json.resource!.aws_acm_certificate);
@@ -63,7 +60,7 @@ describe("for_each keys known at plan time (plan: 'Invalid for_each argument ...
   );
 
   test("no for_each anywhere in the app converts a set with tolist()", () => {
-    for (const vars of [{}, domains]) {
+    for (const vars of [{}, domains, FULL]) {
       for (const [id, json] of full(vars)) {
         for (const [type, byName] of Object.entries(json.resource ?? {})) {
           for (const [name, body] of Object.entries<any>(byName)) {
@@ -81,7 +78,7 @@ describe("for_each keys known at plan time (plan: 'Invalid for_each argument ...
 describe("offline plan inputs (scripts/engine/offline-plan.js)", () => {
   const offline = require("../scripts/engine/offline-plan.js");
   const dir = mkdtempSync(join(tmpdir(), "markmail-offline-"));
-  const stacks = full({ DEV_DOMAIN: "dev.markmail.example.com" });
+  const stacks = full(FULL);
   for (const [id, json] of stacks) {
     mkdirSync(join(dir, "stacks", id), { recursive: true });
     writeFileSync(join(dir, "stacks", id, "cdk.tf.json"), JSON.stringify(json));

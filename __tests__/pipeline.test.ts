@@ -9,6 +9,7 @@ import { fakeOutputs, onlyEnv, testApp } from "./helpers/fake-outputs";
 
 const f = fakeOutputs("dev");
 import { configFor, onlyResource, ownArn, resources, synthInRegion, synthJson, type TfJson, trustOf } from "./helpers/synth";
+import { scratchDir } from "./helpers/scratch";
 
 // js-yaml ships with jest (a transitive dev dependency); only the tests parse YAML back.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -220,7 +221,7 @@ describe("pipeline layer (dev)", () => {
     expect(spec.artifacts.files).toEqual(["image-tag.txt"]);
     // Run the write as CodeBuild would: the file holds the tag alone.
     const write = all.find((c) => c.includes("> image-tag.txt"))!;
-    const dir = require("node:fs").mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "tag-"));
+    const dir = scratchDir("tag");
     execFileSync("bash", ["-c", write], { cwd: dir, env: { IMAGE_TAG: "abc123def456" } });
     expect(require("node:fs").readFileSync(require("node:path").join(dir, "image-tag.txt"), "utf8")).toBe("abc123def456");
     expect(all.join("\n")).not.toMatch(/imagedefinitions|update-service|register-task-definition/);

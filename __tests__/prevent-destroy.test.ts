@@ -4,14 +4,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { PreventDestroy } from "../constructs/prevent-destroy";
 import { STATEFUL_TYPES } from "../constructs/stateful";
 import protection from "../policies/data/protection/data.json";
-import { buildFreshApp, configFrom, synthJson, type TfJson } from "./helpers/synth";
-
-const VARS = {
-  CREATE_BASTION: "true",
-  PROD_DOMAIN: "markmail.example.com",
-  HOSTED_ZONE_MODE: "create",
-  NOTIFICATION_EMAIL: "ops@example.com",
-};
+import { FULL, synthApp, type TfJson } from "./helpers/synth";
 
 function stateful(json: TfJson): [string, any][] {
   return STATEFUL_TYPES.flatMap((type) =>
@@ -20,7 +13,8 @@ function stateful(json: TfJson): [string, any][] {
 }
 
 describe("staging and prod: every stateful resource refuses a destroy (lifecycle.prevent_destroy)", () => {
-  const stacks = [...buildFreshApp(configFrom(VARS)).entries()].map(([id, s]) => ({ id, json: synthJson(s) }));
+  // Every layer and optional resource (bastion, created zones, TLS, SES).
+  const stacks = [...synthApp(FULL)].map(([id, json]) => ({ id, json }));
 
   test("one list: the policy gate's protection data is the type list the constructs protect and the address guard pins", () => {
     expect(STATEFUL_TYPES).toEqual(protection.stateful_types.map((t) => t.type));

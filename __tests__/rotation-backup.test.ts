@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deterministicZip, FunctionPackage } from "../constructs/function-package";
 import { DatabaseBackup } from "../constructs/backup";
@@ -11,6 +10,7 @@ import { DatabaseStack } from "../stacks/database-stack";
 import { MonitoringStack } from "../stacks/monitoring-stack";
 import { onlyEnv, testApp } from "./helpers/fake-outputs";
 import { configFor, regionalStack, resources, synthJson, type TfJson } from "./helpers/synth";
+import { scratchDir } from "./helpers/scratch";
 
 // Only the two layers concerned, per environment (not the whole app): every test below reads them.
 function layers(name: EnvName): { database: TfJson; monitoring: TfJson } {
@@ -173,7 +173,7 @@ describe("the function package", () => {
   (python ? test : test.skip)("a valid zip that Python (the Lambda runtime's zipimport) reads, with the handler importable", () => {
     const stack = regionalStack("pkg");
     const pkg = new FunctionPackage(stack, "code", { source: "db-rotation", files: ["rotation.py", "pgwire.py"] });
-    const file = join(mkdtempSync(join(tmpdir(), "pkg-")), "f.zip");
+    const file = join(scratchDir("pkg"), "f.zip");
     writeFileSync(file, pkg.bytes);
     const script = [
       "import sys, zipfile",

@@ -1,6 +1,6 @@
 // Benchmark helper: synthesizes N environments (dev, staging, prod, then synthetic copies) in one app.
 import { App } from "cdktf";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AppConfig, type EnvironmentConfig, type EnvName, loadConfig } from "../config";
@@ -24,4 +24,5 @@ const app = new App({ outdir: mkdtempSync(join(tmpdir(), "markmail-bench-")) });
 const stacks = defineApp(app, config);
 for (const s of stacks) s.runAllValidations();
 app.synth();
+rmSync(app.outdir, { recursive: true, force: true });
 process.stderr.write(`STACKS ${stacks.length}\n`);

@@ -1,7 +1,7 @@
 // `npm run bench`: synth wall time and peak RSS, the test suite, and scaling to N environments.
 // Figures are measured per run on this machine; nothing here asserts, it prints a table.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -49,6 +49,7 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 const outdir = mkdtempSync(join(tmpdir(), "markmail-bench-app-"));
 const app = repeat(() => runNode(["main.ts"], { CREATE_BASTION: "true", CDKTF_OUTDIR: outdir }));
+rmSync(outdir, { recursive: true, force: true });
 rows.push(["app synth, all stacks with bastion (main.ts)", fmt(app.wallMs), `${app.maxRssMb.toFixed(0)} MB`, "≤ 1.0 s, ≤ 250 MB"]);
 
 const three = repeat(() => runNode(["scripts/bench-synth.ts", "3"]));

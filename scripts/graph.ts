@@ -2,7 +2,7 @@
 // terraform_remote_state data sources), generated from the synthesized app, written between the
 // stack-graph markers of the guides.
 import { App } from "cdktf";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, STACK_ORDER } from "../config";
@@ -16,16 +16,24 @@ export const GUIDES = ["docs/guide.en.md", "docs/guide.ja.md"];
 export function stackGraph(): string {
   const config = loadConfig({ CDK_CONTEXT_ENVIRONMENT: "dev", CREATE_BASTION: "true" } as NodeJS.ProcessEnv);
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "markmail-graph-")) });
-  defineApp(app, config);
-  app.synth();
-  const manifest = JSON.parse(readFileSync(join(app.outdir, "manifest.json"), "utf8"));
+  try {
+    defineApp(app, config);
+    app.synth();
+    return mermaid(app.outdir);
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
+}
+
+function mermaid(outdir: string): string {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   const short = (id: string) => id.replace(/^markmail-dev-/, "");
   const lines = ["```mermaid", "flowchart LR"];
   const order = (id: string) => STACK_ORDER.indexOf(short(id) as never);
   const names = Object.keys(manifest.stacks).sort((a, b) => order(a) - order(b));
   for (const id of names) lines.push(`  ${short(id).replace(/-/g, "_")}["markmail-&lt;env&gt;-${short(id)}"]`);
   for (const id of names) {
-    const json = JSON.parse(readFileSync(join(app.outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+    const json = JSON.parse(readFileSync(join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
     const reads = Object.keys(json.data?.terraform_remote_state ?? {}).map((r) => `markmail-dev-${r.replace(/_/g, "-")}`);
     for (const upstream of reads.sort((a, b) => order(a) - order(b))) {
       lines.push(`  ${short(upstream).replace(/-/g, "_")} --> ${short(id).replace(/-/g, "_")}`);

@@ -7,7 +7,7 @@ import { join, normalize, relative } from "node:path";
 import { Testing } from "cdktf";
 import { GUIDES } from "../../scripts/graph";
 import { BootstrapStack, bootstrapStackId } from "../../stacks/bootstrap-stack";
-import { buildApp, configFrom, synthJson, type TfJson } from "./synth";
+import { configFrom, FULL, PLAIN, synthApp, synthJson, type TfJson } from "./synth";
 import { awsArgs, commandsOf, type Doc, dynamic, fencedBlocks, ROOT, SEED_DIR, SHELL_LANGS, shellLines, strip } from "./doc-reader";
 
 // ---------------------------------------------------------------------------------------------
@@ -39,12 +39,11 @@ export function appFacts(): Facts {
 }
 
 export function buildFacts(): Facts {
-  const stacks = buildApp(configFrom({ CREATE_BASTION: "true" }));
+  const stacks = new Map(synthApp(PLAIN));
   const leaves = new Set<string>();
   const byType = new Map<string, { body: any; json: TfJson; stack: string }[]>();
   const tags = new Set<string>();
-  for (const [id, stack] of stacks) {
-    const json = synthJson(stack);
+  for (const [id, json] of stacks) {
     collectLeaves(json, leaves);
     for (const provider of json.provider?.aws ?? []) {
       for (const d of provider.default_tags ?? []) for (const [k, v] of Object.entries(d.tags ?? {})) tags.add(`${k}=${v}`);
@@ -58,18 +57,10 @@ export function buildFacts(): Facts {
     }
   }
   // Optional stacks of other inputs: the dns layer exists only with a domain whose zone the app creates.
-  const zones = buildApp(
-    configFrom({
-      DEV_DOMAIN: "dev.markmail.example.com",
-      STAGING_DOMAIN: "staging.markmail.example.com",
-      PROD_DOMAIN: "markmail.example.com",
-      HOSTED_ZONE_MODE: "create",
-    }),
-  );
-  for (const [id, stack] of zones) {
+  for (const [id, json] of synthApp(FULL)) {
     if (!id.endsWith("-dns")) continue;
-    stacks.set(id, stack);
-    collectLeaves(synthJson(stack), leaves);
+    stacks.set(id, json);
+    collectLeaves(json, leaves);
   }
   const bootstrapLeaves = new Set<string>();
   collectLeaves(synthJson(new BootstrapStack(Testing.app(), { config: configFrom() })), bootstrapLeaves);

@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { type App, Testing, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { type AppConfig, buildEnvironment, type EnvironmentConfig, type EnvName, loadConfig } from "../../config";
-import { defineApp } from "../../main";
 
 /** A validated config from environment-variable style inputs (no process.env involved). */
 export function configFrom(vars: Record<string, string> = {}): AppConfig {
@@ -38,6 +40,8 @@ export function buildApp(config: AppConfig): Map<string, TerraformStack> {
 /** Builds the whole app without the memo (for tests that add to the stacks). */
 export function buildFreshApp(config: AppConfig): Map<string, TerraformStack> {
   const app = Testing.app();
+  // Loaded on first use: files that only read synthApp's shared variants never load the stacks.
+  const { defineApp } = require("../../main") as typeof import("../../main");
   const stacks = defineApp(app as App, config);
   // As App.synth does: resolve cross-stack references (outputs + terraform_remote_state) first.
   for (const stack of stacks) stack.prepareStack();
@@ -64,6 +68,67 @@ export function synthJson(stack: TerraformStack): TfJson {
   const json = JSON.parse(Testing.synth(stack, true));
   synthesized.set(stack, json);
   return json;
+}
+
+/**
+ * The two app variants most files read, so that they are synthesized once per run: every optional
+ * layer and resource shape (bastion; domains with TLS, a created zone, SES and alarm e-mail) and the
+ * plain one (bastion, no domains: HTTP only, the default without inputs).
+ */
+export const PLAIN = { CREATE_BASTION: "true" } as const;
+export const FULL = {
+  CREATE_BASTION: "true",
+  DEV_DOMAIN: "dev.markmail.example.com",
+  STAGING_DOMAIN: "staging.markmail.example.com",
+  PROD_DOMAIN: "markmail.example.com",
+  HOSTED_ZONE_MODE: "create",
+  NOTIFICATION_EMAIL: "ops@example.com",
+} as const;
+
+const apps = new Map<string, Map<string, TfJson>>();
+
+/**
+ * Every stack of the app built from these inputs, synthesized (metadata removed), by stack id.
+ * Read-only. Memoized in the file and shared by the run's workers through the folder jest's global
+ * setup creates: the first worker to need a variant writes it, the others wait for it and read it.
+ */
+export function synthApp(vars: Record<string, string> = {}): Map<string, TfJson> {
+  const config = configFrom(vars);
+  const key = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16);
+  const memo = apps.get(key);
+  if (memo) return memo;
+  const compute = () => new Map([...buildApp(config)].map(([id, stack]) => [id, synthJson(stack)] as [string, TfJson]));
+  const dir = process.env.MARKMAIL_JEST_RUN_CACHE;
+  const result = dir ? shared(join(dir, key), compute) : compute();
+  apps.set(key, result);
+  return result;
+}
+
+function shared(base: string, compute: () => Map<string, TfJson>): Map<string, TfJson> {
+  const file = `${base}.json`;
+  const read = () => new Map<string, TfJson>(Object.entries(JSON.parse(readFileSync(file, "utf8"))));
+  if (existsSync(file)) return read();
+  let lock: number | undefined;
+  try {
+    lock = openSync(`${base}.lock`, "wx");
+  } catch {
+    // Another worker is synthesizing this variant: wait for its file (while its lock
+    // is there, a minute at most; then do it here).
+    const tick = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; waited < 60_000 && !existsSync(file) && existsSync(`${base}.lock`); waited += 25) {
+      Atomics.wait(tick, 0, 0, 25);
+    }
+    return existsSync(file) ? read() : compute();
+  }
+  try {
+    const result = compute();
+    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(result)));
+    renameSync(`${file}.tmp`, file);
+    return result;
+  } finally {
+    closeSync(lock);
+    rmSync(`${base}.lock`, { force: true });
+  }
 }
 
 /** All resources of a type in a synthesized stack, as [name, body] pairs. */
