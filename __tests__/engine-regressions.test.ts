@@ -126,3 +126,15 @@ describe("offline plan inputs (scripts/engine/offline-plan.js)", () => {
     expect(doc.data).toBeUndefined();
   });
 });
+
+describe("plain-text fields (Terraform interpolates no ${...} in them: a reader would see the raw reference)", () => {
+  test("no output description of any stack holds a reference", () => {
+    for (const vars of [PLAIN, FULL]) {
+      for (const [id, json] of synthApp(vars)) {
+        for (const [name, output] of Object.entries<any>(json.output ?? {})) {
+          expect({ id, name, description: output.description ?? "" }).toEqual({ id, name, description: expect.not.stringContaining("${") });
+        }
+      }
+    }
+  });
+});

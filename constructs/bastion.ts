@@ -51,6 +51,8 @@ export class BastionHost extends Construct {
   readonly role: IamRole;
   readonly name: string;
   readonly sessionDocument: SsmDocument;
+  /** The session document's name as plain text (for descriptions, which Terraform does not interpolate). */
+  readonly sessionDocumentName: string;
 
   constructor(scope: Construct, id: string, props: BastionHostProps) {
     super(scope, id);
@@ -80,8 +82,9 @@ export class BastionHost extends Construct {
     // Shell sessions: a Session document of our own that streams to the encrypted log group (the
     // account-wide SSM-SessionManagerRunShell preferences are shared by every environment, so they
     // are not set here). The agent writes the logs with the instance role.
+    this.sessionDocumentName = `${props.name}-session`;
     this.sessionDocument = new SsmDocument(this, "session", {
-      name: `${props.name}-session`,
+      name: this.sessionDocumentName,
       documentType: "Session",
       documentFormat: "JSON",
       content: jsonAttribute({

@@ -1,5 +1,6 @@
 import { ref, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { hclExtraBlock } from "./hcl-form";
 
 export interface EphemeralRandomPasswordProps {
   /** @default 40 */
@@ -36,12 +37,15 @@ export class EphemeralRandomPassword extends Construct {
     this.address = `ephemeral.aws_secretsmanager_random_password.${name}`;
     // Terraform >= 1.11 is required, but `terraform.required_version` is not
     // emitted: it crashes checkov's cdk.tf.json parser (checkov #7454). README and guides state it.
-    stack.addOverride(this.address, {
+    const body = {
       password_length: length,
       exclude_punctuation: props.excludePunctuation ?? true,
       include_space: false,
       require_each_included_type: true,
-    });
+    };
+    stack.addOverride(this.address, body);
+    // `cdktf synth --hcl` drops stack overrides other than `terraform`: the block is added there too.
+    hclExtraBlock(stack, "ephemeral", "aws_secretsmanager_random_password", name, body);
     // A reference token, so Fn.jsonencode and string templates render it unescaped.
     this.value = Token.asString(ref(`${this.address}.random_password`, stack));
   }

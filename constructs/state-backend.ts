@@ -13,6 +13,7 @@ import {
   type TerraformStack,
 } from "cdktf";
 import { Construct } from "constructs";
+import { hclLifecycleAsBlocks } from "./hcl-form";
 import type { BackendConfig } from "../config";
 
 /** Where one stack's state lives, whatever the backend. */
@@ -146,25 +147,4 @@ export class UpstreamState extends Construct {
       ],
     });
   }
-}
-
-/**
- * `cdktf synth --hcl` writes a lifecycle's precondition/postcondition lists as attributes
- * (`postcondition = [...]`), which Terraform refuses ("a block of type postcondition"); this element's
- * HCL form marks them as blocks, so the HCL output validates like the JSON (the JSON is unchanged).
- */
-export function hclLifecycleAsBlocks(state: TerraformRemoteState): void {
-  const toHcl = state.toHclTerraform.bind(state);
-  state.toHclTerraform = () => {
-    const hcl = toHcl() as { data: { terraform_remote_state: Record<string, Record<string, unknown>> } };
-    for (const body of Object.values(hcl.data.terraform_remote_state)) {
-      const lifecycle = body.lifecycle as Record<string, unknown[]> | undefined;
-      if (lifecycle === undefined) continue;
-      const blocks = Object.fromEntries(
-        Object.entries(lifecycle).map(([name, list]) => [name, { value: list, isBlock: true, type: "list" }]),
-      );
-      body.lifecycle = { value: blocks, isBlock: true, type: "simple" };
-    }
-    return hcl;
-  };
 }

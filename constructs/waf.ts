@@ -6,6 +6,7 @@ import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { hclNestedBlocks } from "./hcl-form";
 import { AccountContext } from "./account";
 
 /** The label AWSManagedRulesCommonRuleSet puts on requests whose body exceeds 8 KB. */
@@ -152,6 +153,8 @@ export class WebAcl extends Construct {
       rule: rules,
       visibilityConfig: visibility("acl"),
     });
+    // The untyped statements as nested blocks in `cdktf synth --hcl` too.
+    hclNestedBlocks(this.acl, "rule", "statement");
     this.associations = props.protectedResourceArns.map(
       (arn, i) => new Wafv2WebAclAssociation(this, `association-${i}`, { resourceArn: arn, webAclArn: this.acl.arn }),
     );

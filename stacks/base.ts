@@ -3,6 +3,7 @@ import { type TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
 import type { AppConfig, EnvironmentConfig, Layer } from "../config";
 import { allocateReadableLogicalId } from "../constructs/addresses";
+import { hclStack } from "../constructs/hcl-form";
 import { physicalName, stackId, stackTags } from "../constructs/naming";
 import { PreventDestroy } from "../constructs/prevent-destroy";
 import { attachStateBackend, type StateLocation, UpstreamState } from "../constructs/state-backend";
@@ -29,6 +30,7 @@ export abstract class LayerStack extends TerraformStack {
     this.config = props.config;
     this.env = props.env;
     this.layer = layer;
+    hclStack(this);
 
     new AwsProvider(this, "aws", {
       region: props.config.region,

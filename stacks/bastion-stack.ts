@@ -29,7 +29,7 @@ export class BastionStack extends LayerStack {
 
     new TerraformOutput(this, "bastion_instance_id", {
       value: bastion.instance.id,
-      description: `aws ssm start-session --target <this> --document-name ${bastion.sessionDocument.name} (a logged shell)`,
+      description: `aws ssm start-session --target <this> --document-name ${bastion.sessionDocumentName} (a logged shell)`,
     });
     new TerraformOutput(this, "session_document", {
       value: bastion.sessionDocument.name,

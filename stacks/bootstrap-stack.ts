@@ -2,6 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, type TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
 import { allocateReadableLogicalId } from "../constructs/addresses";
+import { hclStack } from "../constructs/hcl-form";
 import type { AppConfig } from "../config";
 import { StateStore, type StateStoreNames, stateStoreNames } from "../constructs/state-store";
 import { stackTags } from "../constructs/naming";
@@ -50,6 +51,7 @@ export class BootstrapStack extends TerraformStack {
     const { config } = props;
     const { names, region } = BootstrapStack.plan(config);
     super(scope, bootstrapStackId(config.project));
+    hclStack(this);
 
     new AwsProvider(this, "aws", {
       region,

@@ -2,6 +2,7 @@ import { CloudBackend, NamedCloudWorkspace, type TerraformElement, TerraformStac
 import type { Construct, Node } from "constructs";
 import type { AppConfig } from "../config";
 import { allocateReadableLogicalId } from "../constructs/addresses";
+import { hclStack } from "../constructs/hcl-form";
 import { UntypedProvider, UntypedResource } from "../constructs/untyped-resource";
 
 /** Which stack reads which: consumer stack id → the producer stack ids it reads with terraform_remote_state. */
@@ -27,6 +28,7 @@ export const HCP_WORKSPACES_STACK = "markmail-hcp-workspaces";
 export class HcpWorkspacesStack extends TerraformStack {
   constructor(scope: Construct, props: HcpWorkspacesStackProps) {
     super(scope, HCP_WORKSPACES_STACK);
+    hclStack(this);
     const backend = props.config.backend;
     if (backend.kind !== "cloud")
       throw new Error(

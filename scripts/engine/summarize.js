@@ -16,9 +16,9 @@ const readJson = (file) => {
   }
 };
 
-/** Every "<variant>/<stack>" directory under work/<phase>, in the order of work/list. */
+/** Every "<variant>/<stack>" directory under work/<phase>, in the order of its list (validate-list: JSON and HCL). */
 function entries(work, phase) {
-  return read(path.join(work, "list"))
+  return read(path.join(work, phase === "validate" ? "validate-list" : "list"))
     .split("\n")
     .filter(Boolean)
     .map((line) => {

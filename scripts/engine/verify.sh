@@ -4,7 +4,8 @@
 #      stacks), "domains" (+ DEV/STAGING/PROD_DOMAIN, NOTIFICATION_EMAIL; hosted zones looked up)
 #      and "zones" (the same with HOSTED_ZONE_MODE=create), plus the state bootstrap stack
 #      (bootstrap.ts, markmail-bootstrap); a stack whose JSON an earlier variant already had is not
-#      checked again;
+#      checked again; the same variants once more as `cdktf synth --hcl` writes them (cdk.tf; the
+#      exit off cdktf that backend.tf.example recommends), validated like the JSON;
 #   2. per stack: a working copy, `terraform init -backend=false` against the filesystem mirror of
 #      scripts/engine/build.sh (init only symlinks the provider), `terraform validate -json`;
 #   3. offline plan (unless --no-plan): a moto server on 127.0.0.1, per stack an
@@ -87,28 +88,44 @@ synth bastion scripts/synth.js CREATE_BASTION=true
 synth domains scripts/synth.js CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com
 synth zones scripts/synth.js CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com HOSTED_ZONE_MODE=create
 synth bootstrap bootstrap.ts
+# The HCL form (SYNTH_HCL_OUTPUT=true is what `cdktf synth --hcl` sets): validated, not planned.
+hcl_variants=(bastion-hcl domains-hcl zones-hcl bootstrap-hcl)
+synth bastion-hcl scripts/synth.js SYNTH_HCL_OUTPUT=true CREATE_BASTION=true
+synth domains-hcl scripts/synth.js SYNTH_HCL_OUTPUT=true CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com
+synth zones-hcl scripts/synth.js SYNTH_HCL_OUTPUT=true CREATE_BASTION=true "${domains[@]}" NOTIFICATION_EMAIL=ops@markmail.example.com HOSTED_ZONE_MODE=create
+synth bootstrap-hcl bootstrap.ts SYNTH_HCL_OUTPUT=true
 synth_ms=$(($(now_ms) - t0))
 
-# The list of checks: "<variant> <stack>"; a stack whose JSON an earlier variant already had is skipped.
+# The lists of checks, "<variant> <stack>": list (JSON: validate and plan) and hcl-list (validate
+# only); a stack whose file an earlier variant already had is skipped.
 : >"$work/list"
+: >"$work/hcl-list"
 declare -A seen=()
-for variant in "${variants[@]}"; do
-  for dir in "$work/synth/$variant/stacks"/*/; do
-    s="$(basename "$dir")"
-    [[ -z "$only" || "$s" =~ $only ]] || continue
-    sum="$(sha256sum <"$dir/cdk.tf.json" | cut -d' ' -f1)"
-    [[ -z "${seen[$sum]:-}" ]] || continue
-    seen[$sum]=1
-    echo "$variant $s" >>"$work/list"
+list_checks() { # <list file> <file name> <variant...>
+  local into="$1" file="$2" variant dir s sum
+  shift 2
+  for variant in "$@"; do
+    for dir in "$work/synth/$variant/stacks"/*/; do
+      s="$(basename "$dir")"
+      [[ -z "$only" || "$s" =~ $only ]] || continue
+      [[ -f "$dir/$file" ]] || { echo "verify:engine: $variant/$s has no $file" >&2; exit 1; }
+      sum="$(sha256sum <"$dir/$file" | cut -d' ' -f1)"
+      [[ -z "${seen[$sum]:-}" ]] || continue
+      seen[$sum]=1
+      echo "$variant $s" >>"$into"
+    done
   done
-done
-checks=$(wc -l <"$work/list")
+}
+list_checks "$work/list" cdk.tf.json "${variants[@]}"
+list_checks "$work/hcl-list" cdk.tf "${hcl_variants[@]}"
+cat "$work/list" "$work/hcl-list" >"$work/validate-list"
+checks=$(wc -l <"$work/validate-list")
 [[ $checks -gt 0 ]] || { echo "verify:engine: no stack matches --only '$only'" >&2; exit 2; }
 
-# A stack's working copy: its JSON and its assets (the Lambda zips the JSON names by path).
+# A stack's working copy: its JSON (or HCL) and its assets (the Lambda zips it names by path).
 # shellcheck disable=SC2329 # run by xargs through export -f
 copy_stack() { # <synthesized stack dir> <working dir>
-  cp "$1/cdk.tf.json" "$2/"
+  if [[ -f "$1/cdk.tf.json" ]]; then cp "$1/cdk.tf.json" "$2/"; else cp "$1/cdk.tf" "$2/"; fi
   if [[ -d "$1/assets" ]]; then cp -R "$1/assets" "$2/"; fi
 }
 
@@ -165,7 +182,7 @@ export work tf here root
 
 t0=$(now_ms)
 # shellcheck disable=SC2016 # $0/$1 are expanded by the child bash
-xargs -P "$jobs" -L 1 bash -c 'validate_one "$0" "$1"' <"$work/list"
+xargs -P "$jobs" -L 1 bash -c 'validate_one "$0" "$1"' <"$work/validate-list"
 validate_wall_ms=$(($(now_ms) - t0))
 
 status=0
