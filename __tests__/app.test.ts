@@ -185,5 +185,11 @@ describe("the app process (as `cdktf synth` runs it)", () => {
     }
     const manifest = JSON.parse(readFileSync(join(first.outdir, "manifest.json"), "utf8"));
     expect(Object.keys(manifest.stacks)).toHaveLength(24);
+    // The CLI takes a glob's stacks in this order: alphabetical, alb before network. Hence npm run
+    // deploy (scripts/deploy.js, the guide's order) rather than cdktf deploy 'markmail-dev-*'.
+    expect(Object.keys(manifest.stacks)).toEqual(Object.keys(manifest.stacks).sort());
+    expect(Object.keys(manifest.stacks).indexOf("markmail-dev-alb")).toBeLessThan(
+      Object.keys(manifest.stacks).indexOf("markmail-dev-network"),
+    );
   });
 });
