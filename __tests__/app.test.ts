@@ -127,7 +127,13 @@ describe("provider and state", () => {
     const moved = configFrom({ MARKMAIL_REGION: "ca-central-1", CDK_CONTEXT_ENVIRONMENT: "prod" });
     expect(moved.environments[0].network.availabilityZones).toEqual(["ca-central-1a", "ca-central-1b", "ca-central-1d"]);
     expect(moved.backend).toMatchObject({ region: "ca-central-1" });
-    expect(moved.notices).toEqual(["region: ca-central-1 (MARKMAIL_REGION); state: s3://markmail-terraform-state in ca-central-1"]);
+    expect(moved.notices).toEqual([
+      "region: ca-central-1 (MARKMAIL_REGION); state: s3://markmail-terraform-state in ca-central-1",
+      "pipeline deploy source: github.com/engineers-hub-ltd-in-house-project/markmail-infrastructure (main): the default; set INFRA_GITHUB_REPO if this repository lives elsewhere",
+    ]);
+    expect(configFrom({ INFRA_GITHUB_REPO: "acme/infra", INFRA_GITHUB_BRANCH: "release" }).notices[1]).toBe(
+      "pipeline deploy source: github.com/acme/infra (release)",
+    );
     const stray = configFrom({ AWS_REGION: "us-east-1" });
     expect(stray.region).toBe("ap-northeast-1");
     expect(stray.warnings).toContain(

@@ -203,6 +203,10 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env): AppConfig {
     throw invalid("INFRA_GITHUB_REPO", infraRepo, "<owner>/<repository> of this infrastructure repository on GitHub");
   }
   const infraBranch = optionalChecked(vars, "INFRA_GITHUB_BRANCH", "branch") ?? "main";
+  // The pipeline's deploy stage fetches this repository: a wrong name fails only when it runs, so say which.
+  notices.push(
+    `pipeline deploy source: github.com/${infraRepo} (${infraBranch})${optional(vars, "INFRA_GITHUB_REPO") ? "" : ": the default; set INFRA_GITHUB_REPO if this repository lives elsewhere"}`,
+  );
 
   return {
     project: PROJECT,
