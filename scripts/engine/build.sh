@@ -315,6 +315,7 @@ EOF
     || { cat "$tmp/init.log" >&2; die "selftest: init failed"; }
   "$ENGINE" -chdir="$tmp" validate -no-color >&2 || die "selftest: validate failed"
   "$ENGINE" -chdir="$tmp" providers schema -json > "$tmp/schema.json" || die "selftest: schema failed"
+  # shellcheck disable=SC2016 # a JavaScript program: its ${...} are not shell expansions
   node -e '
     const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const p = Object.values(s.provider_schemas)[0];
@@ -338,7 +339,7 @@ if [[ -f "$STATS" ]]; then
   while IFS='=' read -r k val; do
     case "$k" in
       *_seconds) log "  $k = ${val}s" ;;
-      *_rss_kb) [[ "$val" =~ ^[0-9]+$ ]] && log "  $k = $(human $((val * 1024)))" || log "  $k = $val" ;;
+      *_rss_kb) if [[ "$val" =~ ^[0-9]+$ ]]; then log "  $k = $(human $((val * 1024)))"; else log "  $k = $val"; fi ;;
       *_bytes) log "  $k = $(human "$val")" ;;
       \#*|"") ;;
       *) log "  $k = $val" ;;

@@ -55,6 +55,7 @@ cd "$stack_dir"
 denies="$("$OPA" eval --data "$POLICY_DIR" --input cdk.tf.json --format raw 'concat("\n", sort(data.markmail.main.deny))')
 $("$OPA" eval --data "$POLICY_DIR" --input plan.json --format raw 'concat("\n", sort(data.markmail.main.deny))')"
 denies="$(sed '/^$/d' <<<"$denies")"
+# shellcheck disable=SC2001 # indents every line of a multi-line value
 if [ -n "$denies" ]; then echo "deploy-ecs: the policy gate denies this plan:" >&2; sed 's/^/  /' <<<"$denies" >&2; false; fi
 
 # Image-only guard: jq prints every change that is not a task definition replacement or an
@@ -70,6 +71,7 @@ others="$(jq -r '
   | "\(.address) \(.change.actions | join(","))"' plan.json)"
 if [ -n "$others" ]; then
   echo "deploy-ecs: the plan changes more than the images; deploy markmail-$env_name-ecs from the branch first (cdktf deploy):" >&2
+  # shellcheck disable=SC2001 # indents every line of a multi-line value
   sed 's/^/  /' <<<"$others" >&2
   false
 fi

@@ -52,7 +52,7 @@ listed="$(grep -c '^policy "' policies/policies.hcl)"
 # The two-policy form (aggregate.rego) must split the rules exactly as their METADATA does.
 meta_advisory="$(grep -l '^#   enforcement_level: advisory' policies/rules/*.rego | xargs -n1 basename | sed 's/\.rego$//' | sort)"
 agg_advisory="$(sed -n '/^advisory_rules := {/,/^}/p' policies/aggregate.rego | sed -n 's/^[[:space:]]*"\([a-z0-9_]*\)",*$/\1/p' | sort)"
-[ "$meta_advisory" = "$agg_advisory" ] || err "policies/aggregate.rego advisory_rules differ from the advisory rules' METADATA: $(echo $meta_advisory) vs $(echo $agg_advisory)"
+[ "$meta_advisory" = "$agg_advisory" ] || err "policies/aggregate.rego advisory_rules differ from the advisory rules' METADATA: ${meta_advisory//$'\n'/ } vs ${agg_advisory//$'\n'/ }"
 
 # Every exception of lib/exceptions.rego is listed in the README's exception table (rule and control).
 while read -r rule control; do

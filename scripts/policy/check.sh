@@ -45,11 +45,13 @@ uncovered="$("$OPA_BIN" eval --data policies --format raw \
   'concat("\n", [sprintf("%s: %v", [shape, ids]) | some shape, all in data.markmail.tests.evasion.mandatory_without_evasion; ids := [i | some i in all; i != "MM-055"]; count(ids) > 0])')"
 if [ -n "$uncovered" ]; then
   echo "mandatory rules without an evasion fixture (policies/tests/evasion/cases.json):" >&2
+  # shellcheck disable=SC2001 # indents every line of a multi-line value
   sed 's/^/  /' <<<"$uncovered" >&2
   status=1
 fi
 
 # Notice only: the evasion bases are synthesized stacks of the day they were generated.
+# shellcheck disable=SC2016 # a JavaScript program: its ${...} are not shell expansions
 node -e '
 const fs = require("fs"), path = require("path");
 const [evasion, dir] = process.argv.slice(1);
@@ -91,6 +93,7 @@ stale="$("$OPA_BIN" eval --data scripts/policy/pending-denies.json --format raw 
   "concat(\"\\n\", [sprintf(\"%s %s (%s)\", [p.rule, p.stacks, p.match]) | some i, p in data.pending_denies; not sprintf(\"%d\", [i]) in {x | some x in split(\"${matched_entries}\", \",\")}])")"
 if [ -n "$stale" ]; then
   echo "pending-denies.json entries that match no deny any more (remove them):" >&2
+  # shellcheck disable=SC2001 # indents every line of a multi-line value
   sed 's/^/  /' <<<"$stale" >&2
   status=1
 fi
