@@ -326,6 +326,61 @@ def pipeline_image_deploy(run: Run) -> bool:
     return ok
 
 
+def terraform_change_deploy(run: Run) -> bool:
+    """The guide's flow for a settings change: edit the ECS stack, deploy that stack, and the service
+    runs it, with the image that is running (Terraform owns the task definitions; the image tag comes
+    from the SSM parameter the pipeline writes). Here the edit is one environment variable added to
+    the backend container, applied to a copy of markmail-dev-ecs on its S3 state; then the stack as
+    committed is applied again (the change reverted the same way) and plans empty."""
+    stack = f"markmail-{ENV}-ecs"
+    cluster, service = f"markmail-{ENV}", f"markmail-{ENV}-backend"
+
+    def running() -> tuple[str, dict[str, Any]]:
+        arn = run.aws_json("ecs", "describe-services", "--cluster", cluster, "--services", service)["services"][0]["taskDefinition"]
+        td = run.aws_json("ecs", "describe-task-definition", "--task-definition", arn)["taskDefinition"]
+        return arn, next(c for c in td["containerDefinitions"] if c["name"] == "backend")
+
+    try:
+        before_arn, before = running()
+    except (StopIteration, IndexError, KeyError, RuntimeError) as e:
+        detail = f"no running backend service to change ({e!r})"
+        run.ops.append((f"cdktf deploy {stack} after a container setting change (the service runs it, image kept)", False, detail))
+        run.failures.append(f"terraform change deploy: {detail}")
+        return False
+    d = run.work / "ecs-change" / stack
+    d.mkdir(parents=True, exist_ok=True)
+    doc = json.loads((stack_dir(run, stack) / "cdk.tf.json").read_text())
+    [td] = [t for t in doc["resource"]["aws_ecs_task_definition"].values() if t["family"] == service]
+    containers = json.loads(td["container_definitions"])
+    next(c for c in containers if c["name"] == "backend")["environment"].append({"name": "E2E_SETTING", "value": "changed"})
+    td["container_definitions"] = json.dumps(containers, indent=1)
+    (d / "cdk.tf.json").write_text(json.dumps(doc, indent=2))
+    detail = ""
+    ok = run.tf(d, "init", "-input=false", "-no-color", log_name="ecs-change-init.log").returncode == 0
+    ok = ok and run.tf(d, "apply", "-auto-approve", "-input=false", "-no-color", log_name="ecs-change-apply.log").returncode == 0
+    if ok:
+        after_arn, after = running()
+        env = {e["name"]: e["value"] for e in after.get("environment", [])}
+        ok = after_arn != before_arn and env.get("E2E_SETTING") == "changed" and after["image"] == before["image"]
+        ok = ok and not after["image"].endswith(":bootstrap")
+        detail = f"{before_arn.rsplit('/', 1)[-1]} -> {after_arn.rsplit('/', 1)[-1]}, E2E_SETTING={env.get('E2E_SETTING')}, image {after['image'].rsplit(':', 1)[-1]}"
+    else:
+        detail = "apply of the changed stack failed (logs/ecs-change-apply.log)"
+    revert = run.tf(stack_dir(run, stack), "apply", "-auto-approve", "-input=false", "-no-color", log_name="ecs-change-revert.log")
+    if revert.returncode != 0:
+        ok, detail = False, f"{detail}; revert failed (logs/ecs-change-revert.log)"
+    else:
+        reverted_arn, reverted = running()
+        back = {e["name"] for e in reverted.get("environment", [])}
+        ok = ok and "E2E_SETTING" not in back and reverted["image"] == before["image"]
+        detail = f"{detail}; reverted: {reverted_arn.rsplit('/', 1)[-1]}"
+    run.ops.append((f"cdktf deploy {stack} after a container setting change (the service runs it, image kept)", ok, detail))
+    log(f"  {'ok  ' if ok else 'FAIL'} Terraform change of {stack} in service: {detail}")
+    if not ok:
+        run.failures.append(f"terraform change deploy: {detail}")
+    return ok
+
+
 def step_drift(run: Run, layers: list[str]) -> None:
     log("drift:")
     stacks = ["markmail-bootstrap"] + [f"markmail-{ENV}-{x}" for x in layers]
@@ -333,6 +388,8 @@ def step_drift(run: Run, layers: list[str]) -> None:
     if "ecs" in layers:
         pipeline_image_deploy(run)
         plan_all(run, "after image deploy", [f"markmail-{ENV}-ecs"])
+        terraform_change_deploy(run)
+        plan_all(run, "after a Terraform change and its revert", [f"markmail-{ENV}-ecs"])
     if "secrets" in layers:
         script = ROOT / "scripts/salesforce-integration/aws-deployment/update_aws_secrets.sh"
         proc = run.sh(["bash", str(script), ENV, "3MVG9e2eClientId", "-"], input_text="e2e-client-secret-value",
