@@ -26,6 +26,8 @@ PATCHES = (
     "codepipeline_fixes",
     "ecs_fixes",
     "backup_fixes",
+    "lambda_fixes",
+    "secretsmanager_fixes",
 )
 
 _applied: list[str] = []
