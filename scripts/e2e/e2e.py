@@ -455,6 +455,9 @@ def step_guide(run: Run) -> None:
 
 # --- locking ------------------------------------------------------------------------------------
 def step_lock(run: Run) -> None:
+    """Two applies of one stack at once: exactly one of them applies, the other fails with
+    Terraform's lock error (-lock-timeout=0s, so it does not wait); the state serial advances
+    exactly once, every resource address is still there, the lock is released."""
     log("locking:")
     stack = f"markmail-{ENV}-monitoring"
     d = stack_dir(run, stack)
@@ -462,32 +465,55 @@ def step_lock(run: Run) -> None:
     if not addr:
         run.failures.append("lock: no aws_cloudwatch_dashboard in the monitoring state")
         return
-    serial = lambda: json.loads(run.tf(d, "state", "pull").stdout)["serial"]  # noqa: E731
-    count = lambda: len(json.loads(run.tf(d, "state", "pull").stdout)["resources"])  # noqa: E731
-    before, resources_before = serial(), count()
+
+    def state() -> tuple[int, list[str]]:
+        pulled = json.loads(run.tf(d, "state", "pull").stdout)
+        addresses = sorted(f"{r.get('module', '')}{r['mode']}.{r['type']}.{r['name']}[{len(r.get('instances', []))}]"
+                           for r in pulled["resources"])
+        return pulled["serial"], addresses
+
+    def lock_item() -> Any:
+        return run.aws_json("dynamodb", "get-item", "--table-name", "markmail-terraform-locks", "--key", json.dumps({"LockID": {"S": lock_id}}))
+
+    before, addresses_before = state()
     lock_id = f"markmail-terraform-state/markmail/{ENV}/monitoring.tfstate"
     cmd = [run.env["MARKMAIL_TF"], f"-chdir={d}", "apply", "-auto-approve", "-input=false", "-no-color", f"-replace={addr}", "-lock-timeout=0s"]
     first = subprocess.Popen(cmd, cwd=ROOT, env=run.env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     seen_table = seen_file = False
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and first.poll() is None and not (seen_table and seen_file):
-        items = run.aws_json("dynamodb", "get-item", "--table-name", "markmail-terraform-locks", "--key", json.dumps({"LockID": {"S": lock_id}}))
-        seen_table = seen_table or bool(items and items.get("Item"))
+        seen_table = seen_table or bool((lock_item() or {}).get("Item"))
         seen_file = seen_file or run.aws("s3api", "head-object", "--bucket", "markmail-terraform-state", "--key",
                                          f"markmail/{ENV}/monitoring.tfstate.tflock", check=False).returncode == 0
         time.sleep(0.1)
+    held_at_start = first.poll() is None and seen_table and seen_file
     second = run.sh(cmd, timeout=600)
     out_first = first.communicate(timeout=600)[0]
+    out_second = second.stdout + second.stderr
     (run.work / "logs" / "lock-first.log").write_text(out_first)
-    (run.work / "logs" / "lock-second.log").write_text(second.stdout + second.stderr)
-    after, resources_after = serial(), count()
-    lock_error = "Error acquiring the state lock" in second.stdout + second.stderr
-    released = run.aws_json("dynamodb", "get-item", "--table-name", "markmail-terraform-locks", "--key", json.dumps({"LockID": {"S": lock_id}})) in (None, {})
-    ok = first.returncode == 0 and second.returncode != 0 and lock_error and after == before + 1 and resources_after == resources_before and released
-    detail = (f"first apply exit {first.returncode}; second exit {second.returncode}"
-              f"{' with Error acquiring the state lock' if lock_error else ' WITHOUT the lock error'}; lock seen in "
-              f"DynamoDB {'yes' if seen_table else 'no'}, as .tflock {'yes' if seen_file else 'no'}; serial {before} -> {after}; "
-              f"resources {resources_before} -> {resources_after}; lock released {'yes' if released else 'no'}")
+    (run.work / "logs" / "lock-second.log").write_text(out_second)
+    after, addresses_after = state()
+    codes = (first.returncode, second.returncode)
+    outs = (out_first, out_second)
+    winners = [i for i in (0, 1) if codes[i] == 0]
+    loser = 1 - winners[0] if len(winners) == 1 else None
+    lock_error = loser is not None and "Error acquiring the state lock" in outs[loser] and lock_id in outs[loser]
+    released = (lock_item() or {}).get("Item") is None and run.aws(
+        "s3api", "head-object", "--bucket", "markmail-terraform-state", "--key", f"markmail/{ENV}/monitoring.tfstate.tflock",
+        check=False).returncode != 0
+    lost = sorted(set(addresses_before) - set(addresses_after))
+    ok = (held_at_start and loser is not None and lock_error and after == before + 1
+          and addresses_after == addresses_before and released)
+    detail = (f"lock held by the first apply when the second started: {'yes' if held_at_start else 'no'} "
+              f"(DynamoDB {'yes' if seen_table else 'no'}, .tflock {'yes' if seen_file else 'no'}); "
+              f"first apply exit {codes[0]}, second exit {codes[1]}"
+              f"{'; the other failed with Error acquiring the state lock' if lock_error else '; no apply failed with the lock error'}; "
+              f"serial {before} -> {after}; resources {len(addresses_before)} -> {len(addresses_after)}"
+              f"{', lost ' + ', '.join(lost[:5]) if lost else ''}; lock released {'yes' if released else 'no'}")
+    if loser is None or not lock_error:
+        for i in (0, 1):
+            if codes[i] != 0:
+                detail += f"; apply {i + 1}: {first_error(outs[i])[:200]}"
     log(f"  {'ok  ' if ok else 'FAIL'} {stack}: {detail}")
     if not ok:
         run.failures.append(f"lock: {detail}")
