@@ -26,6 +26,10 @@
   the instance's SecurityGroups only from SecurityGroupIds and left it empty, so the provider read
   vpc_security_group_ids = [] and every plan re-added the bastion's group. AWS reports the primary
   interface's groups; so does the emulator now.
+- DeleteVpc: moto removed the VPC but kept its default network ACL (AWS deletes it with the VPC;
+  aws_default_network_acl's destroy only forgets it), so every destroyed VPC left one ACL behind.
+  The VPC's default ACLs go with it now; DeleteVpc still refuses a VPC with subnets (moto's own
+  check runs first).
 """
 
 from __future__ import annotations
@@ -38,6 +42,22 @@ def apply() -> None:
     _monitoring()
     _nacl_icmp()
     _instance_groups_from_primary_nic()
+    _delete_vpc_default_acl()
+
+
+def _delete_vpc_default_acl() -> None:
+    from moto.ec2.models import EC2Backend
+
+    original = EC2Backend.delete_vpc
+
+    def delete_vpc(self, vpc_id: str):  # type: ignore[no-untyped-def]
+        vpc = original(self, vpc_id)
+        for acl_id, acl in list(self.network_acls.items()):
+            if acl.vpc_id == vpc_id and acl.default:
+                self.network_acls.pop(acl_id, None)
+        return vpc
+
+    EC2Backend.delete_vpc = delete_vpc
 
 
 def _nacl_icmp() -> None:

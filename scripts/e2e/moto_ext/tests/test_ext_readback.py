@@ -117,3 +117,42 @@ def test_sesv2_email_identity_tags_under_the_identity_arn(server):
     if server.ext:
         ses.delete_email_identity(EmailIdentity="dev.markmail.example.com")
         assert ses.list_tags_for_resource(ResourceArn=arn)["Tags"] == []
+
+
+# --- teardown: what moto kept after a destroy that AWS does not keep ---------------------------
+def test_codebuild_delete_project_by_arn(server):
+    cb = server.client("codebuild")
+    arn = cb.create_project(name="markmail-dev-backend-build", source={"type": "S3", "location": "bucket/src.zip"},
+                            artifacts={"type": "NO_ARTIFACTS"}, serviceRole="arn:aws:iam::123456789012:role/build",
+                            environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                                         "computeType": "BUILD_GENERAL1_SMALL"})["project"]["arn"]
+    cb.delete_project(name=arn)
+    left = cb.list_projects()["projects"]
+    server.expect(left == [], f"DeleteProject by ARN removes the project (left {left})")
+
+
+def test_delete_vpc_takes_its_default_network_acl(server):
+    ec2 = server.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    assert ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"]
+    ec2.delete_vpc(VpcId=vpc)
+    left = [a["NetworkAclId"] for a in ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"]]
+    server.expect(left == [], f"the VPC's default network ACL goes with it (left {left})")
+
+
+def test_inventory_reports_lifecycle_states(ext):
+    import ssl
+    import urllib.request
+
+    kms = ext.client("kms")
+    key = kms.create_key(Description="markmail-dev: test")["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+    sm = ext.client("secretsmanager")
+    sm.create_secret(Name="markmail-dev-test", SecretString="x")
+    sm.delete_secret(SecretId="markmail-dev-test", RecoveryWindowInDays=7)
+    with urllib.request.urlopen(f"{ext.endpoint}/moto-ext/inventory",
+                                context=ssl.create_default_context(cafile=ext.ca), timeout=30) as r:
+        objects = json.loads(r.read())
+    states = {(o["service"], o["key"]): o["state"] for o in objects}
+    assert states[("kms", key)] == "PendingDeletion"
+    assert states[("secretsmanager", "markmail-dev-test")] == "deleted"
