@@ -84,6 +84,7 @@ class Run:
     ops: list[tuple[str, bool, str]] = field(default_factory=list)
     guard: str = "not run"
     left: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
 
     # --- processes ---------------------------------------------------------------------------
     def sh(self, args: list[str], *, log_name: str | None = None, timeout: float = 1800, check: bool = False,
@@ -554,10 +555,44 @@ def step_teardown(run: Run, layers: list[str]) -> None:
         if proc.returncode != 0:
             run.failures.append(f"destroy {stack}: {first_error(text)}")
     left = [o for o in run.inventory() if f"markmail-{ENV}" in (o["label"] + " " + o["key"])]
-    run.left = [f"{o['service']} {o['type']} {o['key']} ({o['label'][:120]})" for o in left]
     log(f"  left in the emulator with 'markmail-{ENV}' in a name: {len(left)}")
-    for line in run.left:
-        log(f"    {line}")
+    for o in left:
+        reason = kept_by_aws(o)
+        line = f"{o['service']} {o['type']} {o['key']} [{o.get('state') or '-'}] ({o['label'][:100]})"
+        run.left.append(line)
+        if reason:
+            log(f"    kept  {line}: {reason}")
+        else:
+            run.unexpected.append(line)
+            log(f"    LEFT  {line}: not something AWS keeps after a destroy")
+    if run.unexpected:
+        run.failures.append(f"teardown: {len(run.unexpected)} markmail-{ENV} objects left that AWS would not keep: "
+                            f"{'; '.join(run.unexpected[:5])}")
+
+
+# What AWS itself keeps after our stacks are destroyed (scripts/e2e/README.md, "Teardown"):
+# (service, model class, lifecycle states, why). Anything else left with markmail-dev in a name
+# fails the run.
+KEPT_BY_AWS = (
+    ("kms", "Key", {"PendingDeletion"},
+     "KMS key pending deletion; AWS keeps it for the key's deletion_window_in_days (7)"),
+    ("secretsmanager", "FakeSecret", {"deleted"},
+     "secret scheduled for deletion; AWS keeps it for recovery_window_in_days (7)"),
+    ("ecs", "TaskDefinition", {"ACTIVE", "INACTIVE"},
+     "task definition revision; our ecs stack sets skip_destroy = true (revisions stay for rollbacks)"),
+    ("ecs", "Cluster", {"INACTIVE"}, "deleted cluster; AWS lists it as INACTIVE for a while"),
+    ("ecs", "Service", {"INACTIVE"}, "deleted service; AWS lists it as INACTIVE for a while"),
+    ("ec2", "NatGateway", {"deleted"}, "deleted NAT gateway; AWS lists it as deleted for about an hour"),
+    ("ec2", "VPCEndPoint", {"deleted"}, "deleted VPC endpoint; AWS lists it as deleted for a while"),
+)
+
+
+def kept_by_aws(obj: dict[str, Any]) -> str | None:
+    kind = obj["type"].rsplit(":", 1)[-1]
+    for service, model, states, reason in KEPT_BY_AWS:
+        if obj["service"] == service and kind == model and obj.get("state") in states:
+            return reason
+    return None
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -627,7 +662,8 @@ def summary(run: Run, seconds: float) -> None:
         log(f"failure: {f}")
     log(f"e2e: {applied}/{planned} resources applied ({open_gaps()} emulator gaps), drift {drift}, "
         f"guide commands {guide_ok}/{len(run.guide)}, ops scripts {ops_ok}/{len(run.ops)}, destroy guard {run.guard}, "
-        f"{len(run.left)} markmail-{ENV} objects left, {seconds:.0f} s")
+        f"{len(run.left)} markmail-{ENV} objects left ({len(run.left) - len(run.unexpected)} as AWS keeps them, "
+        f"{len(run.unexpected)} unexpected), {seconds:.0f} s")
 
 
 if __name__ == "__main__":
