@@ -12,7 +12,8 @@ Steps (each prints one line per item and a summary at the end):
   lock       two applies of one stack at once: one holds the lock, the other fails with
              Terraform's lock error; the state serial advances exactly once
   teardown   prod network + database applied; cdktf destroy of the prod database must be refused
-             with nothing deleted; dev destroyed in reverse order; what is left is listed
+             with nothing deleted; dev destroyed in reverse order; what is left is listed with
+             the reason AWS keeps it too (KEPT_BY_AWS), anything else fails the run
 
 The stacks' JSON is used exactly as synthesized: the provider and the backend reach the emulator
 only through AWS_ENDPOINT_URL, AWS_CA_BUNDLE, HTTPS_PROXY (for S3 Control's
