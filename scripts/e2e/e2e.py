@@ -12,7 +12,8 @@ Steps (each prints one line per item and a summary at the end):
   lock       two applies of one stack at once: one holds the lock, the other fails with
              Terraform's lock error; the state serial advances exactly once
   teardown   prod network + database applied; cdktf destroy of the prod database must be refused
-             with nothing deleted; dev destroyed in reverse order; what is left is listed
+             with nothing deleted; dev destroyed in reverse order; what is left is listed with
+             the reason AWS keeps it too (KEPT_BY_AWS), anything else fails the run
 
 The stacks' JSON is used exactly as synthesized: the provider and the backend reach the emulator
 only through AWS_ENDPOINT_URL, AWS_CA_BUNDLE, HTTPS_PROXY (for S3 Control's
@@ -84,6 +85,7 @@ class Run:
     ops: list[tuple[str, bool, str]] = field(default_factory=list)
     guard: str = "not run"
     left: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
 
     # --- processes ---------------------------------------------------------------------------
     def sh(self, args: list[str], *, log_name: str | None = None, timeout: float = 1800, check: bool = False,
@@ -512,6 +514,9 @@ def step_guide(run: Run) -> None:
 
 # --- locking ------------------------------------------------------------------------------------
 def step_lock(run: Run) -> None:
+    """Two applies of one stack at once: exactly one of them applies, the other fails with
+    Terraform's lock error (-lock-timeout=0s, so it does not wait); the state serial advances
+    exactly once, every resource address is still there, the lock is released."""
     log("locking:")
     stack = f"markmail-{ENV}-monitoring"
     d = stack_dir(run, stack)
@@ -519,32 +524,55 @@ def step_lock(run: Run) -> None:
     if not addr:
         run.failures.append("lock: no aws_cloudwatch_dashboard in the monitoring state")
         return
-    serial = lambda: json.loads(run.tf(d, "state", "pull").stdout)["serial"]  # noqa: E731
-    count = lambda: len(json.loads(run.tf(d, "state", "pull").stdout)["resources"])  # noqa: E731
-    before, resources_before = serial(), count()
+
+    def state() -> tuple[int, list[str]]:
+        pulled = json.loads(run.tf(d, "state", "pull").stdout)
+        addresses = sorted(f"{r.get('module', '')}{r['mode']}.{r['type']}.{r['name']}[{len(r.get('instances', []))}]"
+                           for r in pulled["resources"])
+        return pulled["serial"], addresses
+
+    def lock_item() -> Any:
+        return run.aws_json("dynamodb", "get-item", "--table-name", "markmail-terraform-locks", "--key", json.dumps({"LockID": {"S": lock_id}}))
+
+    before, addresses_before = state()
     lock_id = f"markmail-terraform-state/markmail/{ENV}/monitoring.tfstate"
     cmd = [run.env["MARKMAIL_TF"], f"-chdir={d}", "apply", "-auto-approve", "-input=false", "-no-color", f"-replace={addr}", "-lock-timeout=0s"]
     first = subprocess.Popen(cmd, cwd=ROOT, env=run.env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     seen_table = seen_file = False
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and first.poll() is None and not (seen_table and seen_file):
-        items = run.aws_json("dynamodb", "get-item", "--table-name", "markmail-terraform-locks", "--key", json.dumps({"LockID": {"S": lock_id}}))
-        seen_table = seen_table or bool(items and items.get("Item"))
+        seen_table = seen_table or bool((lock_item() or {}).get("Item"))
         seen_file = seen_file or run.aws("s3api", "head-object", "--bucket", "markmail-terraform-state", "--key",
                                          f"markmail/{ENV}/monitoring.tfstate.tflock", check=False).returncode == 0
         time.sleep(0.1)
+    held_at_start = first.poll() is None and seen_table and seen_file
     second = run.sh(cmd, timeout=600)
     out_first = first.communicate(timeout=600)[0]
+    out_second = second.stdout + second.stderr
     (run.work / "logs" / "lock-first.log").write_text(out_first)
-    (run.work / "logs" / "lock-second.log").write_text(second.stdout + second.stderr)
-    after, resources_after = serial(), count()
-    lock_error = "Error acquiring the state lock" in second.stdout + second.stderr
-    released = run.aws_json("dynamodb", "get-item", "--table-name", "markmail-terraform-locks", "--key", json.dumps({"LockID": {"S": lock_id}})) in (None, {})
-    ok = first.returncode == 0 and second.returncode != 0 and lock_error and after == before + 1 and resources_after == resources_before and released
-    detail = (f"first apply exit {first.returncode}; second exit {second.returncode}"
-              f"{' with Error acquiring the state lock' if lock_error else ' WITHOUT the lock error'}; lock seen in "
-              f"DynamoDB {'yes' if seen_table else 'no'}, as .tflock {'yes' if seen_file else 'no'}; serial {before} -> {after}; "
-              f"resources {resources_before} -> {resources_after}; lock released {'yes' if released else 'no'}")
+    (run.work / "logs" / "lock-second.log").write_text(out_second)
+    after, addresses_after = state()
+    codes = (first.returncode, second.returncode)
+    outs = (out_first, out_second)
+    winners = [i for i in (0, 1) if codes[i] == 0]
+    loser = 1 - winners[0] if len(winners) == 1 else None
+    lock_error = loser is not None and "Error acquiring the state lock" in outs[loser] and lock_id in outs[loser]
+    released = (lock_item() or {}).get("Item") is None and run.aws(
+        "s3api", "head-object", "--bucket", "markmail-terraform-state", "--key", f"markmail/{ENV}/monitoring.tfstate.tflock",
+        check=False).returncode != 0
+    lost = sorted(set(addresses_before) - set(addresses_after))
+    ok = (held_at_start and loser is not None and lock_error and after == before + 1
+          and addresses_after == addresses_before and released)
+    detail = (f"lock held by the first apply when the second started: {'yes' if held_at_start else 'no'} "
+              f"(DynamoDB {'yes' if seen_table else 'no'}, .tflock {'yes' if seen_file else 'no'}); "
+              f"first apply exit {codes[0]}, second exit {codes[1]}"
+              f"{'; the other failed with Error acquiring the state lock' if lock_error else '; no apply failed with the lock error'}; "
+              f"serial {before} -> {after}; resources {len(addresses_before)} -> {len(addresses_after)}"
+              f"{', lost ' + ', '.join(lost[:5]) if lost else ''}; lock released {'yes' if released else 'no'}")
+    if loser is None or not lock_error:
+        for i in (0, 1):
+            if codes[i] != 0:
+                detail += f"; apply {i + 1}: {first_error(outs[i])[:200]}"
     log(f"  {'ok  ' if ok else 'FAIL'} {stack}: {detail}")
     if not ok:
         run.failures.append(f"lock: {detail}")
@@ -585,10 +613,44 @@ def step_teardown(run: Run, layers: list[str]) -> None:
         if proc.returncode != 0:
             run.failures.append(f"destroy {stack}: {first_error(text)}")
     left = [o for o in run.inventory() if f"markmail-{ENV}" in (o["label"] + " " + o["key"])]
-    run.left = [f"{o['service']} {o['type']} {o['key']} ({o['label'][:120]})" for o in left]
     log(f"  left in the emulator with 'markmail-{ENV}' in a name: {len(left)}")
-    for line in run.left:
-        log(f"    {line}")
+    for o in left:
+        reason = kept_by_aws(o)
+        line = f"{o['service']} {o['type']} {o['key']} [{o.get('state') or '-'}] ({o['label'][:100]})"
+        run.left.append(line)
+        if reason:
+            log(f"    kept  {line}: {reason}")
+        else:
+            run.unexpected.append(line)
+            log(f"    LEFT  {line}: not something AWS keeps after a destroy")
+    if run.unexpected:
+        run.failures.append(f"teardown: {len(run.unexpected)} markmail-{ENV} objects left that AWS would not keep: "
+                            f"{'; '.join(run.unexpected[:5])}")
+
+
+# What AWS itself keeps after our stacks are destroyed (scripts/e2e/README.md, "Teardown"):
+# (service, model class, lifecycle states, why). Anything else left with markmail-dev in a name
+# fails the run.
+KEPT_BY_AWS = (
+    ("kms", "Key", {"PendingDeletion"},
+     "KMS key pending deletion; AWS keeps it for the key's deletion_window_in_days (7)"),
+    ("secretsmanager", "FakeSecret", {"deleted"},
+     "secret scheduled for deletion; AWS keeps it for recovery_window_in_days (7)"),
+    ("ecs", "TaskDefinition", {"ACTIVE", "INACTIVE"},
+     "task definition revision; our ecs stack sets skip_destroy = true (revisions stay for rollbacks)"),
+    ("ecs", "Cluster", {"INACTIVE"}, "deleted cluster; AWS lists it as INACTIVE for a while"),
+    ("ecs", "Service", {"INACTIVE"}, "deleted service; AWS lists it as INACTIVE for a while"),
+    ("ec2", "NatGateway", {"deleted"}, "deleted NAT gateway; AWS lists it as deleted for about an hour"),
+    ("ec2", "VPCEndPoint", {"deleted"}, "deleted VPC endpoint; AWS lists it as deleted for a while"),
+)
+
+
+def kept_by_aws(obj: dict[str, Any]) -> str | None:
+    kind = obj["type"].rsplit(":", 1)[-1]
+    for service, model, states, reason in KEPT_BY_AWS:
+        if obj["service"] == service and kind == model and obj.get("state") in states:
+            return reason
+    return None
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -658,7 +720,8 @@ def summary(run: Run, seconds: float) -> None:
         log(f"failure: {f}")
     log(f"e2e: {applied}/{planned} resources applied ({open_gaps()} emulator gaps), drift {drift}, "
         f"guide commands {guide_ok}/{len(run.guide)}, ops scripts {ops_ok}/{len(run.ops)}, destroy guard {run.guard}, "
-        f"{len(run.left)} markmail-{ENV} objects left, {seconds:.0f} s")
+        f"{len(run.left)} markmail-{ENV} objects left ({len(run.left) - len(run.unexpected)} as AWS keeps them, "
+        f"{len(run.unexpected)} unexpected), {seconds:.0f} s")
 
 
 if __name__ == "__main__":

@@ -5,69 +5,38 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import pytest
+from moto_process import BIN, free_port, moto_server_bin, reset, start, stop, wait_ready
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = HERE.parent
 REPO = SCRIPTS.parent
 STUBS = HERE / "stubs"
 REGION = "ap-northeast-1"
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def moto_endpoint(tmp_path_factory):
     """moto_server on a free loopback port, for the whole session; always stopped."""
     port = free_port()
-    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "w")
-    server = shutil.which("moto_server", path=str(BIN)) or shutil.which("moto_server")
-    assert server, "moto_server not found: run scripts/tests/run.sh (it installs moto[server])"
-    proc = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    proc = start([moto_server_bin(), "-H", "127.0.0.1", "-p", str(port)], log)
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto_server did not start (exit {proc.poll()})")
-                time.sleep(0.2)
+        wait_ready(proc, endpoint, log, timeout=30)
         yield endpoint
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+        stop(proc)
 
 
 @pytest.fixture(autouse=True)
 def reset_moto(request):
     """Every test starts with an empty fake AWS account."""
     if "moto_endpoint" in request.fixturenames:
-        endpoint = request.getfixturevalue("moto_endpoint")
-        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).read()
+        reset(request.getfixturevalue("moto_endpoint"))
     yield
 
 

@@ -3,8 +3,8 @@ tested patches for what the Terraform AWS provider needs and stock moto lacks or
 
 Each patch lives in its own module of this package with a docstring naming the AWS API call it
 fixes; PATCHES lists them in the order apply() runs them. Every patch has a test in tests/ that
-calls the running server with boto3 and fails without the patch (tests/test_patches_needed.py
-proves that against stock moto).
+calls the running server with boto3 and fails without the patch: each test runs against moto_ext
+and stock moto (tests/conftest.py), and on stock moto the gap must still show.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ PATCHES = (
     "codepipeline_fixes",
     "ecs_fixes",
     "backup_fixes",
+    "lambda_fixes",
+    "secretsmanager_fixes",
 )
 
 _applied: list[str] = []

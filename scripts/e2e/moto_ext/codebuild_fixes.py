@@ -8,6 +8,10 @@ a repository or bucket source, S3 artifacts. The checks are now AWS's.
 CreateProject with encryptionKey (our projects encrypt their artifacts with the pipeline's KMS
 key): moto always answered alias/aws/s3, so every plan wanted to set the key again. The given key
 is kept now (alias/aws/s3 stays the default).
+
+DeleteProject with the project's ARN (the provider's id of aws_codebuild_project is the ARN and
+it deletes by it, as AWS allows): moto looked the ARN up as a name, found nothing and answered
+200, so every project outlived its stack's destroy. The ARN is resolved to the name now.
 """
 
 from __future__ import annotations
@@ -52,3 +56,14 @@ def apply() -> None:
         return result
 
     responses.CodeBuildResponse.create_project = create_project
+
+    from moto.codebuild.models import CodeBuildBackend
+
+    original_delete = CodeBuildBackend.delete_project
+
+    def delete_project(self, project_name: str) -> None:  # type: ignore[no-untyped-def]
+        if project_name.startswith("arn:") and ":project/" in project_name:
+            project_name = project_name.split(":project/", 1)[1]
+        original_delete(self, project_name)
+
+    CodeBuildBackend.delete_project = delete_project

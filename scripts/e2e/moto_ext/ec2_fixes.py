@@ -17,6 +17,19 @@
 - MonitorInstances / UnmonitorInstances (aws_instance.monitoring = true, the bastion): moto raised
   NotImplementedError (HTTP 500, retried until the provider's timeout). They set the instance's
   detailed-monitoring state now, which DescribeInstances reports.
+- CreateNetworkAclEntry / ReplaceNetworkAclEntry: the ICMP type and code (IcmpTypeCode, "Icmp" on
+  the wire) were dropped, because moto asked its parsed parameters for "Icmp.Code" where they are
+  keyed by the member name; DescribeNetworkAcls then had no IcmpTypeCode, read as type/code 0, and
+  every plan of the network stack wanted to rewrite the default ACL's rules (icmp -1/-1). Kept now.
+- DescribeInstances SecurityGroups of an instance launched with a network interface spec (the
+  provider sends one whenever associate_public_ip_address is set, as for the bastion): moto filled
+  the instance's SecurityGroups only from SecurityGroupIds and left it empty, so the provider read
+  vpc_security_group_ids = [] and every plan re-added the bastion's group. AWS reports the primary
+  interface's groups; so does the emulator now.
+- DeleteVpc: moto removed the VPC but kept its default network ACL (AWS deletes it with the VPC;
+  aws_default_network_acl's destroy only forgets it), so every destroyed VPC left one ACL behind.
+  The VPC's default ACLs go with it now; DeleteVpc still refuses a VPC with subnets (moto's own
+  check runs first).
 """
 
 from __future__ import annotations
@@ -27,6 +40,77 @@ def apply() -> None:
     _rule_descriptions()
     _run_instances_ami_block_devices()
     _monitoring()
+    _nacl_icmp()
+    _instance_groups_from_primary_nic()
+    _delete_vpc_default_acl()
+
+
+def _delete_vpc_default_acl() -> None:
+    from moto.ec2.models import EC2Backend
+
+    original = EC2Backend.delete_vpc
+
+    def delete_vpc(self, vpc_id: str):  # type: ignore[no-untyped-def]
+        vpc = original(self, vpc_id)
+        for acl_id, acl in list(self.network_acls.items()):
+            if acl.vpc_id == vpc_id and acl.default:
+                self.network_acls.pop(acl_id, None)
+        return vpc
+
+    EC2Backend.delete_vpc = delete_vpc
+
+
+def _nacl_icmp() -> None:
+    from moto.core.responses import EmptyResult
+    from moto.ec2.responses.network_acls import NetworkACLs
+
+    def entry_args(self):  # type: ignore[no-untyped-def]
+        icmp = self._get_param("IcmpTypeCode") or {}
+        ports = self._get_param("PortRange") or {}
+
+        def number(value):  # type: ignore[no-untyped-def]
+            return None if value is None else int(value)
+
+        return {
+            "network_acl_id": self._get_param("NetworkAclId"),
+            "rule_number": self._get_param("RuleNumber"),
+            "protocol": self._get_param("Protocol"),
+            "rule_action": self._get_param("RuleAction"),
+            "egress": self._get_param("Egress"),
+            "cidr_block": self._get_param("CidrBlock"),
+            "icmp_code": number(icmp.get("Code")),
+            "icmp_type": number(icmp.get("Type")),
+            "port_range_from": number(ports.get("From")),
+            "port_range_to": number(ports.get("To")),
+            "ipv6_cidr_block": self._get_param("Ipv6CidrBlock"),
+        }
+
+    def create(self):  # type: ignore[no-untyped-def]
+        self.ec2_backend.create_network_acl_entry(**entry_args(self))
+        return EmptyResult()
+
+    def replace(self):  # type: ignore[no-untyped-def]
+        self.ec2_backend.replace_network_acl_entry(**entry_args(self))
+        return EmptyResult()
+
+    NetworkACLs.create_network_acl_entry = create
+    NetworkACLs.replace_network_acl_entry = replace
+
+
+def _instance_groups_from_primary_nic() -> None:
+    from moto.ec2.models.instances import Instance
+
+    def get(self):  # type: ignore[no-untyped-def]
+        own = self.__dict__.get("_moto_ext_security_groups") or []
+        if own:
+            return own
+        primary = self.__dict__.get("nics", {}).get(0)
+        return list(primary._group_set) if primary is not None else []
+
+    def put(self, groups):  # type: ignore[no-untyped-def]
+        self.__dict__["_moto_ext_security_groups"] = groups
+
+    Instance.security_groups = property(get, put)
 
 
 def _public_ip_flag() -> None:

@@ -3,8 +3,10 @@
 moto's own /moto-api/data.json serializes every attribute and fails on some (RDS raises for the
 master password), so this walks the backends itself: for each service, account and region, every
 dict or list attribute of a backend whose values are moto models. Each object is listed as
-{"service", "region", "type", "key", "label"}; label is its name-like attributes and EC2 Name tag,
-which is what the e2e searches for "markmail-dev".
+{"service", "region", "type", "key", "label", "state"}; label is its name-like attributes and EC2
+Name tag, which is what the e2e searches for "markmail-dev"; state is its lifecycle state where the
+model has one (a KMS key's KeyState, an ECS or EC2 object's status/state, "deleted" for a secret
+scheduled for deletion), which the e2e uses to tell what AWS itself keeps after a destroy.
 """
 
 from __future__ import annotations
@@ -43,6 +45,20 @@ def _label(obj: Any, tags: dict[str, Any]) -> str:
     return " ".join(dict.fromkeys(parts))
 
 
+def _state(obj: Any) -> str:
+    try:
+        is_deleted = getattr(obj, "is_deleted", None)
+        if callable(is_deleted) and is_deleted():
+            return "deleted"
+        for attr in ("key_state", "status", "state"):
+            value = getattr(obj, attr, None)
+            if isinstance(value, str) and value:
+                return value
+    except Exception:  # noqa: BLE001 - some model properties raise by design
+        pass
+    return ""
+
+
 def objects() -> Iterator[dict[str, Any]]:
     from moto.core.base_backend import BackendDict
 
@@ -61,12 +77,13 @@ def objects() -> Iterator[dict[str, Any]]:
                     for key, obj in items:
                         if _is_model(obj):
                             yield {"service": service, "account": account_id, "region": region,
-                                   "type": f"{attr}:{type(obj).__name__}", "key": key, "label": _label(obj, tags)}
+                                   "type": f"{attr}:{type(obj).__name__}", "key": key, "label": _label(obj, tags),
+                                   "state": _state(obj)}
                         elif isinstance(obj, dict) and obj and all(_is_model(v) for v in obj.values()):
                             for k2, o2 in list(obj.items()):  # nested per-id maps (e.g. ec2 per-VPC)
                                 yield {"service": service, "account": account_id, "region": region,
                                        "type": f"{attr}:{type(o2).__name__}", "key": f"{key}/{k2}",
-                                       "label": _label(o2, tags)}
+                                       "label": _label(o2, tags), "state": _state(o2)}
 
 
 class ExtApiMiddleware:

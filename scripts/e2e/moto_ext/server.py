@@ -56,6 +56,14 @@ def main(argv: list[str] | None = None) -> None:
                 environ["moto_ext.tls_version"] = version()
             return environ
 
+        def log_request(self, code: Any = "-", size: Any = "-") -> None:
+            super().log_request(code, size)
+            # The Go SDK numbers its attempts (amz-sdk-request: attempt=N; max=M): a retry of a
+            # request the emulator already answered shows here, e.g. before a Duplicate error.
+            attempt = self.headers.get("amz-sdk-request", "") if self.headers else ""
+            if attempt and not attempt.startswith("attempt=1;"):
+                self.log("info", "SDK retry (%s) of %s %s, answered %s", attempt, self.command, self.path, code)
+
     def stop(_signum: int, _frame: Any) -> None:
         sys.exit(0)
 

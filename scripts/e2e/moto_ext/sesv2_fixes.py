@@ -5,6 +5,17 @@ it once more on the way out, {"SendingOptions": {"SendingEnabled": {"SendingEnab
 Go SDK refuses that body ("expected Enabled to be of type *bool"), so aws_sesv2_configuration_set
 could not be read after its creation. SendingOptions is returned as stored now (AWS's default,
 sending enabled, when none was given).
+
+GetConfigurationSet also returned TrackingOptions, DeliveryOptions and VdmOptions as empty objects
+where none were set; the provider reads an object that is there as a block that is set
+(delivery_options with max_delivery_seconds 0, an empty tracking_options and vdm_options), so
+every plan wanted to remove the three blocks. AWS leaves out what was never set; so does the
+emulator now (only empty ones are left out).
+
+CreateEmailIdentity with Tags: moto tagged arn:...:email-identity/<name>, while the identity's ARN
+(the one the provider asks ListTagsForResource about) is arn:...:identity/<name>; the provider
+read no tags, so every plan wanted to add the default tags (tags_all) again. Tagged under the
+identity's ARN now, and the tags go with the identity on DeleteEmailIdentity.
 """
 
 from __future__ import annotations
@@ -29,7 +40,42 @@ def apply() -> None:
         return out
 
     ConfigurationSet.to_dict_v2 = to_dict_v2
+
+    original_v2 = ConfigurationSet.to_dict_v2
+
+    def without_unset_options(self) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        out = original_v2(self)
+        for key in ("TrackingOptions", "DeliveryOptions", "VdmOptions"):
+            if not out.get(key):
+                out.pop(key, None)
+        return out
+
+    ConfigurationSet.to_dict_v2 = without_unset_options
     apply_identities_and_destinations()
+    apply_identity_tags()
+
+
+def apply_identity_tags() -> None:
+    from moto.ses.utils import get_arn
+    from moto.sesv2.models import SESV2Backend
+
+    original_create = SESV2Backend.create_email_identity
+    original_delete = SESV2Backend.delete_email_identity
+
+    def create_email_identity(self, email_identity: str, tags: Any, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        out = original_create(self, email_identity, tags, *args, **kwargs)
+        tagger = self.core_backend.tagger
+        tagger.delete_all_tags_for_resource(get_arn(self, "ses", f"email-identity/{email_identity}"))
+        if tags:
+            tagger.tag_resource(get_arn(self, "ses", f"identity/{email_identity}"), tags)
+        return out
+
+    def delete_email_identity(self, email_identity: str) -> None:  # type: ignore[no-untyped-def]
+        original_delete(self, email_identity)
+        self.core_backend.tagger.delete_all_tags_for_resource(get_arn(self, "ses", f"identity/{email_identity}"))
+
+    SESV2Backend.create_email_identity = create_email_identity
+    SESV2Backend.delete_email_identity = delete_email_identity
 
 
 # --- email identities and event destinations ------------------------------------------------------

@@ -9,14 +9,8 @@ patch (the test says so).
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import socket
-import ssl
-import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +19,10 @@ import pytest
 from botocore.config import Config
 
 E2E = Path(__file__).resolve().parents[2]  # scripts/e2e
+sys.path.insert(0, str(E2E.parent / "tests"))  # scripts/tests: moto_process, shared with the ops tests
+from moto_process import free_port, moto_server_bin, reset, start, stop, wait_ready  # noqa: E402
+
 REGION = "ap-northeast-1"
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -76,9 +66,7 @@ class Server:
             config=Config(retries={"max_attempts": 1, "mode": "standard"}))
 
     def reset(self) -> None:
-        ctx = ssl.create_default_context(cafile=self.ca)
-        req = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
-        urllib.request.urlopen(req, context=ctx, timeout=10).read()
+        reset(self.endpoint, self.ca)
 
     def expect(self, holds: bool, what: str) -> None:
         """On moto_ext `holds` must be true; on stock moto it must still be false (the gap)."""
@@ -88,30 +76,6 @@ class Server:
             assert not holds, f"stock moto now does this itself ({what}): remove the moto_ext patch"
 
 
-def _wait(proc: subprocess.Popen, url: str, ca: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited {proc.returncode}: {log.read_text()[-800:]}")
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", context=ssl.create_default_context(cafile=ca), timeout=2).read()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {log.read_text()[-800:]}")
-            time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("moto_ext")
@@ -119,29 +83,26 @@ def servers(tmp_path_factory):
     env["PYTHONPATH"] = str(E2E)
     port, proxy_port, stock_port = free_port(), free_port(), free_port()
     ext_log, stock_log = tmp / "ext.log", tmp / "stock.log"
-    ext = subprocess.Popen(
-        [sys.executable, "-m", "moto_ext", "-p", str(port), "--tls-dir", str(tmp / "tls"), "--proxy-port", str(proxy_port)],
-        stdout=open(ext_log, "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    ext = start([sys.executable, "-m", "moto_ext", "-p", str(port), "--tls-dir", str(tmp / "tls"), "--proxy-port", str(proxy_port)],
+                ext_log, env)
     procs = [ext]
     try:
         ca = str(tmp / "tls" / "ca.pem")
         deadline = time.monotonic() + 60
         while not (tmp / "tls" / "server.key").exists() and time.monotonic() < deadline:
             time.sleep(0.1)
-        moto_server = shutil.which("moto_server", path=str(BIN)) or "moto_server"
-        stock = subprocess.Popen(
-            [moto_server, "-H", "127.0.0.1", "-p", str(stock_port), "-c", str(tmp / "tls" / "server.pem"), "-k", str(tmp / "tls" / "server.key")],
-            stdout=open(stock_log, "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        stock = start([moto_server_bin(), "-H", "127.0.0.1", "-p", str(stock_port),
+                       "-c", str(tmp / "tls" / "server.pem"), "-k", str(tmp / "tls" / "server.key")], stock_log, env)
         procs.append(stock)
-        _wait(ext, f"https://127.0.0.1:{port}", ca, ext_log)
-        _wait(stock, f"https://127.0.0.1:{stock_port}", ca, stock_log)
+        wait_ready(ext, f"https://127.0.0.1:{port}", ext_log, ca)
+        wait_ready(stock, f"https://127.0.0.1:{stock_port}", stock_log, ca)
         yield {
             "ext": Server("ext", f"https://127.0.0.1:{port}", ca, f"http://127.0.0.1:{proxy_port}"),
             "stock": Server("stock", f"https://127.0.0.1:{stock_port}", ca, None),
         }
     finally:
         for p in procs:
-            _stop(p)
+            stop(p)
 
 
 @pytest.fixture(params=["ext", "stock"])
