@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -21,6 +22,8 @@ export interface SecretRotationProps {
   readonly subnetIds: string[];
   /** The database's security group: it gets an inbound rule from the function on `dbPort`. */
   readonly databaseSecurityGroupId: string;
+  /** The resource that writes the secret's first value: rotation starts only after it (else it rotates an empty secret). */
+  readonly secretValue: ITerraformDependable;
   readonly dbPort: number;
   /** The ECS service that reads the secret at task start; it gets a new deployment after each rotation. */
   readonly backend: { readonly clusterName: string; readonly serviceName: string };
@@ -144,7 +147,7 @@ export class SecretRotation extends Construct {
       rotationLambdaArn: this.function.arn,
       rotationRules: rotationSchedule(s),
       rotateImmediately: false,
-      dependsOn: [permission],
+      dependsOn: [permission, props.secretValue],
     });
   }
 }

@@ -87,12 +87,14 @@ export class OperatorSecret extends Construct {
  */
 export class WriteOnlySecret extends Construct {
   readonly secret: SecretsmanagerSecret;
+  /** The version that writes the value (what a consumer waits for before using the secret). */
+  readonly value: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: WriteOnlySecretProps) {
     super(scope, id);
     if (!Number.isInteger(props.version) || props.version < 1) throw new Error(`secret ${props.name}: version must be an integer >= 1`);
     this.secret = secretBase(this, props);
-    new SecretsmanagerSecretVersion(this, "value", {
+    this.value = new SecretsmanagerSecretVersion(this, "value", {
       secretId: this.secret.id,
       secretStringWo: props.value,
       secretStringWoVersion: props.version,

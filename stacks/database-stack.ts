@@ -70,6 +70,7 @@ export class DatabaseStack extends LayerStack {
     const rotation = new SecretRotation(this, "db-rotation", {
       name: this.name("db-rotation"),
       secretArn: dbSecret.secret.arn,
+      secretValue: dbSecret.value,
       kmsKeyArn: key.arn,
       settings: env.database.rotation,
       vpcId: network.vpc_id,
